@@ -1,0 +1,55 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* Machine types (-machine/-M). */
+#ifndef HW_BOARDS_H
+#define HW_BOARDS_H
+
+#include "qom/object.h"
+#include "hw/qdev-core.h"
+#include "exec/memory.h"
+#include "qapi/qapi-types.h"
+
+#define TYPE_MACHINE "machine"
+#define TYPE_MACHINE_SUFFIX "-machine"
+/* QOM type name of machine NAME: "NAME-machine". */
+#define MACHINE_TYPE_NAME(name) (name TYPE_MACHINE_SUFFIX)
+
+typedef struct MachineState {
+    Object parent_obj;
+    uint64_t ram_size;
+    char *memory_backend;       /* -machine memory-backend=ID */
+    MemoryRegion *ram;          /* the guest's RAM region (NULL: none) */
+    RAMBlock *ram_block;
+    bool nodefaults;
+    BusState *main_bus;         /* sysbus root */
+} MachineState;
+
+typedef struct MachineClass {
+    ObjectClass parent_class;
+    const char *name;           /* "pc-q35-8.1" */
+    const char *alias;          /* "q35" */
+    const char *desc;
+    bool is_default;
+    uint64_t default_ram_size;
+    /* Build the board: RAM is already allocated into ms->ram. */
+    void (*init)(MachineState *ms, GError **errp);
+    void (*reset)(MachineState *ms, ShutdownCause reason);
+} MachineClass;
+
+#define MACHINE(obj) OBJECT_CHECK(MachineState, (obj), TYPE_MACHINE)
+#define MACHINE_CLASS(oc) OBJECT_CLASS_CHECK(MachineClass, (oc), TYPE_MACHINE)
+#define MACHINE_GET_CLASS(obj) \
+    OBJECT_GET_CLASS(MachineClass, (obj), TYPE_MACHINE)
+
+extern MachineState *current_machine;
+
+/* Find by name or alias; NULL: the default machine. */
+MachineClass *machine_find_class(const char *name);
+/* Create /machine of class mc, apply opts (from -machine), allocate RAM and
+ * run mc->init. */
+MachineState *machine_create(MachineClass *mc, QemuOpts *opts,
+                             uint64_t ram_size, GError **errp);
+/* List machines for -machine help. */
+void machine_print_help(void);
+Object *qdev_get_machine(void);
+
+#endif

@@ -1,0 +1,34 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* QMP monitors. */
+#ifndef MONITOR_MONITOR_H
+#define MONITOR_MONITOR_H
+
+#include <glib.h>
+#include <json-glib/json-glib.h>
+#include <stdbool.h>
+#include "chardev/char.h"
+
+typedef struct Monitor Monitor;
+
+/* Serve QMP on chr (-mon chardev=ID,mode=control, -qmp SPEC). */
+Monitor *monitor_init_qmp(Chardev *chr, bool pretty, GError **errp);
+void monitor_cleanup(void);
+
+/*
+ * Send event NAME to every monitor that finished capability negotiation,
+ * with a wall-clock timestamp.  Takes ownership of data (NULL: no "data").
+ */
+void monitor_qapi_event_emit(const char *name, JsonObject *data);
+
+/* The monitor running the current command (for getfd), or NULL. */
+Monitor *monitor_cur(void);
+/* Take fd NAME registered with getfd on mon; -1 + error if none. */
+int monitor_get_fd(Monitor *mon, const char *name, GError **errp);
+
+/*
+ * Render JSON as QEMU does: compact, with ": " and ", " separators.
+ * The caller frees the string.
+ */
+char *qmp_json_to_string(JsonNode *node, bool pretty);
+
+#endif

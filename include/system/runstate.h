@@ -1,0 +1,39 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * The VM run state (query-status), stop/cont, reset and shutdown requests.
+ * Requests made from inside a device callback are acted on from the main
+ * loop, as in QEMU.
+ */
+#ifndef SYSTEM_RUNSTATE_H
+#define SYSTEM_RUNSTATE_H
+
+#include <stdbool.h>
+#include "qapi/qapi-types.h"
+
+RunState runstate_get(void);
+void runstate_set(RunState state);
+bool runstate_is_running(void);
+bool runstate_check(RunState state);
+
+/* Stop the VM (emits STOP if it was running) and enter state. */
+void vm_stop(RunState state);
+/* Start the VM (emits RESUME if it was not running). */
+void vm_start(void);
+
+/* Called on reset, in registration order, after device resets. */
+typedef void QEMUResetHandler(void *opaque);
+void qemu_register_reset(QEMUResetHandler *func, void *opaque);
+void qemu_unregister_reset(QEMUResetHandler *func, void *opaque);
+
+/* Reset the machine now: devices, then handlers; emits RESET. */
+void qemu_system_reset(ShutdownCause reason);
+void qemu_system_reset_request(ShutdownCause reason);
+/* Emit SHUTDOWN and leave the main loop with exit status 0. */
+void qemu_system_shutdown_request(ShutdownCause reason);
+
+/* Called just before exit (after SHUTDOWN), in reverse registration order. */
+typedef void QEMUExitNotifier(void *opaque);
+void qemu_add_exit_notifier(QEMUExitNotifier *fn, void *opaque);
+void qemu_run_exit_notifiers(void);
+
+#endif

@@ -1,0 +1,185 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* Run state, stop/cont, reset and shutdown. */
+#include "qapi/error.h"
+#include "qapi/qapi-events.h"
+#include "qemu/main-loop.h"
+#include "system/runstate.h"
+#include "hw/boards.h"
+#include "hw/qdev-core.h"
+
+static RunState current_run_state = RUN_STATE_PRELAUNCH;
+
+RunState runstate_get(void)
+{
+    return current_run_state;
+}
+
+void runstate_set(RunState state)
+{
+    current_run_state = state;
+}
+
+bool runstate_check(RunState state)
+{
+    return current_run_state == state;
+}
+
+bool runstate_is_running(void)
+{
+    return current_run_state == RUN_STATE_RUNNING;
+}
+
+void vm_stop(RunState state)
+{
+    bool was_running = runstate_is_running();
+
+    runstate_set(state);
+    if (was_running) {
+        qapi_event_send_stop();
+    }
+}
+
+void vm_start(void)
+{
+    if (runstate_is_running()) {
+        return;
+    }
+    runstate_set(RUN_STATE_RUNNING);
+    qapi_event_send_resume();
+}
+
+/* Whether the guest, rather than the host, caused a reset or shutdown. */
+static bool shutdown_caused_by_guest(ShutdownCause cause)
+{
+    return cause > SHUTDOWN_CAUSE_HOST_UI &&
+           cause != SHUTDOWN_CAUSE_SUBSYSTEM_RESET;
+}
+
+typedef struct ResetEntry {
+    QEMUResetHandler *func;
+    void *opaque;
+} ResetEntry;
+
+static GArray *reset_handlers;
+
+void qemu_register_reset(QEMUResetHandler *func, void *opaque)
+{
+    ResetEntry e = { func, opaque };
+
+    if (!reset_handlers) {
+        reset_handlers = g_array_new(FALSE, FALSE, sizeof(ResetEntry));
+    }
+    g_array_append_val(reset_handlers, e);
+}
+
+void qemu_unregister_reset(QEMUResetHandler *func, void *opaque)
+{
+    for (guint i = 0; reset_handlers && i < reset_handlers->len; i++) {
+        ResetEntry *e = &g_array_index(reset_handlers, ResetEntry, i);
+        if (e->func == func && e->opaque == opaque) {
+            g_array_remove_index(reset_handlers, i);
+            return;
+        }
+    }
+}
+
+void qemu_system_reset(ShutdownCause reason)
+{
+    MachineState *ms = current_machine;
+
+    if (ms && MACHINE_GET_CLASS(ms)->reset) {
+        MACHINE_GET_CLASS(ms)->reset(ms, reason);
+    } else {
+        bus_cold_reset(sysbus_get_default());
+    }
+    /* Handlers may unregister themselves: walk a copy. */
+    if (reset_handlers) {
+        g_autoptr(GArray) copy = g_array_copy(reset_handlers);
+        for (guint i = 0; i < copy->len; i++) {
+            ResetEntry *e = &g_array_index(copy, ResetEntry, i);
+            e->func(e->opaque);
+        }
+    }
+    if (reason != SHUTDOWN_CAUSE_NONE) {
+        qapi_event_send_reset(shutdown_caused_by_guest(reason), reason);
+    }
+}
+
+static ShutdownCause pending_reset = SHUTDOWN_CAUSE_NONE;
+static QEMUBH *reset_bh;
+
+static void reset_bh_cb(void *opaque)
+{
+    ShutdownCause reason = pending_reset;
+
+    pending_reset = SHUTDOWN_CAUSE_NONE;
+    qemu_system_reset(reason);
+}
+
+/*
+ * Deferred to the main loop so that a reset requested from inside a
+ * device's register write does not tear that device down under its feet.
+ */
+void qemu_system_reset_request(ShutdownCause reason)
+{
+    if (!reset_bh) {
+        reset_bh = qemu_bh_new(reset_bh_cb, NULL);
+    }
+    pending_reset = reason;
+    qemu_bh_schedule(reset_bh);
+}
+
+static bool shutdown_requested;
+static ShutdownCause shutdown_cause;
+static QEMUBH *shutdown_bh;
+
+static void shutdown_bh_cb(void *opaque)
+{
+    qapi_event_send_shutdown(shutdown_caused_by_guest(shutdown_cause),
+                             shutdown_cause);
+    runstate_set(RUN_STATE_SHUTDOWN);
+    main_loop_exit(0);
+}
+
+/*
+ * Acted on from the main loop, as in QEMU: a 'quit' command's reply goes
+ * out before the SHUTDOWN event, and a signal handler does no real work.
+ */
+void qemu_system_shutdown_request(ShutdownCause reason)
+{
+    if (shutdown_requested) {
+        return;
+    }
+    shutdown_requested = true;
+    shutdown_cause = reason;
+    shutdown_bh = qemu_bh_new(shutdown_bh_cb, NULL);
+    qemu_bh_schedule(shutdown_bh);
+}
+
+typedef struct ExitEntry {
+    QEMUExitNotifier *fn;
+    void *opaque;
+} ExitEntry;
+
+static GSList *exit_notifiers;
+
+void qemu_add_exit_notifier(QEMUExitNotifier *fn, void *opaque)
+{
+    ExitEntry *e = g_new(ExitEntry, 1);
+
+    e->fn = fn;
+    e->opaque = opaque;
+    exit_notifiers = g_slist_prepend(exit_notifiers, e);
+}
+
+void qemu_run_exit_notifiers(void)
+{
+    GSList *list = exit_notifiers;
+
+    exit_notifiers = NULL;
+    for (GSList *l = list; l; l = l->next) {
+        ExitEntry *e = l->data;
+        e->fn(e->opaque);
+    }
+    g_slist_free_full(list, g_free);
+}

@@ -1,0 +1,641 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * The command line, in qemu-system-x86_64's syntax, and start-up.
+ *
+ * Options are first collected in order, then acted on in the order QEMU
+ * uses: help and version, chardevs, monitors, qtest, the machine, netdevs,
+ * devices, reset, run state.  Any bad option prints one line naming it and
+ * exits with status 1.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "config-host.h"
+#include "qapi/error.h"
+#include "qemu/option.h"
+#include "qemu/main-loop.h"
+#include "chardev/char.h"
+#include "monitor/monitor.h"
+#include "system/qtest.h"
+#include "system/runstate.h"
+#include "system/system.h"
+#include "system/qdev-monitor.h"
+#include "hw/boards.h"
+#include "hw/qdev-core.h"
+
+typedef enum {
+    OPT_HELP, OPT_VERSION, OPT_MACHINE, OPT_ACCEL, OPT_ENABLE_KVM,
+    OPT_NODEFAULTS, OPT_DISPLAY, OPT_NOGRAPHIC, OPT_M, OPT_S, OPT_NAME,
+    OPT_DEVICE, OPT_NETDEV, OPT_CHARDEV, OPT_MON, OPT_QMP, OPT_QMP_PRETTY,
+    OPT_QTEST, OPT_QTEST_LOG, OPT_INCOMING, OPT_PIDFILE, OPT_DAEMONIZE,
+    OPT_NO_USER_CONFIG, OPT_GLOBAL, OPT_OBJECT, OPT_TRACE, OPT_IGNORED,
+    OPT_IGNORED_ARG,
+} OptIndex;
+
+typedef struct OptDef {
+    const char *name;
+    OptIndex index;
+    bool has_arg;
+    const char *help;           /* NULL: not listed by -help */
+} OptDef;
+
+static const OptDef opt_defs[] = {
+    { "h", OPT_HELP, false, NULL },
+    { "help", OPT_HELP, false, "display this help and exit" },
+    { "version", OPT_VERSION, false, "display version information and exit" },
+    { "machine", OPT_MACHINE, true,
+      "[type=]name[,prop=value...]  select the machine (q35, none; "
+      "'help' lists them)" },
+    { "M", OPT_MACHINE, true, NULL },
+    { "accel", OPT_ACCEL, true,
+      "qtest  the only accelerator: the guest is driven over qtest" },
+    { "enable-kvm", OPT_ENABLE_KVM, false, NULL },
+    { "nodefaults", OPT_NODEFAULTS, false, "don't create default devices" },
+    { "display", OPT_DISPLAY, true, "none  (there is no display)" },
+    { "nographic", OPT_NOGRAPHIC, false, NULL },
+    { "m", OPT_M, true, "[size=]megs[M|G]  guest RAM size (default 128M)" },
+    { "S", OPT_S, false, "do not start the guest at start-up ('cont' does)" },
+    { "name", OPT_NAME, true, "[guest=]name[,debug-threads=on|off]" },
+    { "device", OPT_DEVICE, true,
+      "driver[,prop=value...]  add a device ('help', 'DRIVER,help')" },
+    { "netdev", OPT_NETDEV, true, "type,id=ID[,...]  add a network backend" },
+    { "chardev", OPT_CHARDEV, true,
+      "backend,id=ID[,...]  socket (path|host,port, server, wait), "
+      "stdio, file, null" },
+    { "mon", OPT_MON, true, "chardev=ID,mode=control  QMP monitor" },
+    { "qmp", OPT_QMP, true, "dev  QMP monitor on a chardev spec "
+      "(unix:PATH[,server=on,wait=off], tcp:HOST:PORT[,...], stdio)" },
+    { "qmp-pretty", OPT_QMP_PRETTY, true, "dev  like -qmp, pretty JSON" },
+    { "qtest", OPT_QTEST, true, "dev  serve the qtest protocol on dev" },
+    { "qtest-log", OPT_QTEST_LOG, true, "file|none  log of the qtest "
+      "protocol (default: stderr)" },
+    { "incoming", OPT_INCOMING, true,
+      "uri|defer  wait for an incoming migration" },
+    { "pidfile", OPT_PIDFILE, true, "file  write the process id to file" },
+    { "daemonize", OPT_DAEMONIZE, false,
+      "detach once start-up is complete" },
+    { "no-user-config", OPT_NO_USER_CONFIG, false,
+      "do not read user configuration (there is none)" },
+    { "nodefconfig", OPT_NO_USER_CONFIG, false, NULL },
+    { "global", OPT_GLOBAL, true, "driver.property=value  default for "
+      "every device of that driver" },
+    { "object", OPT_OBJECT, true, "type,id=ID[,...]  create an object" },
+    { "trace", OPT_TRACE, true, NULL },
+    /* Accepted so that management-generated command lines start; they
+     * configure things baton does not emulate. */
+    { "no-shutdown", OPT_IGNORED, false, NULL },
+    { "no-acpi", OPT_IGNORED, false, NULL },
+    { "no-hpet", OPT_IGNORED, false, NULL },
+    { "realtime", OPT_IGNORED_ARG, true, NULL },
+    { "smp", OPT_IGNORED_ARG, true, NULL },
+    { "cpu", OPT_IGNORED_ARG, true, NULL },
+    { "uuid", OPT_IGNORED_ARG, true, NULL },
+    { "rtc", OPT_IGNORED_ARG, true, NULL },
+    { "boot", OPT_IGNORED_ARG, true, NULL },
+    { "msg", OPT_IGNORED_ARG, true, NULL },
+    { "sandbox", OPT_IGNORED_ARG, true, NULL },
+    { "overcommit", OPT_IGNORED_ARG, true, NULL },
+    { "vga", OPT_IGNORED_ARG, true, NULL },
+    { "serial", OPT_IGNORED_ARG, true, NULL },
+    { "parallel", OPT_IGNORED_ARG, true, NULL },
+    { "audiodev", OPT_IGNORED_ARG, true, NULL },
+};
+
+typedef struct CmdOpt {
+    const OptDef *def;
+    char *arg;
+    char *loc;                  /* "-device foo,bar=1" for error messages */
+} CmdOpt;
+
+static GPtrArray *cmd_opts;
+static GPtrArray *global_props;
+static GPtrArray *netdev_opts;
+static char *incoming;
+static char *pidfile;
+static bool daemonize;
+static int daemon_pipe = -1;
+
+const char *qemu_incoming_uri(void)
+{
+    return incoming;
+}
+
+GPtrArray *qemu_global_props(void)
+{
+    return global_props;
+}
+
+GPtrArray *qemu_netdev_opts(void)
+{
+    return netdev_opts;
+}
+
+static void G_GNUC_NORETURN fail(const char *loc, const char *fmt, ...)
+    G_GNUC_PRINTF(2, 3);
+
+static void fail(const char *loc, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    g_autofree char *msg = g_strdup_vprintf(fmt, ap);
+    va_end(ap);
+    if (loc) {
+        fprintf(stderr, "baton-system-x86_64: %s: %s\n", loc, msg);
+    } else {
+        fprintf(stderr, "baton-system-x86_64: %s\n", msg);
+    }
+    exit(1);
+}
+
+static void G_GNUC_NORETURN fail_err(const char *loc, GError *err)
+{
+    /* QEMU's multi-line hints follow the first line as is. */
+    fail(loc, "%s", err->message);
+}
+
+static const OptDef *lookup_opt(const char *name)
+{
+    for (size_t i = 0; i < G_N_ELEMENTS(opt_defs); i++) {
+        if (!strcmp(opt_defs[i].name, name)) {
+            return &opt_defs[i];
+        }
+    }
+    return NULL;
+}
+
+static void print_help(void)
+{
+    printf("usage: baton-system-x86_64 [options]\n"
+           "baton: a QEMU-compatible q35 device model for virtio-net "
+           "failover.\nNo CPU is emulated; the guest is driven over the "
+           "qtest protocol (-accel qtest).\n\nOptions:\n");
+    for (size_t i = 0; i < G_N_ELEMENTS(opt_defs); i++) {
+        const OptDef *d = &opt_defs[i];
+        if (d->help) {
+            printf("-%s%s %s\n", d->name, d->has_arg ? "" : "", d->help);
+        }
+    }
+    printf("\nAccepted and ignored for compatibility: -no-shutdown, "
+           "-no-acpi, -no-hpet, -realtime, -smp, -cpu, -uuid, -rtc, -boot, "
+           "-msg, -sandbox, -overcommit, -vga, -serial, -parallel, "
+           "-audiodev.\n");
+}
+
+static void print_version(void)
+{
+    printf("QEMU emulator version 8.1.0 (baton-%s)\n"
+           "baton: written by the baton developers, GPL-2.0-or-later\n",
+           BATON_VERSION);
+}
+
+static void parse_argv(int argc, char **argv)
+{
+    cmd_opts = g_ptr_array_new();
+    for (int i = 1; i < argc; i++) {
+        const char *r = argv[i];
+        if (r[0] != '-' || r[1] == '\0') {
+            /* QEMU takes a bare word as a disk image; there are no disks. */
+            fail(NULL, "%s: no disk images: baton emulates no storage", r);
+        }
+        const char *name = r + 1;
+        if (name[0] == '-') {
+            name++;                     /* --opt is the same as -opt */
+        }
+        const OptDef *def = lookup_opt(name);
+        if (!def) {
+            fail(r, "invalid option");
+        }
+        CmdOpt *o = g_new0(CmdOpt, 1);
+        o->def = def;
+        if (def->has_arg) {
+            if (i + 1 >= argc) {
+                fail(r, "requires an argument");
+            }
+            o->arg = argv[++i];
+            o->loc = g_strdup_printf("%s %s", r, o->arg);
+        } else {
+            o->loc = g_strdup(r);
+        }
+        g_ptr_array_add(cmd_opts, o);
+    }
+}
+
+static QemuOpts *parse_opts(CmdOpt *o, const char *implied)
+{
+    GError *err = NULL;
+    QemuOpts *opts = qemu_opts_parse(o->arg, implied, &err);
+    if (!opts) {
+        fail_err(o->loc, err);
+    }
+    return opts;
+}
+
+static bool is_help(const char *s)
+{
+    return s && (!strcmp(s, "help") || !strcmp(s, "?"));
+}
+
+/* -accel and -machine accel=: only qtest, since there is no CPU. */
+static void check_accel(const char *loc, const char *accel)
+{
+    g_auto(GStrv) list = g_strsplit(accel, ":", -1);
+    for (int i = 0; list[i]; i++) {
+        if (!strcmp(list[i], "qtest")) {
+            qtest_set_accel(true);
+            return;
+        }
+    }
+    if (is_help(accel)) {
+        printf("Accelerators supported in baton:\nqtest\n");
+        exit(0);
+    }
+    fail(loc, "accelerator '%s' is not supported: baton emulates no CPU; "
+         "use -accel qtest and drive the guest over the qtest protocol",
+         accel);
+}
+
+static void create_chardev(CmdOpt *o)
+{
+    g_autoptr(QemuOpts) opts = parse_opts(o, "backend");
+    GError *err = NULL;
+
+    if (is_help(qemu_opt_get(opts, "backend"))) {
+        printf("Available chardev backend types:\n  file\n  null\n"
+               "  socket\n  stdio\n");
+        exit(0);
+    }
+    const char *id = qemu_opt_get(opts, "id");
+    if (!id) {
+        fail(o->loc, "Parameter 'id' is missing");
+    }
+    if (!id_wellformed(id)) {
+        fail(o->loc, "Parameter 'id' expects an identifier");
+    }
+    if (qemu_chr_find(id)) {
+        fail(o->loc, "Duplicate ID '%s' for chardev", id);
+    }
+    if (!qemu_chr_new_from_opts(opts, &err)) {
+        fail_err(o->loc, err);
+    }
+}
+
+static void create_monitor(CmdOpt *o)
+{
+    GError *err = NULL;
+    Chardev *chr;
+    bool pretty = false;
+
+    if (o->def->index == OPT_MON) {
+        g_autoptr(QemuOpts) opts = parse_opts(o, "chardev");
+        const char *mode = qemu_opt_get(opts, "mode");
+        const char *name = qemu_opt_get(opts, "chardev");
+
+        if (mode && strcmp(mode, "control")) {
+            if (!strcmp(mode, "readline")) {
+                fail(o->loc, "the human monitor (mode=readline) is not "
+                     "provided; use mode=control (QMP)");
+            }
+            fail(o->loc, "Parameter 'mode' does not accept value '%s'",
+                 mode);
+        }
+        if (!mode) {
+            fail(o->loc, "the human monitor is not provided; add "
+                 "mode=control for QMP");
+        }
+        pretty = qemu_opt_get_bool(opts, "pretty", false, &err);
+        if (err) {
+            fail_err(o->loc, err);
+        }
+        if (!name) {
+            fail(o->loc, "Parameter 'chardev' is missing");
+        }
+        chr = qemu_chr_find(name);
+        if (!chr) {
+            fail(o->loc, "chardev \"%s\" not found", name);
+        }
+    } else {
+        static int n;
+        g_autofree char *label = g_strdup_printf("compat_monitor%d", n++);
+        pretty = o->def->index == OPT_QMP_PRETTY;
+        chr = qemu_chr_new(label, o->arg, &err);
+        if (!chr) {
+            fail_err(o->loc, err);
+        }
+    }
+    if (!monitor_init_qmp(chr, pretty, &err)) {
+        fail_err(o->loc, err);
+    }
+}
+
+static void add_global(CmdOpt *o)
+{
+    /* DRIVER.PROP=VALUE, also the long form driver=,property=,value= */
+    const char *eq = strchr(o->arg, '=');
+    const char *dot = strchr(o->arg, '.');
+    GlobalProperty *g = g_new0(GlobalProperty, 1);
+
+    if (g_str_has_prefix(o->arg, "driver=")) {
+        g_autoptr(QemuOpts) opts = parse_opts(o, NULL);
+        g->driver = g_strdup(qemu_opt_get(opts, "driver"));
+        g->property = g_strdup(qemu_opt_get(opts, "property"));
+        g->value = g_strdup(qemu_opt_get(opts, "value"));
+    } else if (eq && dot && dot < eq) {
+        g->driver = g_strndup(o->arg, dot - o->arg);
+        g->property = g_strndup(dot + 1, eq - dot - 1);
+        g->value = g_strdup(eq + 1);
+    }
+    if (!g->driver || !g->property || !g->value || !*g->driver ||
+        !*g->property) {
+        fail(o->loc, "Invalid parameter '%s'", o->arg);
+    }
+    g_ptr_array_add(global_props, g);
+}
+
+static void write_pidfile(void)
+{
+    g_autofree char *s = g_strdup_printf("%d\n", getpid());
+    GError *err = NULL;
+    if (!g_file_set_contents(pidfile, s, -1, &err)) {
+        fail(NULL, "cannot create PID file: %s", err->message);
+    }
+}
+
+static void remove_pidfile(void *opaque)
+{
+    unlink(pidfile);
+}
+
+/*
+ * -daemonize: the parent waits until the child reports that start-up is
+ * done (or failed), so errors still reach the user and the exit status.
+ */
+static void os_daemonize(void)
+{
+    int fds[2];
+    if (pipe(fds) < 0) {
+        fail(NULL, "-daemonize: pipe: %s", g_strerror(errno));
+    }
+    pid_t pid = fork();
+    if (pid < 0) {
+        fail(NULL, "-daemonize: fork: %s", g_strerror(errno));
+    }
+    if (pid > 0) {
+        char status = 1;
+        close(fds[1]);
+        while (read(fds[0], &status, 1) < 0 && errno == EINTR) {
+        }
+        _exit(status == 0 ? 0 : 1);
+    }
+    close(fds[0]);
+    daemon_pipe = fds[1];
+    setsid();
+}
+
+static void os_daemonize_done(void)
+{
+    if (daemon_pipe < 0) {
+        return;
+    }
+    int null = open("/dev/null", O_RDWR);
+    if (null >= 0) {
+        dup2(null, 0);
+        dup2(null, 1);
+        dup2(null, 2);
+        close(null);
+    }
+    char ok = 0;
+    if (write(daemon_pipe, &ok, 1) < 0) {
+        /* the parent is gone; nothing to tell */
+    }
+    close(daemon_pipe);
+    daemon_pipe = -1;
+}
+
+void qemu_init(int argc, char **argv)
+{
+    g_autoptr(QemuOpts) machine_opts = qemu_opts_new();
+    const char *machine_loc = NULL;
+    const char *qtest_spec = NULL, *qtest_log = NULL;
+    const char *accel = NULL, *accel_loc = NULL;
+    uint64_t ram_size = 0;
+    bool ram_given = false, start_stopped = false;
+    GError *err = NULL;
+
+    signal(SIGPIPE, SIG_IGN);
+    global_props = g_ptr_array_new();
+    netdev_opts = g_ptr_array_new();
+    parse_argv(argc, argv);
+
+    /* Pass 1: options that end the program or configure the rest. */
+    for (guint i = 0; i < cmd_opts->len; i++) {
+        CmdOpt *o = g_ptr_array_index(cmd_opts, i);
+        switch (o->def->index) {
+        case OPT_HELP:
+            print_help();
+            exit(0);
+        case OPT_VERSION:
+            print_version();
+            exit(0);
+        case OPT_MACHINE: {
+            g_autoptr(QemuOpts) opts = parse_opts(o, "type");
+            for (guint j = 0; j < opts->list->len; j++) {
+                QemuOpt *opt = g_ptr_array_index(opts->list, j);
+                qemu_opt_set(machine_opts, opt->name, opt->str);
+            }
+            machine_loc = o->loc;
+            break;
+        }
+        case OPT_ACCEL: {
+            g_autoptr(QemuOpts) opts = parse_opts(o, "accel");
+            accel = g_strdup(qemu_opt_get(opts, "accel"));
+            accel_loc = o->loc;
+            if (!accel) {
+                fail(o->loc, "Parameter 'accel' is missing");
+            }
+            check_accel(o->loc, accel);
+            break;
+        }
+        case OPT_ENABLE_KVM:
+            check_accel(o->loc, "kvm");
+            break;
+        case OPT_DISPLAY: {
+            g_autoptr(QemuOpts) opts = parse_opts(o, "type");
+            const char *type = qemu_opt_get(opts, "type");
+            if (is_help(type)) {
+                printf("Available display backend types:\nnone\n");
+                exit(0);
+            }
+            if (!type || strcmp(type, "none")) {
+                fail(o->loc, "Display '%s' is not available", type ? type : "");
+            }
+            break;
+        }
+        case OPT_M: {
+            g_autoptr(QemuOpts) opts = parse_opts(o, "size");
+            const char *size = qemu_opt_get(opts, "size");
+            if (size && !qemu_strtosz_MiB("size", size, &ram_size, &err)) {
+                fail_err(o->loc, err);
+            }
+            if (size && ram_size < (1 << 20)) {
+                /* QEMU rounds tiny sizes up; keep at least a page set. */
+                ram_size = ram_size ? ram_size : (1 << 20);
+            }
+            ram_given = size != NULL;
+            break;
+        }
+        case OPT_S:
+            start_stopped = true;
+            break;
+        case OPT_NAME: {
+            g_autoptr(QemuOpts) opts = parse_opts(o, "guest");
+            (void)opts;
+            break;
+        }
+        case OPT_DEVICE: {
+            g_autoptr(QemuOpts) opts = parse_opts(o, "driver");
+            if (qdev_device_help(opts)) {
+                exit(0);
+            }
+            break;
+        }
+        case OPT_NETDEV: {
+            QemuOpts *opts = parse_opts(o, "type");
+            const char *id = qemu_opt_get(opts, "id");
+            if (!id) {
+                fail(o->loc, "Parameter 'id' is missing");
+            }
+            if (!id_wellformed(id)) {
+                fail(o->loc, "Parameter 'id' expects an identifier");
+            }
+            g_ptr_array_add(netdev_opts, opts);
+            break;
+        }
+        case OPT_QTEST:
+            qtest_spec = o->arg;
+            break;
+        case OPT_QTEST_LOG:
+            qtest_log = o->arg;
+            break;
+        case OPT_INCOMING:
+            g_free(incoming);
+            incoming = g_strdup(o->arg);
+            break;
+        case OPT_PIDFILE:
+            pidfile = g_strdup(o->arg);
+            break;
+        case OPT_DAEMONIZE:
+            daemonize = true;
+            break;
+        case OPT_GLOBAL:
+            add_global(o);
+            break;
+        case OPT_TRACE:
+            warn_report("-trace: tracing is not provided; ignored");
+            break;
+        default:
+            break;
+        }
+    }
+
+    const char *mtype = qemu_opt_get(machine_opts, "type");
+    if (is_help(mtype)) {
+        machine_print_help();
+        exit(0);
+    }
+    const char *maccel = qemu_opt_get(machine_opts, "accel");
+    if (maccel) {
+        check_accel(machine_loc, maccel);
+    }
+    if (!accel && !maccel) {
+        /* QEMU would fall back to TCG; we can only do qtest. */
+        qtest_set_accel(true);
+    }
+    (void)accel_loc;
+    MachineClass *mc = machine_find_class(mtype);
+    if (!mc) {
+        fail(machine_loc, "unsupported machine type: \"%s\"\n"
+             "Use -machine help to list supported machines", mtype);
+    }
+    qemu_opt_unset(machine_opts, "type");
+    qemu_opt_unset(machine_opts, "accel");
+
+    if (daemonize) {
+        os_daemonize();
+    }
+
+    /* Pass 2: chardevs, then monitors and qtest which use them. */
+    for (guint i = 0; i < cmd_opts->len; i++) {
+        CmdOpt *o = g_ptr_array_index(cmd_opts, i);
+        if (o->def->index == OPT_CHARDEV) {
+            create_chardev(o);
+        }
+    }
+    for (guint i = 0; i < cmd_opts->len; i++) {
+        CmdOpt *o = g_ptr_array_index(cmd_opts, i);
+        OptIndex idx = o->def->index;
+        if (idx == OPT_MON || idx == OPT_QMP || idx == OPT_QMP_PRETTY) {
+            create_monitor(o);
+        }
+    }
+    if (qtest_spec && !qtest_server_init(qtest_spec, qtest_log, &err)) {
+        fail_err("-qtest", err);
+    }
+
+    /* The machine, then devices in command-line order. */
+    if (!machine_create(mc, machine_opts,
+                        ram_given ? ram_size : mc->default_ram_size, &err)) {
+        fail_err(machine_loc, err);
+    }
+    for (guint i = 0; i < cmd_opts->len; i++) {
+        CmdOpt *o = g_ptr_array_index(cmd_opts, i);
+        if (o->def->index == OPT_OBJECT) {
+            fail(o->loc, "invalid object type: %s", o->arg);
+        }
+    }
+    for (guint i = 0; i < cmd_opts->len; i++) {
+        CmdOpt *o = g_ptr_array_index(cmd_opts, i);
+        if (o->def->index == OPT_DEVICE) {
+            g_autoptr(QemuOpts) opts = parse_opts(o, "driver");
+            if (!qdev_device_add(opts, false, &err) && err) {
+                fail_err(o->loc, err);
+            }
+        }
+    }
+    qdev_machine_creation_done();
+    qemu_system_reset(SHUTDOWN_CAUSE_NONE);
+
+    if (incoming) {
+        runstate_set(RUN_STATE_INMIGRATE);
+    } else if (start_stopped) {
+        runstate_set(RUN_STATE_PRELAUNCH);
+    } else {
+        vm_start();
+    }
+
+    if (pidfile) {
+        write_pidfile();
+        qemu_add_exit_notifier(remove_pidfile, NULL);
+    }
+    os_daemonize_done();
+}
+
+int qemu_main_loop(void)
+{
+    return main_loop_run();
+}
+
+void qemu_cleanup(void)
+{
+    qemu_run_exit_notifiers();
+    monitor_cleanup();
+    qtest_server_cleanup();
+    qemu_chr_cleanup();
+}
