@@ -171,8 +171,11 @@ static const OptDef *lookup_opt(const char *name)
     return NULL;
 }
 
+static void print_version(void);
+
 static void print_help(void)
 {
+    print_version();
     printf("usage: baton-system-x86_64 [options]\n"
            "baton: a QEMU-compatible q35 device model for virtio-net "
            "failover.\nNo CPU is emulated; the guest is driven over the "
@@ -424,7 +427,8 @@ void qemu_init(int argc, char **argv)
     g_autoptr(QemuOpts) machine_opts = qemu_opts_new();
     const char *machine_loc = NULL;
     const char *qtest_spec = NULL, *qtest_log = NULL;
-    const char *accel = NULL, *accel_loc = NULL;
+    const char *accel_loc = NULL;
+    bool accel_given = false;
     uint64_t ram_size = 0;
     bool ram_given = false, start_stopped = false;
     GError *err = NULL;
@@ -455,12 +459,13 @@ void qemu_init(int argc, char **argv)
         }
         case OPT_ACCEL: {
             g_autoptr(QemuOpts) opts = parse_opts(o, "accel");
-            accel = g_strdup(qemu_opt_get(opts, "accel"));
+            const char *accel = qemu_opt_get(opts, "accel");
             accel_loc = o->loc;
             if (!accel) {
                 fail(o->loc, "Parameter 'accel' is missing");
             }
             check_accel(o->loc, accel);
+            accel_given = true;
             break;
         }
         case OPT_ENABLE_KVM:
@@ -554,7 +559,7 @@ void qemu_init(int argc, char **argv)
     if (maccel) {
         check_accel(machine_loc, maccel);
     }
-    if (!accel && !maccel) {
+    if (!accel_given && !maccel) {
         /* QEMU would fall back to TCG; we can only do qtest. */
         qtest_set_accel(true);
     }
@@ -570,6 +575,8 @@ void qemu_init(int argc, char **argv)
     if (daemonize) {
         os_daemonize();
     }
+    /* Before anything can block (a chardev waiting for its client). */
+    main_loop_init_signals();
 
     /* Pass 2: chardevs, then monitors and qtest which use them. */
     for (guint i = 0; i < cmd_opts->len; i++) {

@@ -11,6 +11,7 @@
 #define EXEC_MEMORY_H
 
 #include <glib.h>
+#include <inttypes.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include "qom/object.h"
@@ -49,13 +50,23 @@ struct MemoryRegion {
     MemoryRegion *alias;
     hwaddr alias_offset;
     RAMBlock *ram_block;        /* for RAM regions */
+    bool owns_ram_block;        /* made by memory_region_init_ram */
 };
+
+typedef struct FlatView FlatView;
 
 typedef struct AddressSpace {
     const char *name;
     MemoryRegion *root;
     bool io;                    /* I/O space: unclaimed reads all-ones */
+    /* private: the flattened map, rebuilt after a topology change */
+    FlatView *view;
 } AddressSpace;
+
+/* Another space over root (e.g. a bus-master view); io as above. */
+void address_space_init(AddressSpace *as, MemoryRegion *root,
+                        const char *name, bool io);
+void address_space_destroy(AddressSpace *as);
 
 /* The CPU's memory and I/O-port spaces (roots created at start-up). */
 extern AddressSpace address_space_memory;
@@ -147,7 +158,11 @@ void ram_block_free(RAMBlock *block);
 GPtrArray *ram_block_list(void);
 RAMBlock *ram_block_by_name(const char *idstr);
 void ram_block_set_dirty(RAMBlock *block, uint64_t offset, uint64_t len);
-/* Copy the block's dirty bits into bitmap (may be NULL) and clear them. */
+/*
+ * OR the block's dirty bits into bitmap (may be NULL; one bit per page,
+ * same layout) and clear them.  Returns how many pages were dirty.
+ */
 uint64_t ram_block_sync_dirty(RAMBlock *block, unsigned long *bitmap);
+bool ram_block_test_dirty(RAMBlock *block, uint64_t offset);
 
 #endif

@@ -30,9 +30,16 @@ typedef struct MachineClass {
     const char *desc;
     bool is_default;
     uint64_t default_ram_size;
+    const char *default_ram_id; /* RAM block name; NULL: "ram" ("pc.ram" on PCs) */
     /* Build the board: RAM is already allocated into ms->ram. */
     void (*init)(MachineState *ms, GError **errp);
     void (*reset)(MachineState *ms, ShutdownCause reason);
+    /* Hotplug handler for devices without a bus handler (may be NULL). */
+    HotplugHandler *(*get_hotplug_handler)(MachineState *ms,
+                                           DeviceState *dev);
+    /* Veto a hot-plug before the device is created (may be NULL). */
+    bool (*hotplug_allowed)(MachineState *ms, DeviceState *dev,
+                            GError **errp);
 } MachineClass;
 
 #define MACHINE(obj) OBJECT_CHECK(MachineState, (obj), TYPE_MACHINE)
@@ -44,8 +51,11 @@ extern MachineState *current_machine;
 
 /* Find by name or alias; NULL: the default machine. */
 MachineClass *machine_find_class(const char *name);
-/* Create /machine of class mc, apply opts (from -machine), allocate RAM and
- * run mc->init. */
+/*
+ * Create /machine of class mc, apply opts (from -machine; the implied key
+ * "type" is skipped), allocate RAM and run mc->init.  ram_size 0 means
+ * mc->default_ram_size.
+ */
 MachineState *machine_create(MachineClass *mc, QemuOpts *opts,
                              uint64_t ram_size, GError **errp);
 /* List machines for -machine help. */

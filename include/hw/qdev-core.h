@@ -15,6 +15,19 @@
 #define TYPE_DEVICE "device"
 #define TYPE_BUS "bus"
 #define TYPE_SYS_BUS_DEVICE "sys-bus-device"
+#define TYPE_SYSTEM_BUS "System"
+
+/* DeviceClass.category values, in the order -device help lists them. */
+#define DEVICE_CATEGORY_BRIDGE "Controller/Bridge/Hub devices"
+#define DEVICE_CATEGORY_USB "USB devices"
+#define DEVICE_CATEGORY_STORAGE "Storage devices"
+#define DEVICE_CATEGORY_NETWORK "Network devices"
+#define DEVICE_CATEGORY_INPUT "Input devices"
+#define DEVICE_CATEGORY_DISPLAY "Display devices"
+#define DEVICE_CATEGORY_SOUND "Sound devices"
+#define DEVICE_CATEGORY_MISC "Misc devices"
+#define DEVICE_CATEGORY_CPU "CPU devices"
+#define DEVICE_CATEGORY_WATCHDOG "Watchdog devices"
 
 typedef struct Property Property;
 typedef struct PropertyInfo PropertyInfo;
@@ -76,6 +89,7 @@ typedef struct BusClass {
     bool (*check_address)(BusState *bus, DeviceState *dev, GError **errp);
     void (*reset)(BusState *bus);
     int max_dev;                /* 0: unlimited */
+    int automatic_ids;          /* next n for an unnamed bus "<type>.<n>" */
 } BusClass;
 
 #define BUS(obj) OBJECT_CHECK(BusState, (obj), TYPE_BUS)
@@ -106,11 +120,16 @@ bool qdev_prop_parse(DeviceState *dev, const char *name, const char *value,
 void qdev_unplug(DeviceState *dev, GError **errp);
 /*
  * The guest has ejected dev (or the handler completes at once): unrealize,
- * unparent and emit DEVICE_DELETED for it and its children.
+ * unparent and emit DEVICE_DELETED for it and its children.  A handler
+ * without unplug_request gets its unplug method called by qdev_unplug and
+ * qdev_unplug then completes; a handler with unplug_request calls this
+ * itself once the guest let go (from unplug_request for an immediate one).
  */
 void qdev_unplug_complete(DeviceState *dev);
 
 HotplugHandler *qdev_get_hotplug_handler(DeviceState *dev);
+/* The machine's handler for dev (bus-less devices), or NULL. */
+HotplugHandler *qdev_get_machine_hotplug_handler(DeviceState *dev);
 bool qdev_hotplug_allowed(DeviceState *dev, GError **errp);
 /* True once machine creation is over: later devices are hot-plugged. */
 bool qdev_machine_creation_done_p(void);
@@ -140,6 +159,18 @@ void qbus_set_hotplug_handler(BusState *bus, Object *handler);
 bool qbus_is_hotpluggable(BusState *bus);
 /* Find a bus by name or path, as device_add's "bus" argument. */
 BusState *qbus_find(const char *path, GError **errp);
+/*
+ * First bus below (and including) bus named name (NULL: any) and of type
+ * bus_typename (NULL: any); without a name, full buses are skipped.
+ */
+BusState *qbus_find_recursive(BusState *bus, const char *name,
+                              const char *bus_typename);
+bool qbus_is_full(BusState *bus);
+/* Internal to qdev: keep a bus's child list. */
+void bus_add_child(BusState *bus, DeviceState *dev);
+void bus_remove_child(BusState *bus, DeviceState *dev);
+void qbus_realize(BusState *bus);
+void qbus_unrealize(BusState *bus);
 
 /*
  * Device listeners: told when devices are realized/unrealized, and asked

@@ -9,10 +9,7 @@
 
 #include "hw/qdev-core.h"
 
-typedef struct QEnumLookup {
-    const char *const *array;
-    int size;
-} QEnumLookup;
+#include "qapi/util.h"          /* QEnumLookup */
 
 struct PropertyInfo {
     const char *name;           /* type shown by device-list-properties */
@@ -124,5 +121,16 @@ void qdev_class_foreach_prop(DeviceClass *dc,
  */
 void error_set_from_qdev_prop_error(GError **errp, int ret, Object *obj,
                                     const char *name, const char *value);
+
+/*
+ * "Attempt to set property 'NAME' on device 'ID' (type 'T') after it was
+ * realized" (or "on anonymous device").
+ */
+void qdev_prop_set_after_realize(DeviceState *dev, const char *name,
+                                 GError **errp);
+
+/* Internal to qdev: defaults at instance init, releases at finalize. */
+void qdev_prop_set_defaults(DeviceState *dev);
+void qdev_prop_release_all(DeviceState *dev);
 
 #endif

@@ -13,12 +13,22 @@ typedef struct QEMUBH QEMUBH;
 QEMUBH *qemu_bh_new(QEMUBHFunc *cb, void *opaque);
 void qemu_bh_schedule(QEMUBH *bh);      /* idempotent while pending */
 void qemu_bh_cancel(QEMUBH *bh);
-void qemu_bh_delete(QEMUBH *bh);
+void qemu_bh_delete(QEMUBH *bh);        /* NULL ok; may be called from cb */
 
 /* Run until main_loop_exit(); returns the status passed to it. */
 int main_loop_run(void);
 void main_loop_exit(int status);
 /* Run one iteration without blocking (used by tests and shutdown paths). */
 void main_loop_poll_once(bool blocking);
+
+/*
+ * SIGTERM/SIGINT/SIGHUP become qemu_system_shutdown_request(host-signal);
+ * SIGPIPE is ignored.  main_loop_run() does this itself; code that waits in
+ * the main loop earlier (a server chardev with wait=on) calls it first.
+ * Idempotent.
+ */
+void main_loop_init_signals(void);
+/* main_loop_exit() was called and main_loop_run() has not returned yet. */
+bool main_loop_exit_requested(void);
 
 #endif

@@ -51,9 +51,16 @@ void timer_free(QEMUTimer *ts);         /* deletes first; NULL ok */
 bool timer_pending(QEMUTimer *ts);
 
 /* Virtual clock, driven by qtest. */
-/* Deadline of the next virtual timer in ns, -1 if none is armed. */
+/*
+ * Deadline (absolute virtual time) of the next virtual timer in ns, -1 if
+ * none is armed.
+ */
 int64_t qemu_clock_deadline_virtual(void);
-/* Advance the virtual clock to dest_ns (never backwards), running timers. */
+/*
+ * Advance the virtual clock to dest_ns (never backwards), running the
+ * timers that fall due in deadline order; during each callback the clock
+ * reads that timer's deadline.  Callbacks may re-arm or delete any timer.
+ */
 void qemu_clock_advance_virtual(int64_t dest_ns);
 
 #endif

@@ -47,17 +47,25 @@ struct ObjectProperty {
     ObjectPropertyRelease *release;
     void *opaque;
     JsonNode *defval;           /* default value for device-list-properties */
+    /*
+     * Path resolution through this property: the object it leads to, or
+     * NULL.  Set for child<> and link<> properties only.
+     */
+    Object *(*resolve)(Object *obj, ObjectProperty *prop);
 };
 
 struct ObjectClass {
     TypeImpl *type;
     GSList *interfaces;         /* InterfaceClass *, one per interface */
     GHashTable *properties;     /* name -> ObjectProperty *, class properties */
+    /* Called when the object leaves the composition tree (devices unrealize). */
+    void (*unparent)(Object *obj);
 };
 
 struct Object {
     ObjectClass *klass;
     GHashTable *properties;     /* name -> ObjectProperty *, instance ones */
+    GPtrArray *prop_order;      /* the same ObjectProperty *, insertion order */
     Object *parent;             /* in the composition tree */
     uint32_t ref;
 };
@@ -127,7 +135,10 @@ Object *object_dynamic_cast_assert(Object *obj, const char *typename);
 #define OBJECT_CHECK(type, obj, typename) \
     ((type *)object_dynamic_cast_assert(OBJECT(obj), (typename)))
 
-/* Properties */
+/*
+ * Properties.  A name ending in "[*]" gets the first free index ("device[0]",
+ * "device[1]", ...).  Adding a name that exists returns NULL.
+ */
 ObjectProperty *object_property_add(Object *obj, const char *name,
                                     const char *type, ObjectPropertyGet *get,
                                     ObjectPropertySet *set,
@@ -201,11 +212,40 @@ void object_property_add_uint64_ptr(Object *obj, const char *name,
 /* A read-only "link<typename>" whose value is target's canonical path. */
 void object_property_add_const_link(Object *obj, const char *name,
                                     Object *target);
+/*
+ * A settable "link<typename>" stored in *targetp (a reference is held).
+ * qom-set takes a path; "" clears it.
+ */
+void object_property_add_link(Object *obj, const char *name,
+                              const char *typename, Object **targetp);
+
+/*
+ * Reading property values from JSON: typed JSON or a JSON string with the
+ * text form (-device syntax).  name is used in QEMU's error texts
+ * ("Parameter 'NAME' expects integer", "Invalid parameter type for 'NAME',
+ * expected: boolean", ...).  Integers accept 0x/0 prefixes as QEMU does.
+ */
+bool qom_value_to_bool(JsonNode *value, const char *name, bool *out,
+                       GError **errp);
+bool qom_value_to_int(JsonNode *value, const char *name, int64_t *out,
+                      GError **errp);
+bool qom_value_to_uint(JsonNode *value, const char *name, uint64_t *out,
+                       GError **errp);
+/* A string property only takes a JSON string; *out points into value. */
+bool qom_value_to_str(JsonNode *value, const char *name, const char **out,
+                      GError **errp);
+JsonNode *qom_value_from_str(const char *s);       /* NULL s: JSON null */
+JsonNode *qom_value_from_bool(bool v);
+JsonNode *qom_value_from_int(int64_t v);
 
 /* Composition tree */
 /* Adds "child<type>" property `name` to parent, takes a reference. */
 void object_property_add_child(Object *parent, const char *name,
                                Object *child);
+/* Same, but returns NULL (and sets no error) if name is already taken. */
+ObjectProperty *object_property_try_add_child(Object *parent,
+                                              const char *name,
+                                              Object *child);
 /* Remove obj from its parent (drops the parent's reference). */
 void object_unparent(Object *obj);
 Object *object_get_root(void);
@@ -221,6 +261,8 @@ Object *object_resolve_path_component(Object *parent, const char *part);
 Object *object_resolve_path(const char *path, bool *ambiguous);
 Object *object_resolve_path_type(const char *path, const char *typename,
                                  bool *ambiguous);
+/* Absolute path, or a path relative to parent (no partial matching). */
+Object *object_resolve_path_at(Object *parent, const char *path);
 /* Visit children in insertion order; stop when fn returns non-zero. */
 int object_child_foreach(Object *obj, int (*fn)(Object *child, void *opaque),
                          void *opaque);

@@ -1,0 +1,297 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * QMP-side load generator for `make bench` (benchmarks/run.py).
+ *
+ *   bench-qmp BINARY spawn RUNS     spawn to QMP greeting, per run in ms
+ *   bench-qmp BINARY rss            VmRSS at idle with -m 128M, KiB
+ *   bench-qmp BINARY qmp-rt SECS    query-status round trips per second
+ *   bench-qmp BINARY echo-rt SECS   unix socket echo round trips per second
+ *   bench-qmp BINARY big RUNS       1 MiB QMP message to reply, per run in ms
+ *
+ * Output is "key value" lines; run.py turns them into the table.
+ */
+#include <errno.h>
+#include <poll.h>
+#include <signal.h>
+#include <spawn.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <sys/wait.h>
+#include "libqtest.h"
+
+#define QMP_LIMIT       (1024 * 1024)
+
+extern char **environ;
+
+static double now_ms(void)
+{
+    return g_get_monotonic_time() / 1000.0;
+}
+
+static int listen_unix(const char *path)
+{
+    struct sockaddr_un addr = { .sun_family = AF_UNIX };
+    int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+
+    g_strlcpy(addr.sun_path, path, sizeof(addr.sun_path));
+    unlink(path);
+    if (fd < 0 || bind(fd, (struct sockaddr *)&addr, sizeof(addr)) < 0 ||
+        listen(fd, 1) < 0) {
+        g_error("listen %s: %s", path, g_strerror(errno));
+    }
+    return fd;
+}
+
+static int accept_timeout(int lfd, int ms)
+{
+    struct pollfd pfd = { .fd = lfd, .events = POLLIN };
+
+    if (poll(&pfd, 1, ms) != 1) {
+        g_error("binary did not connect within %d ms", ms);
+    }
+    return accept4(lfd, NULL, NULL, SOCK_CLOEXEC);
+}
+
+/* Read until a '\n' arrives (the greeting is one line). */
+static void read_line(int fd, int ms)
+{
+    char buf[4096];
+
+    for (;;) {
+        struct pollfd pfd = { .fd = fd, .events = POLLIN };
+        ssize_t n;
+
+        if (poll(&pfd, 1, ms) != 1) {
+            g_error("no greeting within %d ms", ms);
+        }
+        n = read(fd, buf, sizeof(buf));
+        if (n <= 0) {
+            g_error("connection closed before the greeting");
+        }
+        if (memchr(buf, '\n', n)) {
+            return;
+        }
+    }
+}
+
+/*
+ * The binary is started directly (no /bin/sh in between) with the options
+ * libqtest passes, and timed until its QMP greeting has been read.
+ */
+static double spawn_once(const char *binary)
+{
+    g_autofree char *qpath = g_strdup_printf("%s/bench-%d.sock",
+                                             g_get_tmp_dir(), getpid());
+    g_autofree char *mpath = g_strdup_printf("%s/bench-%d.qmp",
+                                             g_get_tmp_dir(), getpid());
+    g_autofree char *qtest_arg = g_strdup_printf("unix:%s", qpath);
+    g_autofree char *chardev_arg = g_strdup_printf("socket,path=%s,id=char0",
+                                                   mpath);
+    char *argv[] = {
+        (char *)binary, "-qtest", qtest_arg, "-qtest-log", "/dev/null",
+        "-chardev", chardev_arg, "-mon", "chardev=char0,mode=control",
+        "-display", "none", "-accel", "qtest", NULL
+    };
+    int qlfd = listen_unix(qpath);
+    int mlfd = listen_unix(mpath);
+    int qfd, mfd, wstatus;
+    double start, end;
+    pid_t pid;
+
+    start = now_ms();
+    if (posix_spawn(&pid, binary, NULL, NULL, argv, environ) != 0) {
+        g_error("cannot spawn %s", binary);
+    }
+    qfd = accept_timeout(qlfd, 10000);
+    mfd = accept_timeout(mlfd, 10000);
+    read_line(mfd, 10000);
+    end = now_ms();
+
+    kill(pid, SIGTERM);
+    waitpid(pid, &wstatus, 0);
+    close(qfd);
+    close(mfd);
+    close(qlfd);
+    close(mlfd);
+    unlink(qpath);
+    unlink(mpath);
+    return end - start;
+}
+
+static void bench_spawn(const char *binary, int runs)
+{
+    spawn_once(binary);     /* warm the page cache */
+    for (int i = 0; i < runs; i++) {
+        printf("spawn_ms %.3f\n", spawn_once(binary));
+    }
+}
+
+static long vmrss_kib(pid_t pid)
+{
+    g_autofree char *path = g_strdup_printf("/proc/%d/status", (int)pid);
+    g_autofree char *text = NULL;
+    const char *p;
+
+    if (!g_file_get_contents(path, &text, NULL, NULL)) {
+        return -1;
+    }
+    p = strstr(text, "\nVmRSS:");
+    return p ? strtol(p + 7, NULL, 10) : -1;
+}
+
+static void bench_rss(void)
+{
+    QTestState *qts = qtest_init("-m 128M");
+    g_autoptr(JsonObject) rsp = qtest_qmp(qts, "{'execute': 'query-status'}");
+
+    g_assert_true(json_object_has_member(rsp, "return"));
+    printf("rss_kib %ld\n", vmrss_kib(qtest_pid(qts)));
+    qtest_quit(qts);
+}
+
+static void bench_qmp_rt(double secs)
+{
+    static const char cmd[] = "{\"execute\": \"query-status\"}\n";
+    QTestState *qts = qtest_init("");
+    double start, elapsed;
+    long n = 0;
+
+    {
+        g_autofree char *first = NULL;
+
+        qtest_qmp_send_bytes(qts, cmd, sizeof(cmd) - 1);
+        first = qtest_qmp_recv_line(qts);
+        g_assert_nonnull(strstr(first, "\"return\""));
+    }
+    start = now_ms();
+    do {
+        for (int i = 0; i < 256; i++) {
+            g_autofree char *line = NULL;
+
+            qtest_qmp_send_bytes(qts, cmd, sizeof(cmd) - 1);
+            line = qtest_qmp_recv_line(qts);
+        }
+        n += 256;
+        elapsed = now_ms() - start;
+    } while (elapsed < secs * 1000);
+    printf("qmp_rt_per_s %.0f\n", n / (elapsed / 1000));
+    qtest_quit(qts);
+}
+
+/* The same request/reply pattern against a process that only echoes. */
+static void bench_echo_rt(double secs)
+{
+    static const char cmd[] = "{\"execute\": \"query-status\"}\n";
+    int sv[2];
+    pid_t pid;
+    double start, elapsed;
+    long n = 0;
+    char buf[256];
+
+    g_assert_cmpint(socketpair(AF_UNIX, SOCK_STREAM, 0, sv), ==, 0);
+    pid = fork();
+    if (pid == 0) {
+        ssize_t len;
+
+        close(sv[0]);
+        while ((len = read(sv[1], buf, sizeof(buf))) > 0) {
+            if (write(sv[1], buf, len) != len) {
+                break;
+            }
+        }
+        _exit(0);
+    }
+    close(sv[1]);
+    start = now_ms();
+    do {
+        for (int i = 0; i < 256; i++) {
+            size_t got = 0;
+
+            if (write(sv[0], cmd, sizeof(cmd) - 1) != sizeof(cmd) - 1) {
+                g_error("echo write failed");
+            }
+            while (got < sizeof(cmd) - 1) {
+                ssize_t len = read(sv[0], buf, sizeof(buf));
+
+                if (len <= 0) {
+                    g_error("echo read failed");
+                }
+                got += len;
+            }
+        }
+        n += 256;
+        elapsed = now_ms() - start;
+    } while (elapsed < secs * 1000);
+    close(sv[0]);
+    waitpid(pid, NULL, 0);
+    printf("echo_rt_per_s %.0f\n", n / (elapsed / 1000));
+}
+
+static void bench_big(int runs)
+{
+    QTestState *qts = qtest_init("");
+    const char *head = "{\"execute\": \"query-status\", \"id\": \"";
+    const char *tail = "\"}\n";
+    /* just under the limit, so it must be executed, not refused */
+    size_t total = QMP_LIMIT - 64;
+    size_t pad = total - strlen(head) - strlen(tail);
+    GString *msg = g_string_sized_new(total + 1);
+
+    g_string_append(msg, head);
+    for (size_t i = 0; i < pad; i++) {
+        g_string_append_c(msg, 'a' + i % 26);
+    }
+    g_string_append(msg, tail);
+    qtest_set_timeout(qts, 60);
+
+    for (int i = 0; i < runs; i++) {
+        g_autofree char *line = NULL;
+        double start = now_ms();
+
+        qtest_qmp_send_bytes(qts, msg->str, msg->len);
+        line = qtest_qmp_recv_line(qts);
+        printf("big_ms %.3f\n", now_ms() - start);
+        if (!strstr(line, "\"return\"")) {
+            printf("big_reply %.200s\n", line);
+        }
+    }
+    printf("big_bytes %zu\n", msg->len);
+    g_string_free(msg, TRUE);
+    qtest_quit(qts);
+}
+
+int main(int argc, char **argv)
+{
+    const char *what;
+    double arg;
+
+    if (argc < 3) {
+        fprintf(stderr, "usage: %s BINARY spawn|rss|qmp-rt|echo-rt|big "
+                "[N]\n", argv[0]);
+        return 2;
+    }
+    g_setenv("QTEST_QEMU_BINARY", argv[1], TRUE);
+    what = argv[2];
+    arg = argc > 3 ? atof(argv[3]) : 0;
+    setvbuf(stdout, NULL, _IOLBF, 0);
+
+    if (g_str_equal(what, "spawn")) {
+        bench_spawn(argv[1], arg > 0 ? (int)arg : 30);
+    } else if (g_str_equal(what, "rss")) {
+        bench_rss();
+    } else if (g_str_equal(what, "qmp-rt")) {
+        bench_qmp_rt(arg > 0 ? arg : 1.0);
+    } else if (g_str_equal(what, "echo-rt")) {
+        bench_echo_rt(arg > 0 ? arg : 1.0);
+    } else if (g_str_equal(what, "big")) {
+        bench_big(arg > 0 ? (int)arg : 5);
+    } else {
+        fprintf(stderr, "unknown benchmark '%s'\n", what);
+        return 2;
+    }
+    return 0;
+}

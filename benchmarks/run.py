@@ -1,0 +1,188 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-or-later
+"""Print baton's speed figures as a table: `python3 benchmarks/run.py BUILD`.
+
+The load generators are the C programs bench-qmp and bench-qtest built into
+BUILD/benchmarks/; this script runs them, takes medians and compares with the
+targets of issue 2.  Benchmarks are not tests: whatever happens, the exit
+status is 0 and a figure that could not be measured shows as "n/a".
+"""
+import os
+import statistics
+import subprocess
+import sys
+
+REPEAT = 3          # runs of each throughput figure; the median is shown
+SPAWN_RUNS = 30     # the issue asks for the median of at least 20
+
+
+def one_cpu():
+    """A CPU to pin to, or None where affinity cannot be set."""
+    try:
+        return min(os.sched_getaffinity(0))
+    except (AttributeError, OSError, ValueError):
+        return None
+
+
+def run_bench(prog, args, timeout=120, cpu=None):
+    """Run one generator; return {key: [values]} or an error string.
+
+    With cpu set, the generator and the binary it starts (which inherits
+    the affinity) share that CPU: round trips then measure the code paths
+    rather than the cross-CPU wake-up latency of the host, which on small
+    VMs varies several-fold from run to run.
+    """
+    def pin():
+        os.sched_setaffinity(0, {cpu})
+
+    try:
+        p = subprocess.run([prog] + args, capture_output=True, text=True,
+                           timeout=timeout,
+                           preexec_fn=pin if cpu is not None else None)
+    except subprocess.TimeoutExpired:
+        return 'timed out after %d s' % timeout
+    except OSError as e:
+        return str(e)
+    values = {}
+    for line in p.stdout.splitlines():
+        parts = line.split(None, 1)
+        if len(parts) != 2:
+            continue
+        try:
+            values.setdefault(parts[0], []).append(float(parts[1]))
+        except ValueError:
+            values.setdefault(parts[0], []).append(parts[1])
+    if p.returncode != 0 and not values:
+        err = (p.stderr.strip().splitlines() or ['exit %d' % p.returncode])
+        return err[-1][:100]
+    return values
+
+
+def median_of(prog, args, key, repeat, cpu=None):
+    """Median of `key` over `repeat` runs (each run may print it many times)."""
+    samples = []
+    errors = []
+    for _ in range(repeat):
+        r = run_bench(prog, args, cpu=cpu)
+        if isinstance(r, str):
+            errors.append(r)
+            continue
+        samples += [v for v in r.get(key, []) if isinstance(v, float)]
+    if not samples:
+        return None, (errors[0] if errors else 'no %s reported' % key)
+    return statistics.median(samples), None
+
+
+def fmt_rate(v):
+    return 'n/a' if v is None else '{:,.0f} /s'.format(v)
+
+
+def fmt_ms(v):
+    return 'n/a' if v is None else '%.2f ms' % v
+
+
+def main():
+    build = sys.argv[1] if len(sys.argv) > 1 else 'build'
+    binary = os.path.abspath(os.path.join(build, 'baton-system-x86_64'))
+    bench_qmp = os.path.join(build, 'benchmarks', 'bench-qmp')
+    bench_qtest = os.path.join(build, 'benchmarks', 'bench-qtest')
+    rows = []       # (figure, measured, target, verdict, baseline)
+    notes = []
+
+    def verdict(value, ok):
+        if value is None or ok is None:
+            return '-'
+        return 'met' if ok(value) else 'MISSED'
+
+    def add(figure, value, shown, target, ok, baseline='', err=None):
+        rows.append((figure, shown, target, verdict(value, ok), baseline))
+        if err:
+            notes.append('%s: %s' % (figure, err))
+
+    for p in (binary, bench_qmp, bench_qtest):
+        if not os.path.exists(p):
+            notes.append('missing %s (build first: make)' % p)
+
+    # spawn to QMP greeting
+    r = run_bench(bench_qmp, [binary, 'spawn', str(SPAWN_RUNS)])
+    v = err = None
+    if isinstance(r, str):
+        err = r
+    elif r.get('spawn_ms'):
+        v = statistics.median(r['spawn_ms'])
+    else:
+        err = 'no samples'
+    add('spawn to QMP greeting (median of %d)' % SPAWN_RUNS, v, fmt_ms(v),
+        '<= 10 ms', lambda x: x <= 10, err=err)
+
+    # resident memory at idle
+    r = run_bench(bench_qmp, [binary, 'rss'])
+    v = err = None
+    if isinstance(r, str):
+        err = r
+    elif r.get('rss_kib') and r['rss_kib'][0] > 0:
+        v = r['rss_kib'][0] / 1024
+    else:
+        err = 'VmRSS not readable'
+    add('RSS at idle, -m 128M', v, 'n/a' if v is None else '%.1f MiB' % v,
+        '<= 8 MiB', lambda x: x <= 8, err=err)
+
+    # Round trips, unpinned and on one CPU, each beside a unix socket echo
+    # doing the same ping-pong as the raw baseline.
+    cpu = one_cpu()
+    placements = [(None, '')]
+    if cpu is not None:
+        placements.append((cpu, ', one CPU'))
+    for pin, suffix in placements:
+        echo, _ = median_of(bench_qmp, [binary, 'echo-rt', '1'],
+                            'echo_rt_per_s', REPEAT, cpu=pin)
+        base = 'unix socket echo: ' + fmt_rate(echo)
+        v, err = median_of(bench_qmp, [binary, 'qmp-rt', '1'],
+                           'qmp_rt_per_s', REPEAT, cpu=pin)
+        add('query-status round trips' + suffix, v, fmt_rate(v),
+            '>= 20,000 /s', lambda x: x >= 20000, baseline=base, err=err)
+        v, err = median_of(bench_qtest, [binary, 'pio', '1'],
+                           'qtest_pio_rt_per_s', REPEAT, cpu=pin)
+        add('qtest outl/inl round trips' + suffix, v, fmt_rate(v),
+            '>= 100,000 /s', lambda x: x >= 100000, baseline=base, err=err)
+        v, err = median_of(bench_qtest, [binary, 'mem', '1'],
+                           'qtest_mem_rt_per_s', REPEAT, cpu=pin)
+        add('qtest writel/readl round trips' + suffix, v, fmt_rate(v), '-',
+            None, err=err)
+
+    # a 1 MiB QMP message
+    r = run_bench(bench_qmp, [binary, 'big', '5'])
+    v = err = None
+    if isinstance(r, str):
+        err = r
+    elif r.get('big_ms'):
+        v = statistics.median(r['big_ms'])
+        if r.get('big_reply'):
+            err = 'reply was not a success: %s' % r['big_reply'][0][:80]
+    else:
+        err = 'no samples'
+    add('1 MiB QMP message answered (median of 5)', v, fmt_ms(v), '<= 20 ms',
+        lambda x: x <= 20, baseline='QEMU 8.1: > 10 s', err=err)
+
+    headers = ('figure', 'measured', 'target', '', 'baseline')
+    widths = [max(len(str(row[i])) for row in rows + [headers])
+              for i in range(len(headers))]
+    line = '  '.join('%-*s' % (w, h) for w, h in zip(widths, headers))
+    print(line.rstrip())
+    print('  '.join('-' * w for w in widths))
+    for row in rows:
+        print('  '.join('%-*s' % (w, c) for w, c in zip(widths, row)).rstrip())
+    for n in notes:
+        print('note: ' + n)
+    print('(%d CPUs; medians of %d runs of 1 s for round trips; "one CPU" '
+          'pins the client and the binary to the same CPU)'
+          % (os.cpu_count() or 0, REPEAT))
+    return 0
+
+
+if __name__ == '__main__':
+    try:
+        main()
+    except Exception as e:      # never fail `make bench`
+        print('benchmark run aborted: %s' % e)
+    sys.exit(0)

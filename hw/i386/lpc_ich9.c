@@ -1,0 +1,325 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * ICH9-LPC (00:1f.0): the LPC/ISA bridge, its ACPI PM I/O block (PM1,
+ * GPE0, SCI on GSI 9), the ACPI PCI hotplug controller, and PCI interrupt
+ * routing (PIRQ A..H to GSI 16..23).
+ *
+ * With acpi-pci-hotplug-with-bridge-support (the default) it is the
+ * hotplug handler of pcie.0 and of the cold-plugged root ports' buses;
+ * without it root ports use native PCIe hotplug and 0xcc0 is unclaimed.
+ */
+#include "qapi/error.h"
+#include "hw/i386/ich9.h"
+#include "hw/i386/ioapic.h"
+#include "hw/qdev-properties.h"
+#include "qemu/timer.h"
+#include "system/runstate.h"
+#include "system/system.h"
+
+#define PM1_STS         0x00
+#define PM1_EN          0x02
+#define PM1_CNT         0x04
+#define PM_TMR          0x08
+#define PM1_CNT_SCI_EN  0x01
+#define PM_TIMER_FREQ   3579545ULL
+
+/* ---- Interrupt routing -------------------------------------------------- */
+
+int ich9_lpc_map_irq(PCIDevice *dev, int pin)
+{
+    int slot = PCI_SLOT(dev->devfn);
+
+    /* The chipset's own devices (25..31) use PIRQ A..D; slots rotate
+     * over E..H, as the ACPI routing table QEMU generates says. */
+    if (slot >= 25) {
+        return pin;
+    }
+    return 4 + (slot + pin) % 4;
+}
+
+void ich9_lpc_set_irq(void *opaque, int pirq, int level)
+{
+    ICH9LPCState *lpc = opaque;
+
+    if (lpc->ioapic) {
+        ioapic_set_gsi(lpc->ioapic, ICH9_PIRQ_GSI_BASE + pirq, level);
+    }
+}
+
+/* ---- PM block ----------------------------------------------------------- */
+
+static void ich9_update_sci(ICH9LPCState *lpc)
+{
+    bool level = false;
+
+    for (int i = 0; i < ICH9_PMIO_GPE0_LEN / 2; i++) {
+        level |= (lpc->gpe0_sts[i] & lpc->gpe0_en[i]) != 0;
+    }
+    level |= (lpc->pm1_sts & lpc->pm1_en) != 0;
+    if (!(lpc->pm1_cnt & PM1_CNT_SCI_EN)) {
+        level = false;
+    }
+    if (level != lpc->sci_level) {
+        lpc->sci_level = level;
+        if (lpc->ioapic) {
+            ioapic_set_gsi(lpc->ioapic, ICH9_SCI_GSI, level);
+        }
+    }
+}
+
+static void ich9_send_pcihp_event(void *opaque)
+{
+    ICH9LPCState *lpc = opaque;
+
+    lpc->gpe0_sts[0] |= ICH9_GPE_PCIHP;
+    ich9_update_sci(lpc);
+}
+
+static uint64_t pm_read(void *opaque, hwaddr addr, unsigned size)
+{
+    ICH9LPCState *lpc = opaque;
+    uint32_t gpe = ICH9_PMIO_GPE0_STS;
+
+    if (addr >= gpe && addr < gpe + ICH9_PMIO_GPE0_LEN) {
+        unsigned i = addr - gpe;
+        return i < ICH9_PMIO_GPE0_LEN / 2 ? lpc->gpe0_sts[i] :
+               lpc->gpe0_en[i - ICH9_PMIO_GPE0_LEN / 2];
+    }
+    switch (addr) {
+    case PM1_STS:
+        return lpc->pm1_sts & 0xff;
+    case PM1_STS + 1:
+        return lpc->pm1_sts >> 8;
+    case PM1_EN:
+        return lpc->pm1_en & 0xff;
+    case PM1_EN + 1:
+        return lpc->pm1_en >> 8;
+    case PM1_CNT ... PM1_CNT + 3:
+        return (lpc->pm1_cnt >> ((addr - PM1_CNT) * 8)) & 0xff;
+    case PM_TMR ... PM_TMR + 3: {
+        uint64_t ticks = (uint64_t)qemu_clock_get_ns(QEMU_CLOCK_VIRTUAL) *
+                         PM_TIMER_FREQ / NANOSECONDS_PER_SECOND;
+        return ((ticks & 0xffffff) >> ((addr - PM_TMR) * 8)) & 0xff;
+    }
+    }
+    return 0;
+}
+
+static void pm_write(void *opaque, hwaddr addr, uint64_t val, unsigned size)
+{
+    ICH9LPCState *lpc = opaque;
+    uint32_t gpe = ICH9_PMIO_GPE0_STS;
+
+    if (addr >= gpe && addr < gpe + ICH9_PMIO_GPE0_LEN) {
+        unsigned i = addr - gpe;
+        if (i < ICH9_PMIO_GPE0_LEN / 2) {
+            lpc->gpe0_sts[i] &= ~val;           /* write 1 to clear */
+        } else {
+            lpc->gpe0_en[i - ICH9_PMIO_GPE0_LEN / 2] = val;
+        }
+    } else if (addr == PM1_STS || addr == PM1_STS + 1) {
+        lpc->pm1_sts &= ~(val << ((addr - PM1_STS) * 8));
+    } else if (addr == PM1_EN || addr == PM1_EN + 1) {
+        int sh = (addr - PM1_EN) * 8;
+        lpc->pm1_en = (lpc->pm1_en & ~(0xff << sh)) | ((val & 0xff) << sh);
+    } else if (addr >= PM1_CNT && addr < PM1_CNT + 4) {
+        int sh = (addr - PM1_CNT) * 8;
+        /* SLP_EN etc. are not modelled; keep the bits the guest wrote. */
+        lpc->pm1_cnt = (lpc->pm1_cnt & ~(0xffu << sh)) |
+                       ((uint32_t)(val & 0xff) << sh);
+    }
+    ich9_update_sci(lpc);
+}
+
+static const MemoryRegionOps pm_ops = {
+    .read = pm_read,
+    .write = pm_write,
+    .impl_min_access_size = 1,
+    .impl_max_access_size = 1,
+};
+
+static void ich9_pm_iospace_update(ICH9LPCState *lpc)
+{
+    PCIDevice *d = &lpc->parent_obj;
+    uint32_t base = pci_get_long(d->config + ICH9_LPC_PMBASE) & 0xff80;
+    bool en = d->config[ICH9_LPC_ACPI_CTRL] & ICH9_LPC_ACPI_CTRL_ACPI_EN;
+
+    if (lpc->pm_io_mapped) {
+        memory_region_del_subregion(get_system_io(), &lpc->pm_io);
+        lpc->pm_io_mapped = false;
+    }
+    if (en) {
+        lpc->pm_base = base;
+        memory_region_add_subregion(get_system_io(), base, &lpc->pm_io);
+        lpc->pm_io_mapped = true;
+    }
+}
+
+static void ich9_lpc_write_config(PCIDevice *d, uint32_t addr, uint32_t val,
+                                  int len)
+{
+    pci_default_write_config(d, addr, val, len);
+    if (addr < ICH9_LPC_ACPI_CTRL + 1 && addr + len > ICH9_LPC_PMBASE) {
+        ich9_pm_iospace_update(ICH9_LPC_DEVICE(d));
+    }
+}
+
+static void ich9_lpc_reset(PCIDevice *d)
+{
+    ICH9LPCState *lpc = ICH9_LPC_DEVICE(d);
+
+    pci_set_long(d->config + ICH9_LPC_PMBASE, 0x1);     /* I/O space */
+    d->config[ICH9_LPC_ACPI_CTRL] = 0;
+    for (int i = 0; i < 4; i++) {
+        d->config[0x60 + i] = 0x80;     /* PIRQ routing: disabled */
+        d->config[0x68 + i] = 0x80;
+    }
+    lpc->pm1_sts = 0;
+    lpc->pm1_en = 0;
+    lpc->pm1_cnt = 0;
+    memset(lpc->gpe0_sts, 0, sizeof(lpc->gpe0_sts));
+    memset(lpc->gpe0_en, 0, sizeof(lpc->gpe0_en));
+    ich9_update_sci(lpc);
+    ich9_pm_iospace_update(lpc);
+}
+
+/* Runs after device resets: hotplug numbering and pending ejects. */
+static void ich9_lpc_system_reset(void *opaque)
+{
+    ICH9LPCState *lpc = opaque;
+
+    if (lpc->use_acpi_hotplug_bridge) {
+        acpi_pcihp_reset(&lpc->acpi_pci_hotplug);
+    }
+}
+
+static void ich9_lpc_realize(PCIDevice *d, GError **errp)
+{
+    ICH9LPCState *lpc = ICH9_LPC_DEVICE(d);
+
+    pci_set_long(d->wmask + ICH9_LPC_PMBASE, 0xff80);
+    d->wmask[ICH9_LPC_ACPI_CTRL] = ICH9_LPC_ACPI_CTRL_ACPI_EN | 0x07;
+    memset(d->wmask + 0x60, 0x8f, 4);
+    memset(d->wmask + 0x68, 0x8f, 4);
+    memory_region_init_io(&lpc->pm_io, OBJECT(d), &pm_ops, lpc, "ich9-pm",
+                          ICH9_PMIO_SIZE);
+    lpc->acpi_pci_hotplug.send_event = ich9_send_pcihp_event;
+    lpc->acpi_pci_hotplug.opaque = lpc;
+    if (lpc->use_acpi_hotplug_bridge) {
+        acpi_pcihp_init(OBJECT(d), &lpc->acpi_pci_hotplug, d->bus,
+                        get_system_io(), ACPI_PCIHP_ADDR_ICH9);
+    }
+    ich9_lpc_reset(d);
+    qemu_register_reset(ich9_lpc_system_reset, lpc);
+}
+
+static void ich9_lpc_exit(PCIDevice *d)
+{
+    ICH9LPCState *lpc = ICH9_LPC_DEVICE(d);
+
+    qemu_unregister_reset(ich9_lpc_system_reset, lpc);
+}
+
+void ich9_lpc_apply_globals(DeviceState *dev, GError **errp)
+{
+    GPtrArray *globals = qemu_global_props();
+
+    for (guint i = 0; globals && i < globals->len; i++) {
+        GlobalProperty *g = g_ptr_array_index(globals, i);
+
+        if (strcmp(g->driver, TYPE_ICH9_LPC_DEVICE)) {
+            continue;
+        }
+        g->used = true;
+        if (!qdev_prop_parse(dev, g->property, g->value, errp)) {
+            return;
+        }
+    }
+}
+
+/* ---- Hotplug handler (ACPI PCI hotplug) --------------------------------- */
+
+static void ich9_pre_plug(HotplugHandler *h, DeviceState *dev, GError **errp)
+{
+    acpi_pcihp_device_pre_plug_cb(&ICH9_LPC_DEVICE(h)->acpi_pci_hotplug, dev,
+                                  errp);
+}
+
+static void ich9_plug(HotplugHandler *h, DeviceState *dev, GError **errp)
+{
+    acpi_pcihp_device_plug_cb(OBJECT(h), &ICH9_LPC_DEVICE(h)->acpi_pci_hotplug,
+                              dev, errp);
+}
+
+static void ich9_unplug_request(HotplugHandler *h, DeviceState *dev,
+                                GError **errp)
+{
+    acpi_pcihp_device_unplug_request_cb(&ICH9_LPC_DEVICE(h)->acpi_pci_hotplug,
+                                        dev, errp);
+}
+
+static void ich9_unplug(HotplugHandler *h, DeviceState *dev, GError **errp)
+{
+    acpi_pcihp_device_unplug_cb(&ICH9_LPC_DEVICE(h)->acpi_pci_hotplug, dev,
+                                errp);
+}
+
+static bool ich9_is_hotpluggable_bus(HotplugHandler *h, BusState *bus)
+{
+    return acpi_pcihp_is_hotpluggable_bus(
+        &ICH9_LPC_DEVICE(h)->acpi_pci_hotplug, bus);
+}
+
+static Property ich9_lpc_props[] = {
+    DEFINE_PROP_BOOL("acpi-pci-hotplug-with-bridge-support", ICH9LPCState,
+                     use_acpi_hotplug_bridge, true),
+    DEFINE_PROP_BOOL("x-keep-pci-slot-hpc", ICH9LPCState, keep_pci_slot_hpc,
+                     true),
+    DEFINE_PROP_END_OF_LIST(),
+};
+
+static void ich9_lpc_class_init(ObjectClass *oc, void *data)
+{
+    DeviceClass *dc = DEVICE_CLASS(oc);
+    PCIDeviceClass *pc = PCI_DEVICE_CLASS(oc);
+    HotplugHandlerClass *hc = OBJECT_CLASS_CHECK(HotplugHandlerClass, oc,
+                                                 TYPE_HOTPLUG_HANDLER);
+
+    pc->realize = ich9_lpc_realize;
+    pc->exit = ich9_lpc_exit;
+    pc->reset = ich9_lpc_reset;
+    pc->config_write = ich9_lpc_write_config;
+    pc->vendor_id = PCI_VENDOR_ID_INTEL;
+    pc->device_id = 0x2918;
+    pc->revision = 0x02;
+    pc->class_id = PCI_CLASS_BRIDGE_ISA;
+    dc->desc = "ICH9 LPC bridge";
+    dc->user_creatable = false;
+    dc->hotpluggable = false;
+    device_class_set_props(dc, ich9_lpc_props);
+    hc->pre_plug = ich9_pre_plug;
+    hc->plug = ich9_plug;
+    hc->unplug_request = ich9_unplug_request;
+    hc->unplug = ich9_unplug;
+    hc->is_hotpluggable_bus = ich9_is_hotpluggable_bus;
+}
+
+static const InterfaceInfo ich9_lpc_interfaces[] = {
+    { TYPE_HOTPLUG_HANDLER },
+    { NULL },
+};
+
+static const TypeInfo ich9_lpc_info = {
+    .name = TYPE_ICH9_LPC_DEVICE,
+    .parent = TYPE_PCI_DEVICE,
+    .instance_size = sizeof(ICH9LPCState),
+    .class_init = ich9_lpc_class_init,
+    .interfaces = ich9_lpc_interfaces,
+};
+
+static void ich9_lpc_register_types(void)
+{
+    type_register_static(&ich9_lpc_info);
+}
+
+type_init(ich9_lpc_register_types)

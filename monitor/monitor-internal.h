@@ -1,0 +1,32 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* State shared by the QMP monitor's files. */
+#ifndef MONITOR_MONITOR_INTERNAL_H
+#define MONITOR_MONITOR_INTERNAL_H
+
+#include "monitor/monitor.h"
+#include "monitor/json-stream.h"
+
+struct Monitor {
+    Chardev *chr;
+    JsonStream *stream;
+    bool pretty;
+    bool connected;
+    /* Until qmp_capabilities: only that command runs, events are dropped. */
+    bool negotiating;
+    bool oob_enabled;
+    GHashTable *fds;            /* getfd name -> fd (GINT_TO_POINTER) */
+};
+
+/*
+ * Validate one request and run it.  Returns the response object to send
+ * (never NULL).
+ */
+JsonObject *qmp_dispatch(Monitor *mon, JsonNode *request);
+
+/* An error response {"error": {"class", "desc"}} for err. */
+JsonObject *qmp_error_response(const GError *err);
+
+/* Name fd for monitor_get_fd() (getfd); replaces an older one. */
+void monitor_add_fd(Monitor *mon, const char *name, int fd);
+
+#endif

@@ -1,0 +1,62 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* Run-state commands: query-status, stop, cont, system_reset, quit. */
+#include "qapi/error.h"
+#include "qapi/qapi-commands.h"
+#include "system/runstate.h"
+
+StatusInfo *qmp_query_status(GError **errp)
+{
+    StatusInfo *info = g_new0(StatusInfo, 1);
+
+    info->running = runstate_is_running();
+    info->singlestep = false;
+    info->status = runstate_get();
+    return info;
+}
+
+void qmp_stop(GError **errp)
+{
+    /*
+     * On an incoming-migration destination QEMU only cancels the start
+     * after the migration; the state stays inmigrate and no STOP is sent.
+     */
+    if (runstate_check(RUN_STATE_INMIGRATE)) {
+        return;
+    }
+    vm_stop(RUN_STATE_PAUSED);
+}
+
+void qmp_cont(GError **errp)
+{
+    if (runstate_check(RUN_STATE_INTERNAL_ERROR) ||
+        runstate_check(RUN_STATE_SHUTDOWN)) {
+        error_setg(errp, "Resetting the Virtual Machine is required");
+        return;
+    }
+    if (runstate_check(RUN_STATE_SUSPENDED)) {
+        return;
+    }
+    if (runstate_check(RUN_STATE_FINISH_MIGRATE)) {
+        error_setg(errp, "Migration is not finalized yet");
+        return;
+    }
+    /* On a destination the VM starts when the migration completes. */
+    if (runstate_check(RUN_STATE_INMIGRATE)) {
+        return;
+    }
+    vm_start();
+}
+
+void qmp_system_reset(GError **errp)
+{
+    qemu_system_reset_request(SHUTDOWN_CAUSE_HOST_QMP_SYSTEM_RESET);
+}
+
+void qmp_quit(GError **errp)
+{
+    /*
+     * The request is acted on from the main loop, so the {} reply is
+     * queued before SHUTDOWN; monitor_cleanup() flushes it before exit.
+     */
+    qemu_system_shutdown_request(SHUTDOWN_CAUSE_HOST_QMP_QUIT);
+}

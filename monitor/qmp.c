@@ -1,0 +1,348 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * QMP monitors: one per chardev.  Each connection gets a greeting and
+ * starts in capabilities-negotiation mode; requests are parsed from the
+ * byte stream, run synchronously in the main loop and answered in order.
+ * Every line we write ends in "\r\n", as QEMU's do.
+ */
+#include <string.h>
+#include <unistd.h>
+#include "config-host.h"
+#include "qapi/error.h"
+#include "monitor/monitor-internal.h"
+
+static GPtrArray *monitors;     /* Monitor * */
+static Monitor *cur_mon;
+
+/* ---- JSON output in QEMU's layout ------------------------------------- */
+
+static void put_string(GString *out, const char *s)
+{
+    const char *p = s;
+
+    g_string_append_c(out, '"');
+    while (*p) {
+        unsigned char ch = *p;
+        gunichar cp;
+
+        switch (ch) {
+        case '"':
+            g_string_append(out, "\\\"");
+            p++;
+            continue;
+        case '\\':
+            g_string_append(out, "\\\\");
+            p++;
+            continue;
+        case '\b':
+            g_string_append(out, "\\b");
+            p++;
+            continue;
+        case '\f':
+            g_string_append(out, "\\f");
+            p++;
+            continue;
+        case '\n':
+            g_string_append(out, "\\n");
+            p++;
+            continue;
+        case '\r':
+            g_string_append(out, "\\r");
+            p++;
+            continue;
+        case '\t':
+            g_string_append(out, "\\t");
+            p++;
+            continue;
+        }
+        if (ch >= 0x20 && ch < 0x7f) {
+            g_string_append_c(out, ch);
+            p++;
+            continue;
+        }
+        /* Like QEMU, anything outside printable ASCII goes out as \u. */
+        cp = g_utf8_get_char_validated(p, -1);
+        if (cp == (gunichar)-1 || cp == (gunichar)-2) {
+            cp = 0xfffd;
+            p++;
+        } else {
+            p = g_utf8_next_char(p);
+        }
+        if (cp > 0xffff) {
+            cp -= 0x10000;
+            g_string_append_printf(out, "\\u%04X\\u%04X",
+                                   0xd800 + (cp >> 10), 0xdc00 + (cp & 0x3ff));
+        } else {
+            g_string_append_printf(out, "\\u%04X", cp);
+        }
+    }
+    g_string_append_c(out, '"');
+}
+
+static void put_indent(GString *out, bool pretty, int level)
+{
+    if (pretty) {
+        g_string_append_c(out, '\n');
+        for (int i = 0; i < level; i++) {
+            g_string_append(out, "    ");
+        }
+    }
+}
+
+static void put_node(GString *out, JsonNode *node, bool pretty, int level)
+{
+    switch (json_node_get_node_type(node)) {
+    case JSON_NODE_OBJECT: {
+        JsonObjectIter it;
+        const char *key;
+        JsonNode *val;
+        bool first = true;
+
+        g_string_append_c(out, '{');
+        json_object_iter_init_ordered(&it, json_node_get_object(node));
+        while (json_object_iter_next_ordered(&it, &key, &val)) {
+            g_string_append(out, first ? "" : (pretty ? "," : ", "));
+            first = false;
+            put_indent(out, pretty, level + 1);
+            put_string(out, key);
+            g_string_append(out, ": ");
+            put_node(out, val, pretty, level + 1);
+        }
+        /* QEMU's pretty printer breaks the line even for an empty {}. */
+        put_indent(out, pretty, level);
+        g_string_append_c(out, '}');
+        break;
+    }
+    case JSON_NODE_ARRAY: {
+        JsonArray *a = json_node_get_array(node);
+        guint n = json_array_get_length(a);
+
+        g_string_append_c(out, '[');
+        for (guint i = 0; i < n; i++) {
+            g_string_append(out, i == 0 ? "" : (pretty ? "," : ", "));
+            put_indent(out, pretty, level + 1);
+            put_node(out, json_array_get_element(a, i), pretty, level + 1);
+        }
+        put_indent(out, pretty, level);
+        g_string_append_c(out, ']');
+        break;
+    }
+    case JSON_NODE_NULL:
+        g_string_append(out, "null");
+        break;
+    case JSON_NODE_VALUE:
+        switch (json_node_get_value_type(node)) {
+        case G_TYPE_INT64:
+            g_string_append_printf(out, "%" G_GINT64_FORMAT,
+                                   json_node_get_int(node));
+            break;
+        case G_TYPE_DOUBLE:
+            g_string_append_printf(out, "%.17g", json_node_get_double(node));
+            break;
+        case G_TYPE_BOOLEAN:
+            g_string_append(out, json_node_get_boolean(node) ? "true"
+                                                             : "false");
+            break;
+        case G_TYPE_STRING:
+            put_string(out, json_node_get_string(node));
+            break;
+        default:
+            g_string_append(out, "null");
+            break;
+        }
+        break;
+    }
+}
+
+char *qmp_json_to_string(JsonNode *node, bool pretty)
+{
+    GString *out = g_string_sized_new(128);
+
+    put_node(out, node, pretty, 0);
+    return g_string_free(out, FALSE);
+}
+
+/* ---- sending ---------------------------------------------------------- */
+
+static void monitor_send(Monitor *mon, JsonObject *obj)
+{
+    g_autoptr(JsonNode) node = json_node_init_object(json_node_alloc(), obj);
+    GString *out = g_string_sized_new(128);
+
+    put_node(out, node, mon->pretty, 0);
+    g_string_append(out, "\r\n");
+    qemu_chr_fe_write_all(mon->chr, (const uint8_t *)out->str, out->len);
+    g_string_free(out, TRUE);
+}
+
+static void send_greeting(Monitor *mon)
+{
+    g_autoptr(JsonObject) greeting = json_object_new();
+    JsonObject *qmp = json_object_new();
+    JsonObject *version = json_object_new();
+    JsonObject *qemu = json_object_new();
+    JsonArray *caps = json_array_new();
+
+    /* The QEMU version whose protocol we speak, not baton's own. */
+    json_object_set_int_member(qemu, "micro", 0);
+    json_object_set_int_member(qemu, "minor", 1);
+    json_object_set_int_member(qemu, "major", 8);
+    json_object_set_object_member(version, "qemu", qemu);
+    json_object_set_string_member(version, "package",
+                                  "baton-" BATON_VERSION);
+    json_object_set_object_member(qmp, "version", version);
+    json_array_add_string_element(caps, "oob");
+    json_object_set_array_member(qmp, "capabilities", caps);
+    json_object_set_object_member(greeting, "QMP", qmp);
+    monitor_send(mon, greeting);
+}
+
+void monitor_qapi_event_emit(const char *name, JsonObject *data)
+{
+    g_autoptr(JsonObject) ev = json_object_new();
+    JsonObject *ts = json_object_new();
+    gint64 now = g_get_real_time();
+
+    json_object_set_int_member(ts, "seconds", now / G_USEC_PER_SEC);
+    json_object_set_int_member(ts, "microseconds", now % G_USEC_PER_SEC);
+    json_object_set_object_member(ev, "timestamp", ts);
+    json_object_set_string_member(ev, "event", name);
+    if (data) {
+        json_object_set_object_member(ev, "data", data);
+    }
+    for (guint i = 0; monitors && i < monitors->len; i++) {
+        Monitor *mon = g_ptr_array_index(monitors, i);
+
+        /* QEMU drops, rather than queues, events for negotiating clients. */
+        if (mon->connected && !mon->negotiating) {
+            monitor_send(mon, ev);
+        }
+    }
+}
+
+/* ---- receiving -------------------------------------------------------- */
+
+static void handle_value(void *opaque, JsonNode *value, GError *err)
+{
+    Monitor *mon = opaque;
+    JsonObject *rsp;
+
+    if (err) {
+        rsp = qmp_error_response(err);
+        g_error_free(err);
+    } else {
+        Monitor *prev = cur_mon;
+
+        cur_mon = mon;
+        rsp = qmp_dispatch(mon, value);
+        cur_mon = prev;
+        json_node_unref(value);
+    }
+    if (mon->connected) {
+        monitor_send(mon, rsp);
+    }
+    json_object_unref(rsp);
+}
+
+static int qmp_can_read(void *opaque)
+{
+    return 256 * 1024;
+}
+
+static void qmp_read(void *opaque, const uint8_t *buf, int size)
+{
+    Monitor *mon = opaque;
+
+    json_stream_feed(mon->stream, (const char *)buf, size);
+}
+
+static void qmp_event(void *opaque, QEMUChrEvent event)
+{
+    Monitor *mon = opaque;
+
+    /* Each connection is a fresh session. */
+    json_stream_reset(mon->stream);
+    mon->negotiating = true;
+    mon->oob_enabled = false;
+    switch (event) {
+    case CHR_EVENT_OPENED:
+        mon->connected = true;
+        send_greeting(mon);
+        break;
+    case CHR_EVENT_CLOSED:
+        mon->connected = false;
+        break;
+    }
+}
+
+Monitor *monitor_init_qmp(Chardev *chr, bool pretty, GError **errp)
+{
+    Monitor *mon = g_new0(Monitor, 1);
+
+    mon->chr = chr;
+    mon->pretty = pretty;
+    mon->negotiating = true;
+    mon->stream = json_stream_new(handle_value, mon);
+    mon->fds = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+    if (!monitors) {
+        monitors = g_ptr_array_new();
+    }
+    g_ptr_array_add(monitors, mon);
+    qemu_chr_fe_set_handlers(chr, qmp_can_read, qmp_read, qmp_event, mon);
+    return mon;
+}
+
+static void close_fd(gpointer key, gpointer value, gpointer opaque)
+{
+    close(GPOINTER_TO_INT(value));
+}
+
+void monitor_cleanup(void)
+{
+    if (!monitors) {
+        return;
+    }
+    for (guint i = 0; i < monitors->len; i++) {
+        Monitor *mon = g_ptr_array_index(monitors, i);
+
+        /* Replies such as quit's {} must reach the client before exit. */
+        if (mon->connected) {
+            qemu_chr_fe_flush(mon->chr, 1000);
+        }
+        qemu_chr_fe_set_handlers(mon->chr, NULL, NULL, NULL, NULL);
+        json_stream_free(mon->stream);
+        g_hash_table_foreach(mon->fds, close_fd, NULL);
+        g_hash_table_destroy(mon->fds);
+        g_free(mon);
+    }
+    g_ptr_array_free(monitors, TRUE);
+    monitors = NULL;
+}
+
+Monitor *monitor_cur(void)
+{
+    return cur_mon;
+}
+
+void monitor_add_fd(Monitor *mon, const char *name, int fd)
+{
+    gpointer old;
+
+    if (g_hash_table_lookup_extended(mon->fds, name, NULL, &old)) {
+        close(GPOINTER_TO_INT(old));
+    }
+    g_hash_table_insert(mon->fds, g_strdup(name), GINT_TO_POINTER(fd));
+}
+
+int monitor_get_fd(Monitor *mon, const char *name, GError **errp)
+{
+    gpointer key, fd;
+
+    if (!mon || !g_hash_table_steal_extended(mon->fds, name, &key, &fd)) {
+        error_setg(errp, "File descriptor named '%s' has not been found",
+                   name);
+        return -1;
+    }
+    g_free(key);
+    return GPOINTER_TO_INT(fd);
+}

@@ -1,0 +1,393 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Command-line behaviour as a user sees it: exit status and the first line
+ * of output.  Error paths run the binary directly; states that need a
+ * running process (-S, -incoming, SIGTERM) go through libqtest.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include "libqtest.h"
+
+#define RUN_TIMEOUT_MS  20000
+
+typedef struct RunResult {
+    int status;         /* exit status, or -1 if killed by a signal */
+    char *out;
+    char *err;
+} RunResult;
+
+static void run_result_clear(RunResult *r)
+{
+    g_free(r->out);
+    g_free(r->err);
+}
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC(RunResult, run_result_clear)
+
+/* Last word of $QTEST_QEMU_BINARY, as the binary names itself. */
+static char *prog_name(void)
+{
+    const char *bin = g_getenv("QTEST_QEMU_BINARY");
+    const char *sp = strrchr(bin, ' ');
+
+    return g_path_get_basename(sp ? sp + 1 : bin);
+}
+
+static char *first_line(const char *text)
+{
+    const char *nl = strchr(text, '\n');
+
+    return nl ? g_strndup(text, nl - text) : g_strdup(text);
+}
+
+/*
+ * Run "$QTEST_QEMU_BINARY args" through the shell (the variable may hold
+ * a wrapper), collecting stdout and stderr; fail if it takes too long.
+ */
+static void run_binary(RunResult *r, const char *args)
+{
+    g_autofree char *cmd = g_strdup_printf("exec %s %s",
+                                           g_getenv("QTEST_QEMU_BINARY"), args);
+    GString *bufs[2] = { g_string_new(""), g_string_new("") };
+    int outp[2], errp[2];
+    gint64 deadline = g_get_monotonic_time() + RUN_TIMEOUT_MS * 1000LL;
+    pid_t pid;
+    int open_fds = 2, wstatus;
+    struct pollfd pfd[2];
+
+    g_assert_cmpint(pipe2(outp, O_CLOEXEC), ==, 0);
+    g_assert_cmpint(pipe2(errp, O_CLOEXEC), ==, 0);
+    pid = fork();
+    g_assert_cmpint(pid, >=, 0);
+    if (pid == 0) {
+        int null = open("/dev/null", O_RDONLY);
+
+        dup2(null, 0);
+        dup2(outp[1], 1);
+        dup2(errp[1], 2);
+        execl("/bin/sh", "sh", "-c", cmd, (char *)NULL);
+        _exit(127);
+    }
+    close(outp[1]);
+    close(errp[1]);
+    pfd[0] = (struct pollfd){ .fd = outp[0], .events = POLLIN };
+    pfd[1] = (struct pollfd){ .fd = errp[0], .events = POLLIN };
+
+    while (open_fds > 0) {
+        gint64 left = (deadline - g_get_monotonic_time()) / 1000;
+        int n;
+
+        if (left <= 0) {
+            kill(pid, SIGKILL);
+            waitpid(pid, NULL, 0);
+            g_error("'%s' still running after %d ms", args, RUN_TIMEOUT_MS);
+        }
+        n = poll(pfd, 2, (int)left);
+        if (n < 0 && errno == EINTR) {
+            continue;
+        }
+        for (int i = 0; i < 2; i++) {
+            char buf[4096];
+            ssize_t len;
+
+            if (pfd[i].fd < 0 || !pfd[i].revents) {
+                continue;
+            }
+            len = read(pfd[i].fd, buf, sizeof(buf));
+            if (len > 0) {
+                g_string_append_len(bufs[i], buf, len);
+            } else if (len == 0 || errno != EINTR) {
+                close(pfd[i].fd);
+                pfd[i].fd = -1;
+                open_fds--;
+            }
+        }
+    }
+
+    /* both pipes closed: the process is exiting (or daemonized) */
+    while (waitpid(pid, &wstatus, WNOHANG) == 0) {
+        if (g_get_monotonic_time() > deadline) {
+            kill(pid, SIGKILL);
+            waitpid(pid, NULL, 0);
+            g_error("'%s' did not exit after closing its output", args);
+        }
+        g_usleep(1000);
+    }
+    r->status = WIFEXITED(wstatus) ? WEXITSTATUS(wstatus) : -1;
+    r->out = g_string_free(bufs[0], FALSE);
+    r->err = g_string_free(bufs[1], FALSE);
+    g_test_message("%s -> status %d\nstdout: %s\nstderr: %s",
+                   args, r->status, r->out, r->err);
+}
+
+/* The binary fails with status 1 and this exact first stderr line. */
+static void expect_error(const char *args, const char *msg)
+{
+    g_auto(RunResult) r = { 0 };
+    g_autofree char *prog = prog_name();
+    g_autofree char *want = g_strdup_printf("%s: %s", prog, msg);
+    g_autofree char *line = NULL;
+
+    run_binary(&r, args);
+    line = first_line(r.err);
+    g_assert_cmpstr(line, ==, want);
+    g_assert_cmpint(r.status, ==, 1);
+}
+
+/* Status 1 and a first stderr line naming the program and containing s. */
+static void expect_error_containing(const char *args, const char *s)
+{
+    g_auto(RunResult) r = { 0 };
+    g_autofree char *prog = prog_name();
+    g_autofree char *prefix = g_strdup_printf("%s: ", prog);
+    g_autofree char *line = NULL;
+
+    run_binary(&r, args);
+    line = first_line(r.err);
+    g_assert_true(g_str_has_prefix(line, prefix));
+    g_assert_nonnull(strstr(line, s));
+    g_assert_cmpint(r.status, ==, 1);
+}
+
+static void test_version(void)
+{
+    g_auto(RunResult) r = { 0 };
+    g_autofree char *line = NULL;
+
+    run_binary(&r, "-version");
+    g_assert_cmpint(r.status, ==, 0);
+    line = first_line(r.out);
+    g_assert_cmpstr(line, ==,
+                    "QEMU emulator version 8.1.0 (baton-" BATON_VERSION ")");
+    g_assert_cmpstr(r.err, ==, "");
+}
+
+static void test_help(void)
+{
+    g_auto(RunResult) r = { 0 };
+    g_autofree char *line = NULL;
+    g_autofree char *prog = prog_name();
+    g_autofree char *usage = g_strdup_printf("\nusage: %s ", prog);
+
+    run_binary(&r, "-help");
+    g_assert_cmpint(r.status, ==, 0);
+    line = first_line(r.out);
+    g_assert_true(g_str_has_prefix(line, "QEMU emulator version 8.1.0"));
+    g_assert_nonnull(strstr(r.out, usage));
+    g_assert_nonnull(strstr(r.out, "\n-machine "));
+    g_assert_nonnull(strstr(r.out, "\n-device "));
+}
+
+static void test_invalid_option(void)
+{
+    expect_error("-foo", "-foo: invalid option");
+}
+
+static void test_missing_argument(void)
+{
+    expect_error("-m", "-m: requires an argument");
+}
+
+static void test_bad_device(void)
+{
+    expect_error("-nodefaults -display none -accel qtest -device foo,bar=1",
+                 "-device foo,bar=1: 'foo' is not a valid device model name");
+}
+
+static void test_bad_machine(void)
+{
+    expect_error_containing("-nodefaults -display none -accel qtest "
+                            "-machine nope", "unsupported machine type");
+}
+
+/* No CPU is emulated: a CPU accelerator is refused, naming the option. */
+static void test_accel_tcg(void)
+{
+    expect_error_containing("-nodefaults -display none -accel tcg",
+                            ": -accel tcg: ");
+}
+
+static void test_accel_kvm(void)
+{
+    expect_error_containing("-nodefaults -display none -accel kvm",
+                            ": -accel kvm: ");
+}
+
+static void test_enable_kvm(void)
+{
+    expect_error_containing("-nodefaults -display none -enable-kvm",
+                            ": -enable-kvm: ");
+}
+
+static void test_bad_memory_size(void)
+{
+    expect_error("-nodefaults -display none -accel qtest -m foo",
+                 "-m foo: Parameter 'size' expects a non-negative number "
+                 "below 2^64");
+}
+
+/* Wait (bounded) until a process that is not our child has gone. */
+static bool wait_pid_gone(pid_t pid, int ms)
+{
+    int pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
+    bool gone;
+
+    if (pidfd < 0) {
+        return errno == ESRCH;
+    }
+    {
+        struct pollfd pfd = { .fd = pidfd, .events = POLLIN };
+        gone = poll(&pfd, 1, ms) == 1;
+    }
+    close(pidfd);
+    return gone;
+}
+
+static void test_daemonize_pidfile(void)
+{
+    g_auto(RunResult) r = { 0 };
+    g_autofree char *dir = g_dir_make_tmp("baton-cmdline-XXXXXX", NULL);
+    g_autofree char *pidfile = g_build_filename(dir, "pid", NULL);
+    g_autofree char *args = g_strdup_printf("-nodefaults -display none "
+                                            "-accel qtest -M none "
+                                            "-daemonize -pidfile %s", pidfile);
+    g_autofree char *text = NULL;
+    g_autofree char *cmdline_path = NULL;
+    g_autofree char *cmdline = NULL;
+    gsize len;
+    pid_t pid;
+
+    run_binary(&r, args);
+    g_assert_cmpint(r.status, ==, 0);
+    g_assert_true(g_file_get_contents(pidfile, &text, NULL, NULL));
+    pid = (pid_t)atoi(text);
+    g_assert_cmpint(pid, >, 1);
+
+    /* the daemon is alive and is the binary */
+    cmdline_path = g_strdup_printf("/proc/%d/cmdline", (int)pid);
+    g_assert_true(g_file_get_contents(cmdline_path, &cmdline, &len, NULL));
+    g_assert_nonnull(memmem(cmdline, len, "-daemonize", 10));
+
+    g_assert_cmpint(kill(pid, SIGTERM), ==, 0);
+    g_assert_true(wait_pid_gone(pid, RUN_TIMEOUT_MS));
+    /* QEMU removes its pidfile on exit */
+    g_assert_false(g_file_test(pidfile, G_FILE_TEST_EXISTS));
+    rmdir(dir);
+}
+
+static void test_pidfile(void)
+{
+    g_autofree char *dir = g_dir_make_tmp("baton-cmdline-XXXXXX", NULL);
+    g_autofree char *pidfile = g_build_filename(dir, "pid", NULL);
+    QTestState *qts = qtest_initf("-pidfile %s", pidfile);
+    g_autofree char *text = NULL;
+
+    g_assert_true(g_file_get_contents(pidfile, &text, NULL, NULL));
+    g_assert_cmpint(atoi(text), ==, qtest_pid(qts));
+    qtest_quit(qts);
+    g_assert_false(g_file_test(pidfile, G_FILE_TEST_EXISTS));
+    rmdir(dir);
+}
+
+static void assert_status(QTestState *qts, const char *status, bool running)
+{
+    g_autoptr(JsonObject) rsp = qtest_qmp(qts, "{'execute': 'query-status'}");
+    JsonObject *ret;
+
+    g_assert_true(json_object_has_member(rsp, "return"));
+    ret = json_object_get_object_member(rsp, "return");
+    g_assert_cmpstr(json_object_get_string_member(ret, "status"), ==, status);
+    g_assert_cmpint(json_object_get_boolean_member(ret, "running"), ==,
+                    running);
+}
+
+/* SIGTERM: SHUTDOWN with reason host-signal, then exit status 0. */
+static void sigterm_and_check(QTestState *qts)
+{
+    g_autoptr(JsonObject) ev = NULL;
+    JsonObject *data;
+
+    g_assert_cmpint(kill(qtest_pid(qts), SIGTERM), ==, 0);
+    ev = qtest_qmp_eventwait_ref(qts, "SHUTDOWN");
+    data = json_object_get_object_member(ev, "data");
+    g_assert_false(json_object_get_boolean_member(data, "guest"));
+    g_assert_cmpstr(json_object_get_string_member(data, "reason"), ==,
+                    "host-signal");
+    qtest_wait_qemu(qts);
+    qtest_quit(qts);
+}
+
+static void test_sigterm_running(void)
+{
+    QTestState *qts = qtest_init("");
+
+    assert_status(qts, "running", true);
+    sigterm_and_check(qts);
+}
+
+static void test_sigterm_prelaunch(void)
+{
+    QTestState *qts = qtest_init("-S");
+
+    assert_status(qts, "prelaunch", false);
+    sigterm_and_check(qts);
+}
+
+static void test_sigterm_paused(void)
+{
+    QTestState *qts = qtest_init("");
+
+    qtest_qmp_assert_success(qts, "{'execute': 'stop'}");
+    assert_status(qts, "paused", false);
+    sigterm_and_check(qts);
+}
+
+static void test_incoming_defer(void)
+{
+    QTestState *qts = qtest_init("-incoming defer");
+
+    assert_status(qts, "inmigrate", false);
+    sigterm_and_check(qts);
+}
+
+static void test_accepted_options(void)
+{
+    /* options a management layer passes routinely are accepted */
+    g_autoptr(QTestState) qts =
+        qtest_init("-nodefaults -no-user-config -name t1 "
+                   "-machine q35 -m 64M -S");
+
+    assert_status(qts, "prelaunch", false);
+}
+
+int main(int argc, char **argv)
+{
+    g_test_init(&argc, &argv, NULL);
+
+    qtest_add_func("cmdline/version", test_version);
+    qtest_add_func("cmdline/help", test_help);
+    qtest_add_func("cmdline/invalid-option", test_invalid_option);
+    qtest_add_func("cmdline/missing-argument", test_missing_argument);
+    qtest_add_func("cmdline/bad-device", test_bad_device);
+    qtest_add_func("cmdline/bad-machine", test_bad_machine);
+    qtest_add_func("cmdline/accel-tcg", test_accel_tcg);
+    qtest_add_func("cmdline/accel-kvm", test_accel_kvm);
+    qtest_add_func("cmdline/enable-kvm", test_enable_kvm);
+    qtest_add_func("cmdline/bad-memory-size", test_bad_memory_size);
+    qtest_add_func("cmdline/daemonize-pidfile", test_daemonize_pidfile);
+    qtest_add_func("cmdline/pidfile", test_pidfile);
+    qtest_add_func("cmdline/sigterm-running", test_sigterm_running);
+    qtest_add_func("cmdline/sigterm-prelaunch", test_sigterm_prelaunch);
+    qtest_add_func("cmdline/sigterm-paused", test_sigterm_paused);
+    qtest_add_func("cmdline/incoming-defer", test_incoming_defer);
+    qtest_add_func("cmdline/accepted-options", test_accepted_options);
+
+    return g_test_run();
+}

@@ -1,0 +1,434 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Chardevs as their users see them: a socket server and client talking,
+ * reconnection, descriptors passed with SCM_RIGHTS, large writes queued
+ * and delivered in order, the file backend, and QEMU's error messages.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <glib.h>
+#include <glib/gstdio.h>
+#include <netinet/in.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include "chardev/char.h"
+#include "qemu/main-loop.h"
+
+typedef struct Peer {
+    GByteArray *rx;
+    int opened;
+    int closed;
+    int can_read;               /* bytes accepted per read, 0 pauses */
+} Peer;
+
+static int peer_can_read(void *opaque)
+{
+    return ((Peer *)opaque)->can_read;
+}
+
+static void peer_read(void *opaque, const uint8_t *buf, int size)
+{
+    g_byte_array_append(((Peer *)opaque)->rx, buf, size);
+}
+
+static void peer_event(void *opaque, QEMUChrEvent event)
+{
+    Peer *p = opaque;
+
+    if (event == CHR_EVENT_OPENED) {
+        p->opened++;
+    } else {
+        p->closed++;
+    }
+}
+
+static void peer_init(Peer *p, Chardev *chr)
+{
+    p->rx = g_byte_array_new();
+    p->can_read = 65536;
+    qemu_chr_fe_set_handlers(chr, peer_can_read, peer_read, peer_event, p);
+}
+
+static void peer_free(Peer *p)
+{
+    g_byte_array_free(p->rx, TRUE);
+}
+
+/* Spin the main loop until *cond is true, failing after 10 s. */
+#define WAIT_FOR(cond) do { \
+        gint64 deadline_ = g_get_monotonic_time() + 10 * G_USEC_PER_SEC; \
+        while (!(cond)) { \
+            g_assert_cmpint(g_get_monotonic_time(), <, deadline_); \
+            g_main_context_iteration(NULL, FALSE); \
+        } \
+    } while (0)
+
+static char *tmp_path(const char *name)
+{
+    static char *dir;
+
+    if (!dir) {
+        dir = g_dir_make_tmp("baton-char-XXXXXX", NULL);
+    }
+    return g_build_filename(dir, name, NULL);
+}
+
+static Chardev *chardev(const char *spec, GError **errp)
+{
+    g_autoptr(QemuOpts) opts = qemu_opts_parse(spec, "backend", errp);
+
+    return opts ? qemu_chr_new_from_opts(opts, errp) : NULL;
+}
+
+static int raw_connect(const char *path)
+{
+    struct sockaddr_un sun = { .sun_family = AF_UNIX };
+    int fd = socket(AF_UNIX, SOCK_STREAM, 0);
+
+    g_strlcpy(sun.sun_path, path, sizeof(sun.sun_path));
+    g_assert_cmpint(connect(fd, (struct sockaddr *)&sun, sizeof(sun)), ==, 0);
+    return fd;
+}
+
+static void test_server_client(void)
+{
+    g_autofree char *path = tmp_path("sc.sock");
+    g_autofree char *spec = g_strdup_printf(
+        "socket,id=srv,path=%s,server=on,wait=off", path);
+    g_autofree char *cspec = g_strdup_printf("unix:%s", path);
+    GError *err = NULL;
+    Peer ps = { 0 }, pc = { 0 };
+    Chardev *srv, *cli;
+
+    srv = chardev(spec, &err);
+    g_assert_no_error(err);
+    g_assert_true(qemu_chr_find("srv") == srv);
+    g_assert_cmpstr(qemu_chr_get_label(srv), ==, "srv");
+    g_assert_false(qemu_chr_fe_is_connected(srv));
+    g_assert_cmpint(qemu_chr_fe_write_all(srv, (const uint8_t *)"x", 1), ==,
+                    -1);
+    peer_init(&ps, srv);
+
+    cli = qemu_chr_new("cli", cspec, &err);
+    g_assert_no_error(err);
+    /* A client is connected as soon as it exists. */
+    g_assert_true(qemu_chr_fe_is_connected(cli));
+    peer_init(&pc, cli);
+    g_assert_cmpint(pc.opened, ==, 0);      /* delivered from the loop */
+    WAIT_FOR(ps.opened == 1 && pc.opened == 1);
+
+    g_assert_cmpint(qemu_chr_fe_write_all(cli, (const uint8_t *)"ping\n", 5),
+                    ==, 5);
+    WAIT_FOR(ps.rx->len == 5);
+    g_assert_cmpmem(ps.rx->data, 5, "ping\n", 5);
+    qemu_chr_fe_write_all(srv, (const uint8_t *)"pong\n", 5);
+    WAIT_FOR(pc.rx->len == 5);
+    g_assert_cmpmem(pc.rx->data, 5, "pong\n", 5);
+
+    /* The client leaves: the server sees CLOSED and listens again. */
+    qemu_chr_fe_disconnect(cli);
+    g_assert_cmpint(pc.closed, ==, 1);
+    g_assert_false(qemu_chr_fe_is_connected(cli));
+    WAIT_FOR(ps.closed == 1);
+    g_assert_false(qemu_chr_fe_is_connected(srv));
+
+    int fd = raw_connect(path);
+    WAIT_FOR(ps.opened == 2);
+    g_assert_cmpint(write(fd, "again", 5), ==, 5);
+    WAIT_FOR(ps.rx->len == 10);
+    g_assert_cmpmem(ps.rx->data + 5, 5, "again", 5);
+    close(fd);
+    WAIT_FOR(ps.closed == 2);
+
+    qemu_chr_cleanup();
+    g_assert_null(qemu_chr_find("srv"));
+    /* The server's socket file goes away with it. */
+    g_assert_false(g_file_test(path, G_FILE_TEST_EXISTS));
+    peer_free(&ps);
+    peer_free(&pc);
+}
+
+static void test_can_read_pauses(void)
+{
+    g_autofree char *path = tmp_path("pause.sock");
+    g_autofree char *spec = g_strdup_printf("unix:%s,server=on,wait=off",
+                                            path);
+    GError *err = NULL;
+    Peer p = { 0 };
+    Chardev *srv = qemu_chr_new("pause", spec, &err);
+
+    g_assert_no_error(err);
+    peer_init(&p, srv);
+    p.can_read = 0;
+    int fd = raw_connect(path);
+    WAIT_FOR(p.opened == 1);
+    g_assert_cmpint(write(fd, "abcdef", 6), ==, 6);
+    for (int i = 0; i < 20; i++) {
+        g_main_context_iteration(NULL, FALSE);
+    }
+    g_assert_cmpint(p.rx->len, ==, 0);
+    /* Reading resumes with the frontend's budget. */
+    p.can_read = 4;
+    WAIT_FOR(p.rx->len == 4);
+    p.can_read = 100;
+    WAIT_FOR(p.rx->len == 6);
+    g_assert_cmpmem(p.rx->data, 6, "abcdef", 6);
+
+    /* A peer hanging up while reading is paused costs no busy loop. */
+    p.can_read = 0;
+    close(fd);
+    for (int i = 0; i < 5; i++) {
+        g_main_context_iteration(NULL, FALSE);
+    }
+    g_assert_false(g_main_context_iteration(NULL, FALSE));
+    g_assert_cmpint(p.closed, ==, 0);
+    p.can_read = 100;
+    WAIT_FOR(p.closed == 1);
+    qemu_chr_cleanup();
+    peer_free(&p);
+}
+
+static void test_fd_passing(void)
+{
+    g_autofree char *path = tmp_path("fd.sock");
+    g_autofree char *spec = g_strdup_printf(
+        "socket,id=fdsrv,path=%s,server=on,wait=off", path);
+    GError *err = NULL;
+    Peer p = { 0 };
+    Chardev *srv = chardev(spec, &err);
+    int fds[2], got[4];
+    char byte = 'g', c = 0;
+
+    g_assert_no_error(err);
+    peer_init(&p, srv);
+    int sock = raw_connect(path);
+    WAIT_FOR(p.opened == 1);
+    g_assert_cmpint(qemu_chr_fe_get_msgfds(srv, got, 4), ==, 0);
+
+    g_assert_cmpint(pipe(fds), ==, 0);
+    union {
+        char buf[CMSG_SPACE(sizeof(int))];
+        struct cmsghdr align;
+    } ctl;
+    struct iovec iov = { .iov_base = &byte, .iov_len = 1 };
+    struct msghdr msg = {
+        .msg_iov = &iov, .msg_iovlen = 1,
+        .msg_control = ctl.buf, .msg_controllen = sizeof(ctl.buf),
+    };
+    struct cmsghdr *cm = CMSG_FIRSTHDR(&msg);
+    cm->cmsg_level = SOL_SOCKET;
+    cm->cmsg_type = SCM_RIGHTS;
+    cm->cmsg_len = CMSG_LEN(sizeof(int));
+    memcpy(CMSG_DATA(cm), &fds[1], sizeof(int));
+    g_assert_cmpint(sendmsg(sock, &msg, 0), ==, 1);
+    close(fds[1]);
+
+    WAIT_FOR(p.rx->len == 1);
+    g_assert_cmpint(qemu_chr_fe_get_msgfds(srv, got, 4), ==, 1);
+    /* The received descriptor is the pipe's write end. */
+    g_assert_cmpint(write(got[0], "z", 1), ==, 1);
+    g_assert_cmpint(read(fds[0], &c, 1), ==, 1);
+    g_assert_cmpint(c, ==, 'z');
+    close(got[0]);
+    close(fds[0]);
+    g_assert_cmpint(qemu_chr_fe_get_msgfds(srv, got, 4), ==, 0);
+    close(sock);
+    WAIT_FOR(p.closed == 1);
+    qemu_chr_cleanup();
+    peer_free(&p);
+}
+
+static void test_queued_writes(void)
+{
+    g_autofree char *path = tmp_path("q.sock");
+    g_autofree char *spec = g_strdup_printf(
+        "socket,id=q,path=%s,server,nowait", path);
+    const size_t total = 8 << 20, piece = 100000;
+    g_autofree uint8_t *data = g_malloc(total);
+    g_autofree uint8_t *back = g_malloc(total);
+    GError *err = NULL;
+    Peer p = { 0 };
+    Chardev *srv = chardev(spec, &err);
+    size_t got = 0;
+
+    g_assert_no_error(err);
+    peer_init(&p, srv);
+    int sock = raw_connect(path);
+    WAIT_FOR(p.opened == 1);
+    for (size_t i = 0; i < total; i++) {
+        data[i] = (i * 7 + i / 251) & 0xff;
+    }
+    /* Far more than a socket buffer: returns at once, queued in order. */
+    for (size_t off = 0; off < total; off += piece) {
+        int n = MIN(piece, total - off);
+        g_assert_cmpint(qemu_chr_fe_write_all(srv, data + off, n), ==, n);
+    }
+    fcntl(sock, F_SETFL, O_NONBLOCK);
+    gint64 deadline = g_get_monotonic_time() + 20 * G_USEC_PER_SEC;
+    while (got < total) {
+        g_assert_cmpint(g_get_monotonic_time(), <, deadline);
+        ssize_t n = read(sock, back + got, total - got);
+        if (n > 0) {
+            got += n;
+        } else {
+            g_assert_true(n < 0 && errno == EAGAIN);
+            g_main_context_iteration(NULL, FALSE);
+        }
+    }
+    g_assert_true(memcmp(data, back, total) == 0);
+    close(sock);
+    WAIT_FOR(p.closed == 1);
+    qemu_chr_cleanup();
+    peer_free(&p);
+}
+
+static void test_client_connects(void)
+{
+    g_autofree char *path = tmp_path("listen.sock");
+    g_autofree char *spec = g_strdup_printf("socket,id=c,path=%s", path);
+    struct sockaddr_un sun = { .sun_family = AF_UNIX };
+    GError *err = NULL;
+    Peer p = { 0 };
+    char buf[16];
+    int lfd = socket(AF_UNIX, SOCK_STREAM, 0);
+
+    g_strlcpy(sun.sun_path, path, sizeof(sun.sun_path));
+    g_assert_cmpint(bind(lfd, (struct sockaddr *)&sun, sizeof(sun)), ==, 0);
+    g_assert_cmpint(listen(lfd, 1), ==, 0);
+    Chardev *cli = chardev(spec, &err);
+    g_assert_no_error(err);
+    int fd = accept(lfd, NULL, NULL);
+    g_assert_cmpint(fd, >=, 0);
+    peer_init(&p, cli);
+    WAIT_FOR(p.opened == 1);
+    qemu_chr_fe_write_all(cli, (const uint8_t *)"hi", 2);
+    g_assert_cmpint(read(fd, buf, sizeof(buf)), ==, 2);
+    close(fd);
+    WAIT_FOR(p.closed == 1);
+    /* A client without reconnect stays down. */
+    g_assert_false(qemu_chr_fe_is_connected(cli));
+    close(lfd);
+    unlink(path);
+    qemu_chr_cleanup();
+    peer_free(&p);
+}
+
+static void test_tcp(void)
+{
+    struct sockaddr_in sin = { .sin_family = AF_INET };
+    socklen_t len = sizeof(sin);
+    GError *err = NULL;
+    Peer ps = { 0 }, pc = { 0 };
+    int probe = socket(AF_INET, SOCK_STREAM, 0);
+
+    /* Find a free port; the race with other processes is harmless here. */
+    sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    g_assert_cmpint(bind(probe, (struct sockaddr *)&sin, sizeof(sin)), ==, 0);
+    getsockname(probe, (struct sockaddr *)&sin, &len);
+    close(probe);
+    int port = ntohs(sin.sin_port);
+    g_autofree char *sspec = g_strdup_printf(
+        "tcp:127.0.0.1:%d,server=on,wait=off", port);
+    g_autofree char *cspec = g_strdup_printf("tcp:127.0.0.1:%d", port);
+
+    Chardev *srv = qemu_chr_new("tsrv", sspec, &err);
+    g_assert_no_error(err);
+    peer_init(&ps, srv);
+    Chardev *cli = qemu_chr_new("tcli", cspec, &err);
+    g_assert_no_error(err);
+    peer_init(&pc, cli);
+    WAIT_FOR(ps.opened == 1 && pc.opened == 1);
+    qemu_chr_fe_write_all(cli, (const uint8_t *)"tcp!", 4);
+    WAIT_FOR(ps.rx->len == 4);
+    g_assert_cmpmem(ps.rx->data, 4, "tcp!", 4);
+    qemu_chr_cleanup();
+    peer_free(&ps);
+    peer_free(&pc);
+}
+
+static void test_file(void)
+{
+    g_autofree char *path = tmp_path("out.txt");
+    g_autofree char *spec = g_strdup_printf("file:%s", path);
+    g_autofree char *aspec = g_strdup_printf("file,id=f2,path=%s,append=on",
+                                             path);
+    g_autofree char *contents = NULL;
+    GError *err = NULL;
+    Chardev *f = qemu_chr_new("f1", spec, &err);
+
+    g_assert_no_error(err);
+    g_assert_cmpint(qemu_chr_fe_write_all(f, (const uint8_t *)"one\n", 4),
+                    ==, 4);
+    Chardev *f2 = chardev(aspec, &err);
+    g_assert_no_error(err);
+    qemu_chr_fe_write_all(f2, (const uint8_t *)"two\n", 4);
+    g_assert_true(g_file_get_contents(path, &contents, NULL, NULL));
+    g_assert_cmpstr(contents, ==, "one\ntwo\n");
+
+    Chardev *n = qemu_chr_new("n", "null", &err);
+    g_assert_no_error(err);
+    g_assert_cmpint(qemu_chr_fe_write_all(n, (const uint8_t *)"x", 1), ==, 1);
+    qemu_chr_cleanup();
+}
+
+static void expect_error(const char *spec, bool opts_form, const char *msg)
+{
+    GError *err = NULL;
+    Chardev *chr = opts_form ? chardev(spec, &err)
+                             : qemu_chr_new("e", spec, &err);
+
+    g_assert_null(chr);
+    g_assert_nonnull(err);
+    g_assert_cmpstr(err->message, ==, msg);
+    g_error_free(err);
+}
+
+static void test_errors(void)
+{
+    g_autofree char *missing = tmp_path("nobody-listens.sock");
+    g_autofree char *spec = g_strdup_printf("socket,id=x,path=%s", missing);
+    g_autofree char *msg = g_strdup_printf(
+        "Failed to connect to '%s': No such file or directory", missing);
+    g_autofree char *longp = g_strnfill(200, 'a');
+    g_autofree char *lspec = g_strdup_printf("unix:/%s", longp);
+    g_autofree char *lmsg = g_strdup_printf(
+        "UNIX socket path '/%s' is too long", longp);
+
+    expect_error(spec, true, msg);
+    expect_error("socket,id=x,path=/tmp/y,wait=off", true,
+                 "'wait' option is incompatible with socket in client "
+                 "connect mode");
+    expect_error("socket,id=x,host=localhost", true,
+                 "chardev: socket: no port given");
+    expect_error("socket,id=x", true, "chardev: socket: no host given");
+    expect_error("socket,id=x,path=/tmp/y,bogus=1", true,
+                 "Invalid parameter 'bogus'");
+    expect_error("socket,id=x,path=/tmp/y,server=maybe", true,
+                 "Parameter 'server' expects 'on' or 'off'");
+    expect_error("pty,id=x", true, "'pty' is not a valid char driver name");
+    expect_error("file,id=x", true, "chardev: file: no filename given");
+    expect_error("file,id=x,path=/nonexistent/dir/f", true,
+                 "Could not open '/nonexistent/dir/f': No such file or "
+                 "directory");
+    expect_error("vc", false, "'vc' is not a valid char driver name");
+    expect_error(lspec, false, lmsg);
+    g_assert_null(qemu_chr_find("x"));
+}
+
+int main(int argc, char **argv)
+{
+    g_test_init(&argc, &argv, NULL);
+    main_loop_init_signals();
+    g_test_add_func("/char/socket/server-client", test_server_client);
+    g_test_add_func("/char/socket/can-read", test_can_read_pauses);
+    g_test_add_func("/char/socket/fd-passing", test_fd_passing);
+    g_test_add_func("/char/socket/queued-writes", test_queued_writes);
+    g_test_add_func("/char/socket/client", test_client_connects);
+    g_test_add_func("/char/socket/tcp", test_tcp);
+    g_test_add_func("/char/file", test_file);
+    g_test_add_func("/char/errors", test_errors);
+    return g_test_run();
+}

@@ -1,0 +1,411 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * The C that scripts/qapi/gen.py writes, exercised through the test schema
+ * (tests/unit/qapi/qapi-schema-test.json): enums, structs to and from
+ * JSON, marshallers and their error texts, events, introspection.
+ */
+#include <string.h>
+#include "qapi/error.h"
+#include "qapi/test-qapi-commands.h"
+#include "qapi/test-qapi-events.h"
+#include "qapi/test-qapi-introspect.h"
+#include "qapi/test-qapi-visit.h"
+#include "monitor/monitor.h"
+
+/* ---- handlers of the test commands ------------------------------------ */
+
+static char *last_call;
+
+TestInner *qmp_test_cmd(const char *name, bool has_count, int64_t count,
+                        TestColourList *colours, GError **errp)
+{
+    TestInner *ret;
+    int n = 0;
+
+    if (!strcmp(name, "fail")) {
+        error_set(errp, ERROR_CLASS_DEVICE_NOT_FOUND, "Device '%s' not found",
+                  name);
+        return NULL;
+    }
+    for (; colours; colours = colours->next) {
+        n++;
+    }
+    g_free(last_call);
+    last_call = g_strdup_printf("%s has_count=%d count=%" G_GINT64_FORMAT
+                                " colours=%d", name, has_count, count, n);
+    ret = g_new0(TestInner, 1);
+    ret->colour = TEST_COLOUR_LIGHT_GREEN;
+    ret->note = g_strdup(name);
+    return ret;
+}
+
+strList *qmp_test_noargs(GError **errp)
+{
+    return NULL;                /* the empty list, not an error */
+}
+
+void qmp_test_boxed(TestInner *arg, GError **errp)
+{
+    g_free(last_call);
+    last_call = g_strdup_printf("boxed %s %s", TestColour_str(arg->colour),
+                                arg->note ? arg->note : "(null)");
+}
+
+JsonNode *qmp_test_struct_args(TestColour colour, const char *note,
+                               GError **errp)
+{
+    return json_node_init_int(json_node_alloc(), colour);
+}
+
+/* ---- helpers ---------------------------------------------------------- */
+
+static JsonNode *parse(const char *text)
+{
+    g_autoptr(JsonParser) p = json_parser_new();
+    GError *err = NULL;
+
+    /* The tests write JSON with single quotes for readability. */
+    g_autofree char *dq = g_strdup(text);
+
+    g_strdelimit(dq, "'", '"');
+    if (!json_parser_load_from_data(p, dq, -1, &err)) {
+        g_error("bad test JSON %s: %s", dq, err->message);
+    }
+    return json_parser_steal_root(p);
+}
+
+static char *render(JsonNode *n)
+{
+    return qmp_json_to_string(n, false);
+}
+
+/* Run a command of the test schema: the reply text or "CLASS: desc". */
+static char *call(const char *name, const char *args_json)
+{
+    const QmpCommand *cmd = test_qmp_find_command(name);
+    g_autoptr(JsonNode) args = args_json ? parse(args_json) : NULL;
+    JsonNode *ret = NULL;
+    GError *err = NULL;
+    char *s;
+
+    g_assert_nonnull(cmd);
+    cmd->fn(args ? json_node_get_object(args) : NULL, &ret, &err);
+    if (err) {
+        g_assert_null(ret);
+        s = g_strdup_printf("%s: %s", error_class_name(error_get_class(err)),
+                            err->message);
+        g_error_free(err);
+        return s;
+    }
+    g_assert_nonnull(ret);
+    s = render(ret);
+    json_node_unref(ret);
+    return s;
+}
+
+/* ---- tests ------------------------------------------------------------ */
+
+static void test_enum(void)
+{
+    GError *err = NULL;
+
+    g_assert_cmpint(TEST_COLOUR_RED, ==, 0);
+    g_assert_cmpint(TEST_COLOUR_BLUE, ==, 2);
+    g_assert_cmpint(TestColour__MAX, ==, 3);
+    g_assert_cmpint(TMODE_SLOW, ==, 1);          /* explicit prefix */
+    g_assert_cmpint(TESTHTTP_VERSION2_KIND_ONE, ==, 0);
+    g_assert_cmpstr(TestColour_str(TEST_COLOUR_LIGHT_GREEN), ==,
+                    "light-green");
+    g_assert_cmpint(qapi_enum_parse(&TestColour_lookup, "blue", -1, NULL),
+                    ==, TEST_COLOUR_BLUE);
+    g_assert_cmpint(qapi_enum_parse(&TestColour_lookup, NULL, 7, NULL),
+                    ==, 7);
+    g_assert_cmpint(qapi_enum_parse(&TestColour_lookup, "pink", -1, &err),
+                    ==, -1);
+    g_assert_cmpstr(err->message, ==, "invalid parameter value: pink");
+    g_error_free(err);
+    /* The real schema's names, as other parts of baton use them. */
+    g_assert_cmpstr(RunState_str(RUN_STATE_INMIGRATE), ==, "inmigrate");
+    g_assert_cmpstr(ShutdownCause_str(SHUTDOWN_CAUSE_HOST_QMP_SYSTEM_RESET),
+                    ==, "host-qmp-system-reset");
+    g_assert_cmpstr(OnOffAuto_str(ON_OFF_AUTO_AUTO), ==, "auto");
+    g_assert_cmpint(QMP_CAPABILITY_OOB, ==, 0);
+}
+
+static const char all_json[] =
+    "{'base-id': 7, 's': 'str', 'i': -5, 'u8': 255, 'i32': -2147483648, "
+    "'u64': 4096, 'sz': 1048576, 'b': true, 'n': 2.5, "
+    "'a': {'x': [1, 'y', null]}, 'mode': 'slow', "
+    "'inner': {'colour': 'red'}, "
+    "'inners': [{'colour': 'blue', 'note': 'n1'}, {'colour': 'light-green'}], "
+    "'strs': ['p', 'q'], 'opt-int': 0, 'default': false}";
+
+static void test_struct_roundtrip(void)
+{
+    g_autoptr(JsonNode) in = parse(all_json);
+    g_autoptr(JsonNode) out = NULL;
+    g_autoptr(TestAll) all = NULL;
+    GError *err = NULL;
+    g_autofree char *a = NULL, *b = NULL;
+
+    all = qapi_TestAll_from_json(in, NULL, &err);
+    g_assert_no_error(err);
+    g_assert_cmpint(all->base_id, ==, 7);
+    g_assert_cmpstr(all->s, ==, "str");
+    g_assert_cmpint(all->u8, ==, 255);
+    g_assert_cmpint(all->i32, ==, G_MININT32);
+    g_assert_cmpfloat(all->n, ==, 2.5);
+    g_assert_cmpint(all->mode, ==, TMODE_SLOW);
+    g_assert_cmpint(all->inner->colour, ==, TEST_COLOUR_RED);
+    g_assert_null(all->inner->note);
+    g_assert_cmpstr(all->inners->value->note, ==, "n1");
+    g_assert_cmpint(all->inners->next->value->colour, ==,
+                    TEST_COLOUR_LIGHT_GREEN);
+    g_assert_null(all->inners->next->next);
+    g_assert_cmpstr(all->strs->next->value, ==, "q");
+    g_assert_true(all->has_opt_int);
+    g_assert_cmpint(all->opt_int, ==, 0);
+    g_assert_null(all->opt_str);
+    g_assert_null(all->opt_inner);
+    g_assert_true(all->has_q_default);
+    g_assert_false(all->q_default);
+
+    /* Back to JSON: same members, in schema order, absent ones omitted. */
+    out = qapi_TestAll_to_json(all);
+    a = render(in);
+    b = render(out);
+    g_assert_cmpstr(a, ==, b);
+}
+
+static void test_struct_optional_flags(void)
+{
+    g_autoptr(TestAll) all = g_new0(TestAll, 1);
+    g_autoptr(JsonNode) out = NULL;
+    g_autofree char *s = NULL;
+
+    all->s = g_strdup("x");
+    all->inner = g_new0(TestInner, 1);
+    all->opt_int = 99;          /* has_opt_int is false: not sent */
+    all->q_default = true;
+    all->has_q_default = true;
+    out = qapi_TestAll_to_json(all);
+    s = render(out);
+    g_assert_cmpstr(s, ==,
+                    "{\"base-id\": 0, \"s\": \"x\", \"i\": 0, \"u8\": 0, "
+                    "\"i32\": 0, \"u64\": 0, \"sz\": 0, \"b\": false, "
+                    "\"n\": 0, \"a\": null, \"mode\": \"fast\", "
+                    "\"inner\": {\"colour\": \"red\"}, \"inners\": [], "
+                    "\"strs\": [], \"default\": true}");
+}
+
+/* Parse all_json with one member replaced (or removed if value is NULL). */
+static char *input_error(const char *member, const char *value)
+{
+    g_autoptr(JsonNode) in = parse(all_json);
+    JsonObject *o = json_node_get_object(in);
+    g_autoptr(TestAll) all = NULL;
+    GError *err = NULL;
+    char *msg;
+
+    if (value) {
+        json_object_set_member(o, member, parse(value));
+    } else {
+        json_object_remove_member(o, member);
+    }
+    all = qapi_TestAll_from_json(in, NULL, &err);
+    if (!err) {
+        return g_strdup("OK");
+    }
+    g_assert_null(all);
+    msg = g_strdup(err->message);
+    g_error_free(err);
+    return msg;
+}
+
+#define ASSERT_INPUT_ERROR(member, value, expected) do { \
+        g_autofree char *msg_ = input_error(member, value); \
+        g_assert_cmpstr(msg_, ==, expected); \
+    } while (0)
+
+static void test_struct_errors(void)
+{
+    ASSERT_INPUT_ERROR("s", NULL, "Parameter 's' is missing");
+    ASSERT_INPUT_ERROR("base-id", NULL, "Parameter 'base-id' is missing");
+    ASSERT_INPUT_ERROR("bogus", "1", "Parameter 'bogus' is unexpected");
+    ASSERT_INPUT_ERROR("s", "1",
+                       "Invalid parameter type for 's', expected: string");
+    ASSERT_INPUT_ERROR("i", "'1'",
+                       "Invalid parameter type for 'i', expected: integer");
+    ASSERT_INPUT_ERROR("i", "1.5",
+                       "Invalid parameter type for 'i', expected: integer");
+    ASSERT_INPUT_ERROR("b", "'on'",
+                       "Invalid parameter type for 'b', expected: boolean");
+    ASSERT_INPUT_ERROR("n", "true",
+                       "Invalid parameter type for 'n', expected: number");
+    ASSERT_INPUT_ERROR("n", "3", "OK");          /* integers are numbers */
+    ASSERT_INPUT_ERROR("a", "'anything'", "OK");
+    ASSERT_INPUT_ERROR("inner", "[]",
+                       "Invalid parameter type for 'inner', expected: object");
+    ASSERT_INPUT_ERROR("strs", "{}",
+                       "Invalid parameter type for 'strs', expected: array");
+    ASSERT_INPUT_ERROR("u8", "256", "Parameter 'u8' expects uint8_t");
+    ASSERT_INPUT_ERROR("u8", "-1", "Parameter 'u8' expects uint8_t");
+    ASSERT_INPUT_ERROR("i32", "2147483648", "Parameter 'i32' expects int32_t");
+    ASSERT_INPUT_ERROR("mode", "'medium'",
+                       "Parameter 'mode' does not accept value 'medium'");
+    ASSERT_INPUT_ERROR("mode", "2",
+                       "Invalid parameter type for 'mode', expected: string");
+    /* Nested members are named by their path. */
+    ASSERT_INPUT_ERROR("inner", "{}", "Parameter 'inner.colour' is missing");
+    ASSERT_INPUT_ERROR("inner", "{'colour': 'red', 'x': 1}",
+                       "Parameter 'inner.x' is unexpected");
+    ASSERT_INPUT_ERROR("inners", "[{'colour': 'red'}, {'colour': 'grey'}]",
+                       "Parameter 'inners[1].colour' does not accept value "
+                       "'grey'");
+    ASSERT_INPUT_ERROR("strs", "['a', 2]",
+                       "Invalid parameter type for 'strs[1]', expected: "
+                       "string");
+}
+
+static void test_marshal(void)
+{
+    g_autofree char *r1 = call("test-cmd", "{'name': 'n', 'count': 3, "
+                                           "'colours': ['red', 'blue']}");
+    g_autofree char *r2 = NULL, *r3 = NULL, *r4 = NULL, *r5 = NULL;
+
+    g_assert_cmpstr(r1, ==, "{\"colour\": \"light-green\", \"note\": \"n\"}");
+    g_assert_cmpstr(last_call, ==, "n has_count=1 count=3 colours=2");
+    r2 = call("test-cmd", "{'name': 'm'}");
+    g_assert_cmpstr(last_call, ==, "m has_count=0 count=0 colours=0");
+    /* A list return that is empty is [] (NULL is not an error). */
+    r3 = call("test-noargs", NULL);
+    g_assert_cmpstr(r3, ==, "[]");
+    r4 = call("test-boxed", "{'colour': 'blue', 'note': 'boxed!'}");
+    g_assert_cmpstr(r4, ==, "{}");
+    g_assert_cmpstr(last_call, ==, "boxed blue boxed!");
+    r5 = call("test-struct-args", "{'colour': 'blue'}");
+    g_assert_cmpstr(r5, ==, "2");
+    g_assert_null(test_qmp_find_command("no-such-command"));
+}
+
+#define ASSERT_CALL(cmd, args, expected) do { \
+        g_autofree char *r_ = call(cmd, args); \
+        g_assert_cmpstr(r_, ==, expected); \
+    } while (0)
+
+static void test_marshal_errors(void)
+{
+    ASSERT_CALL("test-cmd", "{}",
+                "GenericError: Parameter 'name' is missing");
+    ASSERT_CALL("test-cmd", NULL,
+                "GenericError: Parameter 'name' is missing");
+    ASSERT_CALL("test-cmd", "{'name': 'x', 'cont': 1}",
+                "GenericError: Parameter 'cont' is unexpected");
+    ASSERT_CALL("test-cmd", "{'name': 'x', 'count': 'one'}",
+                "GenericError: Invalid parameter type for 'count', "
+                "expected: integer");
+    ASSERT_CALL("test-cmd", "{'name': 'x', 'colours': ['red', 'rot']}",
+                "GenericError: Parameter 'colours[1]' does not accept "
+                "value 'rot'");
+    /* The handler's own error keeps its class. */
+    ASSERT_CALL("test-cmd", "{'name': 'fail'}",
+                "DeviceNotFound: Device 'fail' not found");
+    ASSERT_CALL("test-noargs", "{'x': 1}",
+                "GenericError: Parameter 'x' is unexpected");
+    ASSERT_CALL("test-boxed", "{'note': 'n'}",
+                "GenericError: Parameter 'colour' is missing");
+}
+
+static void test_command_table(void)
+{
+    static const char *const names[] = {
+        "test-cmd", "test-noargs", "test-boxed", "test-struct-args",
+    };
+
+    g_assert_cmpuint(test_qmp_commands_count, ==, G_N_ELEMENTS(names));
+    for (size_t i = 0; i < G_N_ELEMENTS(names); i++) {
+        g_assert_cmpstr(test_qmp_commands[i].name, ==, names[i]);
+        g_assert_true(test_qmp_find_command(names[i]) == &test_qmp_commands[i]);
+    }
+    /* The main schema's table has the commands QEMU clients rely on. */
+    g_assert_nonnull(qmp_find_command("qmp_capabilities"));
+    g_assert_nonnull(qmp_find_command("device_add"));
+    g_assert_true(qmp_find_command("query-status")->allow_preconfig);
+    g_assert_false(qmp_find_command("stop")->allow_preconfig);
+}
+
+static JsonObject *find_info(JsonArray *a, const char *name)
+{
+    for (guint i = 0; i < json_array_get_length(a); i++) {
+        JsonObject *o = json_array_get_object_element(a, i);
+
+        if (!strcmp(json_object_get_string_member(o, "name"), name)) {
+            return o;
+        }
+    }
+    return NULL;
+}
+
+static void test_introspect(void)
+{
+    g_autoptr(JsonNode) schema = parse(test_qmp_schema_json);
+    JsonArray *a = json_node_get_array(schema);
+    JsonObject *cmd, *args, *en, *ev, *member;
+    JsonArray *members;
+
+    cmd = find_info(a, "test-cmd");
+    g_assert_nonnull(cmd);
+    g_assert_cmpstr(json_object_get_string_member(cmd, "meta-type"), ==,
+                    "command");
+    g_assert_cmpstr(json_object_get_string_member(cmd, "ret-type"), ==,
+                    "TestInner");
+    args = find_info(a, json_object_get_string_member(cmd, "arg-type"));
+    g_assert_nonnull(args);
+    g_assert_cmpstr(json_object_get_string_member(args, "meta-type"), ==,
+                    "object");
+    members = json_object_get_array_member(args, "members");
+    g_assert_cmpuint(json_array_get_length(members), ==, 3);
+    member = json_array_get_object_element(members, 1);
+    g_assert_cmpstr(json_object_get_string_member(member, "name"), ==,
+                    "count");
+    g_assert_cmpstr(json_object_get_string_member(member, "type"), ==, "int");
+    g_assert_true(json_object_has_member(member, "default"));  /* optional */
+    g_assert_nonnull(find_info(a, "[TestColour]"));
+    en = find_info(a, "TestColour");
+    g_assert_cmpstr(json_object_get_string_member(en, "meta-type"), ==,
+                    "enum");
+    g_assert_cmpstr(json_array_get_string_element(
+                        json_object_get_array_member(en, "values"), 1), ==,
+                    "light-green");
+    ev = find_info(a, "TEST_EVENT");
+    g_assert_cmpstr(json_object_get_string_member(ev, "meta-type"), ==,
+                    "event");
+    g_assert_cmpstr(json_object_get_string_member(find_info(a, "int"),
+                                                  "json-type"), ==, "int");
+}
+
+static void test_events(void)
+{
+    /* No monitor is listening: emitting must still build and free data. */
+    qapi_event_send_test_event(NULL, 3);
+    qapi_event_send_test_event("dev0", 4);
+    qapi_event_send_test_empty_event();
+}
+
+int main(int argc, char **argv)
+{
+    g_test_init(&argc, &argv, NULL);
+    g_test_add_func("/qapi-gen/enum", test_enum);
+    g_test_add_func("/qapi-gen/struct-roundtrip", test_struct_roundtrip);
+    g_test_add_func("/qapi-gen/struct-optional-flags",
+                    test_struct_optional_flags);
+    g_test_add_func("/qapi-gen/struct-errors", test_struct_errors);
+    g_test_add_func("/qapi-gen/marshal", test_marshal);
+    g_test_add_func("/qapi-gen/marshal-errors", test_marshal_errors);
+    g_test_add_func("/qapi-gen/command-table", test_command_table);
+    g_test_add_func("/qapi-gen/introspect", test_introspect);
+    g_test_add_func("/qapi-gen/events", test_events);
+    int ret = g_test_run();
+    g_free(last_call);
+    return ret;
+}
