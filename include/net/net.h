@@ -1,0 +1,93 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Network clients.  A NIC (virtio-net's frontend) and a backend (-netdev:
+ * user, stream, dgram, socket, tap, hubport) are two NetClientStates that
+ * are each other's peer; a frame sent by one is received by the other.
+ *
+ * Backpressure: when the receiver cannot take a frame now (can_receive
+ * false or receive returns 0), the frame waits in the receiver's queue,
+ * up to NET_QUEUE_MAX_PACKETS; beyond that it is dropped and counted in
+ * the receiver's rx_dropped.  The receiver calls qemu_flush_queued_packets
+ * when it can take frames again.  Nothing is dropped silently.
+ */
+#ifndef NET_NET_H
+#define NET_NET_H
+
+#include <glib.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
+#include <sys/uio.h>
+#include "qemu/option.h"
+
+#define NET_QUEUE_MAX_PACKETS 10000
+
+typedef struct NetClientState NetClientState;
+
+typedef struct NetClientInfo {
+    const char *type;           /* "nic", "user", "stream", "tap", ... */
+    /* May this client take a frame now?  NULL: always. */
+    bool (*can_receive)(NetClientState *nc);
+    /*
+     * Take a frame (iov: one frame in pieces).  Return its size when taken
+     * or dropped on purpose, 0 to have it queued and retried after
+     * qemu_flush_queued_packets(nc).
+     */
+    ssize_t (*receive_iov)(NetClientState *nc, const struct iovec *iov,
+                           int iovcnt);
+    void (*link_status_changed)(NetClientState *nc);
+    /* Free what the client owns (not nc itself). */
+    void (*cleanup)(NetClientState *nc);
+} NetClientInfo;
+
+struct NetClientState {
+    const NetClientInfo *info;
+    NetClientState *peer;
+    char *name;                 /* netdev id, or the NIC's device id/path */
+    char *model;                /* "virtio-net-pci", "user", ... */
+    bool link_down;
+    bool is_netdev;             /* created by -netdev / netdev_add */
+    bool has_vnet_hdr;          /* frames carry a virtio-net header (tap) */
+    void *opaque;               /* the owner (device or backend state) */
+    GQueue *queue;              /* frames waiting for this client */
+    uint64_t rx_queued;         /* frames that had to wait */
+    uint64_t rx_dropped;        /* frames dropped because the queue was full */
+    uint64_t rx_packets, tx_packets;
+};
+
+/* Create a client; peer may be NULL (set later with qemu_net_set_peer). */
+NetClientState *qemu_new_net_client(const NetClientInfo *info,
+                                    NetClientState *peer, const char *model,
+                                    const char *name, void *opaque);
+/* Unpeer and free (calls info->cleanup). */
+void qemu_del_net_client(NetClientState *nc);
+void qemu_net_set_peer(NetClientState *a, NetClientState *b);
+
+/*
+ * Send one frame from sender to its peer.  Returns the size if the peer
+ * took it (or it was queued), 0 if it was dropped (no peer, link down,
+ * queue full: counted).
+ */
+ssize_t qemu_send_packet(NetClientState *sender, const uint8_t *buf,
+                         size_t size);
+ssize_t qemu_sendv_packet(NetClientState *sender, const struct iovec *iov,
+                          int iovcnt);
+/* nc can receive again: deliver what waits in its queue, in order. */
+void qemu_flush_queued_packets(NetClientState *nc);
+/* Drop what waits in nc's queue (device reset), counting nothing. */
+void qemu_purge_queued_packets(NetClientState *nc);
+
+/* Backends (-netdev / netdev_add) by id. */
+NetClientState *qemu_find_netdev(const char *id);
+/* Create every -netdev given on the command line (system/vl.c). */
+bool net_init_clients(GError **errp);
+/* Create one backend from options ("type" + "id" + backend keys). */
+NetClientState *net_client_init(QemuOpts *opts, bool is_hotplug,
+                                GError **errp);
+/* Free every client (at exit). */
+void net_cleanup(void);
+
+/* set_link: both sides of a NIC/backend pair see the new state. */
+bool qemu_set_link(const char *name, bool up, GError **errp);
+
+#endif
