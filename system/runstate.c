@@ -135,6 +135,8 @@ static QEMUBH *shutdown_bh;
 
 static void shutdown_bh_cb(void *opaque)
 {
+    qemu_bh_delete(shutdown_bh);
+    shutdown_bh = NULL;
     qapi_event_send_shutdown(shutdown_caused_by_guest(shutdown_cause),
                              shutdown_cause);
     runstate_set(RUN_STATE_SHUTDOWN);
