@@ -220,6 +220,10 @@ DeviceState *qdev_device_add(QemuOpts *opts, bool from_json, GError **errp)
         error_setg(errp, "Bus '%s' does not support hotplugging", bus->name);
         return NULL;
     }
+    if (qdev_migration_active()) {
+        error_setg(errp, "device_add not allowed while migrating");
+        return NULL;
+    }
     dev = qdev_new(driver);
     if (ready) {
         if (!qdev_hotplug_allowed(dev, errp)) {

@@ -187,6 +187,10 @@ static void string_byte(JsonStream *js, char ch)
 static void track_word(JsonStream *js, char ch)
 {
     if (g_ascii_isalpha(ch)) {
+        /* Only the start of a long word is kept: it is just for the text. */
+        if (js->word->len >= 64) {
+            return;
+        }
         if (js->word->len || !js->buf->len ||
             !g_ascii_isalnum(js->buf->str[js->buf->len - 1])) {
             g_string_append_c(js->word, ch);
@@ -195,7 +199,7 @@ static void track_word(JsonStream *js, char ch)
     }
     if (js->word->len) {
         if (!js->bad_word && !is_keyword(js->word->str)) {
-            js->bad_word = g_strndup(js->word->str, 64);
+            js->bad_word = g_strdup(js->word->str);
         }
         g_string_truncate(js->word, 0);
     }

@@ -14,6 +14,11 @@ struct Monitor {
     /* Until qmp_capabilities: only that command runs, events are dropped. */
     bool negotiating;
     bool oob_enabled;
+    /*
+     * A command is running: read no more input until it is done, in case
+     * it spins the main loop (the stream splitter is not re-entrant).
+     */
+    bool busy;
     GHashTable *fds;            /* getfd name -> fd (GINT_TO_POINTER) */
 };
 

@@ -21,6 +21,7 @@ void qmp_stop(GError **errp)
      * after the migration; the state stays inmigrate and no STOP is sent.
      */
     if (runstate_check(RUN_STATE_INMIGRATE)) {
+        runstate_set_autostart(false);
         return;
     }
     vm_stop(RUN_STATE_PAUSED);
@@ -42,6 +43,7 @@ void qmp_cont(GError **errp)
     }
     /* On a destination the VM starts when the migration completes. */
     if (runstate_check(RUN_STATE_INMIGRATE)) {
+        runstate_set_autostart(true);
         return;
     }
     vm_start();

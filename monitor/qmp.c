@@ -234,7 +234,9 @@ static void handle_value(void *opaque, JsonNode *value, GError *err)
         Monitor *prev = cur_mon;
 
         cur_mon = mon;
+        mon->busy = true;
         rsp = qmp_dispatch(mon, value);
+        mon->busy = false;
         cur_mon = prev;
         json_node_unref(value);
     }
@@ -246,7 +248,9 @@ static void handle_value(void *opaque, JsonNode *value, GError *err)
 
 static int qmp_can_read(void *opaque)
 {
-    return 256 * 1024;
+    Monitor *mon = opaque;
+
+    return mon->busy ? 0 : 256 * 1024;
 }
 
 static void qmp_read(void *opaque, const uint8_t *buf, int size)

@@ -8,6 +8,17 @@
 #include "hw/qdev-core.h"
 
 static RunState current_run_state = RUN_STATE_PRELAUNCH;
+static bool autostart = true;
+
+void runstate_set_autostart(bool on)
+{
+    autostart = on;
+}
+
+bool runstate_get_autostart(void)
+{
+    return autostart;
+}
 
 RunState runstate_get(void)
 {

@@ -30,6 +30,7 @@
 #include "system/qdev-monitor.h"
 #include "hw/boards.h"
 #include "hw/qdev-core.h"
+#include "net/net.h"
 
 typedef enum {
     OPT_HELP, OPT_VERSION, OPT_MACHINE, OPT_ACCEL, OPT_ENABLE_KVM,
@@ -601,6 +602,9 @@ void qemu_init(int argc, char **argv)
                         ram_given ? ram_size : mc->default_ram_size, &err)) {
         fail_err(machine_loc, err);
     }
+    if (!net_init_clients(&err)) {
+        fail_err(NULL, err);
+    }
     for (guint i = 0; i < cmd_opts->len; i++) {
         CmdOpt *o = g_ptr_array_index(cmd_opts, i);
         if (o->def->index == OPT_OBJECT) {
@@ -617,8 +621,10 @@ void qemu_init(int argc, char **argv)
         }
     }
     qdev_machine_creation_done();
+    qdev_check_global_props();
     qemu_system_reset(SHUTDOWN_CAUSE_NONE);
 
+    runstate_set_autostart(!start_stopped);
     if (incoming) {
         runstate_set(RUN_STATE_INMIGRATE);
     } else if (start_stopped) {
@@ -644,5 +650,6 @@ void qemu_cleanup(void)
     qemu_run_exit_notifiers();
     monitor_cleanup();
     qtest_server_cleanup();
+    net_cleanup();
     qemu_chr_cleanup();
 }

@@ -227,9 +227,10 @@ static int acpi_pcihp_get_bsel(PCIBus *bus)
 void acpi_pcihp_device_pre_plug_cb(AcpiPciHpState *s, DeviceState *dev,
                                    GError **errp)
 {
-    PCIDevice *d = PCI_DEVICE(dev);
+    /* Before realize: only the qdev bus is known. */
+    PCIBus *bus = PCI_BUS(dev->parent_bus);
 
-    if (dev->hotplugged && acpi_pcihp_get_bsel(d->bus) < 0) {
+    if (dev->hotplugged && acpi_pcihp_get_bsel(bus) < 0) {
         error_setg(errp, "Unsupported bus. Bus doesn't have property '"
                    ACPI_PCIHP_PROP_BSEL "' set");
     }

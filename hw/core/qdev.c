@@ -13,6 +13,17 @@
 
 static bool machine_creation_done;
 static GPtrArray *device_listeners;
+static bool (*migration_active)(void);
+
+void qdev_set_migration_active_check(bool (*active)(void))
+{
+    migration_active = active;
+}
+
+bool qdev_migration_active(void)
+{
+    return migration_active && migration_active();
+}
 
 bool qdev_machine_creation_done_p(void)
 {
@@ -194,6 +205,10 @@ bool qdev_realize(DeviceState *dev, BusState *bus, GError **errp)
     bool added_to_tree = false;
 
     g_assert(!dev->realized);
+    if (dev->global_error) {
+        g_propagate_error(errp, g_error_copy(dev->global_error));
+        return false;
+    }
     if (bus && !device_set_parent_bus(dev, bus, errp)) {
         return false;
     }
@@ -263,6 +278,10 @@ void qdev_unplug(DeviceState *dev, GError **errp)
     if (!dc->hotpluggable) {
         error_setg(errp, "Device '%s' does not support hotplugging",
                    object_get_typename(OBJECT(dev)));
+        return;
+    }
+    if (qdev_migration_active() && !dev->allow_unplug_during_migration) {
+        error_setg(errp, "device_del not allowed while migrating");
         return;
     }
     h = qdev_get_hotplug_handler(dev);
@@ -520,6 +539,11 @@ static void device_instance_init(Object *obj)
     qdev_prop_set_defaults(dev);
 }
 
+static void device_instance_post_init(Object *obj)
+{
+    qdev_prop_set_globals(DEVICE(obj));
+}
+
 static void device_instance_finalize(Object *obj)
 {
     DeviceState *dev = DEVICE(obj);
@@ -531,6 +555,7 @@ static void device_instance_finalize(Object *obj)
     g_free(dev->gpio_in);
     g_free(dev->gpio_out);
     g_free(dev->id);
+    g_clear_error(&dev->global_error);
     if (dev->opts) {
         qemu_opts_free(dev->opts);
     }
@@ -565,6 +590,7 @@ static void qdev_register_types(void)
         .class_size = sizeof(DeviceClass),
         .abstract = true,
         .instance_init = device_instance_init,
+        .instance_post_init = device_instance_post_init,
         .instance_finalize = device_instance_finalize,
         .class_init = device_class_init,
     };

@@ -220,23 +220,6 @@ static void ich9_lpc_exit(PCIDevice *d)
     qemu_unregister_reset(ich9_lpc_system_reset, lpc);
 }
 
-void ich9_lpc_apply_globals(DeviceState *dev, GError **errp)
-{
-    GPtrArray *globals = qemu_global_props();
-
-    for (guint i = 0; globals && i < globals->len; i++) {
-        GlobalProperty *g = g_ptr_array_index(globals, i);
-
-        if (strcmp(g->driver, TYPE_ICH9_LPC_DEVICE)) {
-            continue;
-        }
-        g->used = true;
-        if (!qdev_prop_parse(dev, g->property, g->value, errp)) {
-            return;
-        }
-    }
-}
-
 /* ---- Hotplug handler (ACPI PCI hotplug) --------------------------------- */
 
 static void ich9_pre_plug(HotplugHandler *h, DeviceState *dev, GError **errp)

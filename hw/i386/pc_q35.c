@@ -1,14 +1,76 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * The q35 machine (pc-q35-8.1, alias q35), the default.  So far it is RAM
- * and the system bus; the PCI Express platform (host bridge, ICH9, root
- * ports, hotplug) is built by the q35 PCI work on top of this.
+ * The q35 machine (pc-q35-8.1, alias q35), the default: RAM, the I/O APIC,
+ * the PCI Express host with MCH, ICH9 LPC/AHCI/SMBus at 00:1f, and
+ * fw_cfg -- what QEMU builds with -nodefaults.
  */
 #include "qapi/error.h"
 #include "hw/boards.h"
+#include "hw/pci-host/q35.h"
+#include "hw/i386/ich9.h"
+#include "hw/i386/ioapic.h"
+#include "hw/nvram/fw_cfg.h"
+
+static bool pc_q35_add_lpc(MachineState *ms, PCIBus *bus, DeviceState *ioapic,
+                           GError **errp)
+{
+    DeviceState *dev = qdev_new(TYPE_ICH9_LPC_DEVICE);
+    PCIDevice *d = PCI_DEVICE(dev);
+    ICH9LPCState *lpc = ICH9_LPC_DEVICE(dev);
+
+    d->devfn = PCI_DEVFN(ICH9_LPC_DEV, ICH9_LPC_FUNC);
+    d->cap_present |= QEMU_PCI_CAP_MULTIFUNCTION;
+    lpc->ioapic = ioapic;
+    if (!qdev_realize_and_unref(dev, BUS(bus), errp)) {
+        return false;
+    }
+    pci_bus_irqs(bus, ich9_lpc_set_irq, ich9_lpc_map_irq, lpc, 8);
+    if (lpc->use_acpi_hotplug_bridge) {
+        qbus_set_hotplug_handler(BUS(bus), OBJECT(lpc));
+    }
+    return true;
+}
 
 static void pc_q35_init(MachineState *ms, GError **errp)
 {
+    Object *m = OBJECT(ms);
+    DeviceState *ioapic;
+    Q35PCIHost *host;
+    FWCfgState *fw_cfg;
+    uint8_t *e820;
+
+    ioapic = ioapic_create(m, errp);
+    if (!ioapic) {
+        return;
+    }
+    host = q35_host_create(m, errp);
+    if (!host) {
+        return;
+    }
+    if (!pc_q35_add_lpc(ms, host->bus, ioapic, errp)) {
+        return;
+    }
+    if (!pci_create_simple_multifunction(host->bus,
+                                         PCI_DEVFN(ICH9_LPC_DEV,
+                                                   ICH9_SATA1_FUNC),
+                                         TYPE_ICH9_AHCI) ||
+        !pci_create_simple_multifunction(host->bus,
+                                         PCI_DEVFN(ICH9_LPC_DEV,
+                                                   ICH9_SMB_FUNC),
+                                         TYPE_ICH9_SMB_DEVICE)) {
+        error_setg(errp, "q35: cannot create the ICH9 functions");
+        return;
+    }
+    fw_cfg = fw_cfg_init_io(FW_CFG_IO_BASE, errp);
+    if (!fw_cfg) {
+        return;
+    }
+    fw_cfg_add_i64(fw_cfg, FW_CFG_RAM_SIZE, ms->ram_size);
+    /* One e820 entry: RAM from 0 (address, length, type 1). */
+    e820 = g_malloc0(20);
+    *(uint64_t *)(e820 + 8) = GUINT64_TO_LE(ms->ram_size);
+    *(uint32_t *)(e820 + 16) = GUINT32_TO_LE(1);
+    fw_cfg_add_file(fw_cfg, "etc/e820", e820, 20);
 }
 
 static void pc_q35_class_init(ObjectClass *oc, void *data)
@@ -20,6 +82,7 @@ static void pc_q35_class_init(ObjectClass *oc, void *data)
     mc->desc = "Standard PC (Q35 + ICH9, 2009)";
     mc->is_default = true;
     mc->default_ram_size = 128 * 1024 * 1024;
+    mc->default_ram_id = "pc.ram";
     mc->init = pc_q35_init;
 }
 

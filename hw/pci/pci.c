@@ -1,158 +1,13 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * The PCI core: bus types, the abstract pci-device, configuration space
- * with its masks, BAR mapping, capabilities, INTx routing and the hotplug
- * state that hotplug handlers and failover share.
+ * The PCI core: the abstract pci-device, configuration space with its
+ * masks, BAR mapping, capabilities and INTx.  Buses are in pci_bus.c,
+ * hotplug state in pci-hotplug.c.
  */
 #include "qapi/error.h"
 #include "hw/pci/pci.h"
 #include "hw/pci/pci_bridge.h"
 #include "hw/qdev-properties.h"
-#include "qemu/timer.h"
-
-/* ---- Buses ---------------------------------------------------------- */
-
-static void pci_bus_init(Object *obj)
-{
-    PCIBus *bus = PCI_BUS(obj);
-
-    bus->acpi_bsel = -1;
-}
-
-static char *pci_bus_get_dev_path(DeviceState *dev)
-{
-    PCIDevice *d = PCI_DEVICE(dev);
-
-    return g_strdup_printf("0000:%02x:%02x.%x", pci_bus_num(d->bus),
-                           PCI_SLOT(d->devfn), PCI_FUNC(d->devfn));
-}
-
-static void pci_bus_class_init(ObjectClass *oc, void *data)
-{
-    BusClass *bc = BUS_CLASS(oc);
-
-    bc->get_dev_path = pci_bus_get_dev_path;
-    bc->max_dev = PCI_SLOT_MAX * PCI_FUNC_MAX;
-}
-
-static const TypeInfo pci_bus_info = {
-    .name = TYPE_PCI_BUS,
-    .parent = TYPE_BUS,
-    .instance_size = sizeof(PCIBus),
-    .instance_init = pci_bus_init,
-    .class_init = pci_bus_class_init,
-};
-
-static const TypeInfo pcie_bus_info = {
-    .name = TYPE_PCIE_BUS,
-    .parent = TYPE_PCI_BUS,
-};
-
-PCIBus *pci_root_bus_new(DeviceState *parent, const char *name,
-                         MemoryRegion *mem, MemoryRegion *io,
-                         const char *typename)
-{
-    PCIBus *bus = PCI_BUS(qbus_new(typename, parent, name));
-
-    bus->address_space_mem = mem;
-    bus->address_space_io = io;
-    return bus;
-}
-
-void pci_bus_irqs(PCIBus *bus, pci_set_irq_fn set_irq, pci_map_irq_fn map_irq,
-                  void *opaque, int nirq)
-{
-    bus->set_irq = set_irq;
-    bus->map_irq = map_irq;
-    bus->irq_opaque = opaque;
-    bus->nirq = nirq;
-    g_free(bus->irq_count);
-    bus->irq_count = g_new0(int, nirq);
-}
-
-bool pci_bus_is_root(PCIBus *bus)
-{
-    return bus->parent_dev == NULL;
-}
-
-bool pci_bus_is_express(PCIBus *bus)
-{
-    return object_dynamic_cast(OBJECT(bus), TYPE_PCIE_BUS) != NULL;
-}
-
-int pci_bus_num(PCIBus *bus)
-{
-    if (pci_bus_is_root(bus)) {
-        return 0;
-    }
-    return bus->parent_dev->config[PCI_SECONDARY_BUS];
-}
-
-PCIBus *pci_get_bus(PCIDevice *dev)
-{
-    return dev->bus;
-}
-
-PCIBus *pci_device_root_bus(PCIDevice *dev)
-{
-    PCIBus *bus = dev->bus;
-
-    while (!pci_bus_is_root(bus)) {
-        bus = bus->parent_dev->bus;
-    }
-    return bus;
-}
-
-GList *pci_bus_child_buses(PCIBus *bus)
-{
-    GList *out = NULL;
-
-    /* prepend in slot order gives newest-first for the usual layout;
-     * order by creation instead: children are kept in plug order. */
-    for (GList *l = bus->qbus.children; l; l = l->next) {
-        PCIDevice *d = (PCIDevice *)object_dynamic_cast(l->data,
-                                                        TYPE_PCI_BRIDGE);
-        if (d) {
-            out = g_list_prepend(out, PCI_BRIDGE(d)->sec_bus);
-        }
-    }
-    return out;
-}
-
-PCIBus *pci_find_bus_nr(PCIBus *bus, int bus_num)
-{
-    if (pci_bus_num(bus) == bus_num) {
-        return bus;
-    }
-    for (int devfn = 0; devfn < PCI_SLOT_MAX * PCI_FUNC_MAX; devfn++) {
-        PCIDevice *d = bus->devices[devfn];
-        PCIBus *sec;
-
-        if (!d || !object_dynamic_cast(OBJECT(d), TYPE_PCI_BRIDGE)) {
-            continue;
-        }
-        sec = PCI_BRIDGE(d)->sec_bus;
-        if (d->config[PCI_SECONDARY_BUS] == bus_num &&
-            d->config[PCI_SECONDARY_BUS] != 0) {
-            return sec;
-        }
-        if (bus_num > d->config[PCI_SECONDARY_BUS] &&
-            bus_num <= d->config[PCI_SUBORDINATE_BUS]) {
-            PCIBus *found = pci_find_bus_nr(sec, bus_num);
-            if (found) {
-                return found;
-            }
-        }
-    }
-    return NULL;
-}
-
-PCIDevice *pci_find_device(PCIBus *root, int bus_num, uint8_t devfn)
-{
-    PCIBus *bus = pci_find_bus_nr(root, bus_num);
-
-    return bus ? bus->devices[devfn] : NULL;
-}
 
 /* ---- Config space ----------------------------------------------------- */
 
@@ -164,45 +19,6 @@ bool pci_is_express(PCIDevice *dev)
 uint32_t pci_config_size(PCIDevice *dev)
 {
     return dev->config_size;
-}
-
-bool pci_device_is_ejected(PCIDevice *dev)
-{
-    return dev->partially_hotplugged && !dev->qdev.pending_deleted_event;
-}
-
-bool pci_device_is_visible(PCIDevice *dev)
-{
-    return dev->has_power && !pci_device_is_ejected(dev);
-}
-
-static uint32_t all_ones(int len)
-{
-    return len >= 4 ? 0xffffffffu : (1u << (len * 8)) - 1;
-}
-
-uint32_t pci_host_config_read(PCIDevice *dev, uint32_t addr, uint32_t limit,
-                              int len)
-{
-    if (!dev || !pci_device_is_visible(dev) || addr >= limit ||
-        addr >= dev->config_size) {
-        return all_ones(len);
-    }
-    limit = MIN(limit, dev->config_size);
-    len = MIN((uint32_t)len, limit - addr);
-    return PCI_DEVICE_GET_CLASS(dev)->config_read(dev, addr, len);
-}
-
-void pci_host_config_write(PCIDevice *dev, uint32_t addr, uint32_t limit,
-                           uint32_t val, int len)
-{
-    if (!dev || !pci_device_is_visible(dev) || addr >= limit ||
-        addr >= dev->config_size) {
-        return;
-    }
-    limit = MIN(limit, dev->config_size);
-    len = MIN((uint32_t)len, limit - addr);
-    PCI_DEVICE_GET_CLASS(dev)->config_write(dev, addr, val, len);
 }
 
 uint32_t pci_default_read_config(PCIDevice *dev, uint32_t addr, int len)
@@ -537,78 +353,6 @@ static void pci_update_irq_disabled(PCIDevice *dev, bool was_disabled)
         return;
     }
     pci_change_irq_level(dev, pin, disabled ? -1 : 1);
-}
-
-/* ---- Power, hotplug state -------------------------------------------- */
-
-void pci_set_power(PCIDevice *dev, bool state)
-{
-    if (dev->has_power == state) {
-        return;
-    }
-    dev->has_power = state;
-    pci_update_mappings(dev);
-    if (!state) {
-        pci_device_reset(dev);
-    }
-}
-
-bool pci_device_unplug_pending(PCIDevice *dev)
-{
-    return dev->qdev.pending_deleted_event;
-}
-
-void pci_device_guest_eject(PCIDevice *dev)
-{
-    if (dev->partially_hotplugged) {
-        /* Failover keeps the device for a later re-plug. */
-        dev->qdev.pending_deleted_event = false;
-        pci_set_irq(dev, 0);
-        return;
-    }
-    qdev_unplug_complete(DEVICE(dev));
-}
-
-bool pci_device_partial_unplug_request(PCIDevice *dev, GError **errp)
-{
-    HotplugHandler *h = qdev_get_hotplug_handler(DEVICE(dev));
-    GError *err = NULL;
-
-    if (!h) {
-        error_setg(errp, "Bus '%s' does not support hotplugging",
-                   dev->bus->qbus.name);
-        return false;
-    }
-    dev->partially_hotplugged = true;
-    hotplug_handler_unplug_request(h, DEVICE(dev), &err);
-    if (err) {
-        dev->partially_hotplugged = false;
-        g_propagate_error(errp, err);
-        return false;
-    }
-    return true;
-}
-
-bool pci_device_replug(PCIDevice *dev, GError **errp)
-{
-    HotplugHandler *h = qdev_get_hotplug_handler(DEVICE(dev));
-    GError *err = NULL;
-
-    dev->partially_hotplugged = false;
-    dev->qdev.pending_deleted_event = false;
-    dev->qdev.hotplugged = true;
-    if (!h) {
-        return true;
-    }
-    hotplug_handler_pre_plug(h, DEVICE(dev), &err);
-    if (!err) {
-        hotplug_handler_plug(h, DEVICE(dev), &err);
-    }
-    if (err) {
-        g_propagate_error(errp, err);
-        return false;
-    }
-    return true;
 }
 
 /* ---- The pci-device type ---------------------------------------------- */
@@ -1007,8 +751,6 @@ PCIDevice *pci_create_simple_multifunction(PCIBus *bus, int devfn,
 
 static void pci_register_types(void)
 {
-    type_register_static(&pci_bus_info);
-    type_register_static(&pcie_bus_info);
     type_register_static(&pci_device_info);
 }
 

@@ -281,7 +281,8 @@ void pcie_cap_slot_write_config(PCIDevice *dev, uint16_t old_sltctl,
     if (!pos) {
         return;
     }
-    if (!(addr < pos + PCI_EXP_SLTCTL + 2 && addr + len > pos + PCI_EXP_SLTCTL)) {
+    if (!(addr < pos + PCI_EXP_SLTCTL + 2 &&
+          addr + len > pos + PCI_EXP_SLTCTL)) {
         if (addr < pos + PCI_EXP_SLTSTA + 2 &&
             addr + len > pos + PCI_EXP_SLTSTA) {
             pcie_cap_slot_update_irq(dev);

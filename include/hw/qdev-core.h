@@ -43,6 +43,7 @@ struct DeviceState {
     bool pending_deleted_event;
     int64_t pending_deleted_expires_ms;
     QemuOpts *opts;             /* the options it was created from, or NULL */
+    GError *global_error;       /* a -global that failed to apply */
     BusState *parent_bus;
     GList *child_buses;         /* BusState * */
     int instance_id_alias;
@@ -96,6 +97,11 @@ typedef struct BusClass {
 #define BUS_CLASS(oc) OBJECT_CLASS_CHECK(BusClass, (oc), TYPE_BUS)
 #define BUS_GET_CLASS(obj) OBJECT_GET_CLASS(BusClass, (obj), TYPE_BUS)
 
+/* Apply -global defaults to a new device (from its instance init). */
+void qdev_prop_set_globals(DeviceState *dev);
+/* After start-up: warn about -global options naming no device type. */
+void qdev_check_global_props(void);
+
 /* Devices */
 DeviceState *qdev_new(const char *typename);
 /*
@@ -126,6 +132,14 @@ void qdev_unplug(DeviceState *dev, GError **errp);
  * itself once the guest let go (from unplug_request for an immediate one).
  */
 void qdev_unplug_complete(DeviceState *dev);
+
+/*
+ * Migration registers a predicate that is true while a migration runs:
+ * device_add is then refused ("device_add not allowed while migrating"),
+ * and so is device_del unless dev->allow_unplug_during_migration.
+ */
+void qdev_set_migration_active_check(bool (*active)(void));
+bool qdev_migration_active(void);
 
 HotplugHandler *qdev_get_hotplug_handler(DeviceState *dev);
 /* The machine's handler for dev (bus-less devices), or NULL. */

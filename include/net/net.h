@@ -21,6 +21,8 @@
 #include "qemu/option.h"
 
 #define NET_QUEUE_MAX_PACKETS 10000
+/* Largest frame a client may send (as QEMU: 64 KiB + room for headers). */
+#define NET_BUFSIZE (4096 + 65536)
 
 typedef struct NetClientState NetClientState;
 
@@ -38,6 +40,12 @@ typedef struct NetClientInfo {
     void (*link_status_changed)(NetClientState *nc);
     /* Free what the client owns (not nc itself). */
     void (*cleanup)(NetClientState *nc);
+    /*
+     * nc's peer emptied its queue (qemu_flush_queued_packets): a backend
+     * that stopped reading its socket because qemu_can_send_packet() was
+     * false starts reading again.  NULL: nothing to do.
+     */
+    void (*send_ready)(NetClientState *nc);
 } NetClientInfo;
 
 struct NetClientState {
@@ -53,6 +61,8 @@ struct NetClientState {
     uint64_t rx_queued;         /* frames that had to wait */
     uint64_t rx_dropped;        /* frames dropped because the queue was full */
     uint64_t rx_packets, tx_packets;
+    uint64_t tx_dropped;        /* sent with no peer or with the link down */
+    bool claimed;               /* a NIC has taken this backend */
 };
 
 /* Create a client; peer may be NULL (set later with qemu_net_set_peer). */
@@ -76,9 +86,26 @@ ssize_t qemu_sendv_packet(NetClientState *sender, const struct iovec *iov,
 void qemu_flush_queued_packets(NetClientState *nc);
 /* Drop what waits in nc's queue (device reset), counting nothing. */
 void qemu_purge_queued_packets(NetClientState *nc);
+/*
+ * Would a frame from sender be taken right away (peer present, nothing
+ * waiting in its queue, peer's can_receive true)?  Backends stop reading
+ * their socket while this is false and resume in info->send_ready.
+ */
+bool qemu_can_send_packet(NetClientState *sender);
 
 /* Backends (-netdev / netdev_add) by id. */
 NetClientState *qemu_find_netdev(const char *id);
+/*
+ * A NIC device takes a backend (its "netdev" property): only one NIC may
+ * have a given backend.  owner_type is the device's type name, for QEMU's
+ * error "Property 'virtio-net-pci.netdev' can't take value 'x', it's in
+ * use".  Then create the NIC with qemu_new_net_client(&info, backend, ...);
+ * qemu_del_net_client(nic) gives the backend back.
+ */
+bool qemu_netdev_claim(NetClientState *backend, const char *owner_type,
+                       GError **errp);
+/* Any client (NIC or backend) by name, for set_link. */
+NetClientState *qemu_find_net_client(const char *name);
 /* Create every -netdev given on the command line (system/vl.c). */
 bool net_init_clients(GError **errp);
 /* Create one backend from options ("type" + "id" + backend keys). */

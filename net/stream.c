@@ -1,0 +1,203 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * -netdev stream (QEMU 7.2+): frames over one stream socket, each preceded
+ * by its length as 4 big-endian bytes.  As a server it serves one client
+ * at a time and listens again when that client leaves; as a client it
+ * reconnects every reconnect= seconds if asked to.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include "net/clients.h"
+#include "qapi/error.h"
+
+typedef struct NetStreamState {
+    NetClientState *nc;
+    NetStreamConn conn;
+    NetSockAddr addr;
+    bool server;
+    int listen_fd;
+    NetFdWatch listen_watch;
+    unsigned reconnect;         /* seconds, 0: never */
+    guint reconnect_id;
+} NetStreamState;
+
+static bool stream_can_receive(NetClientState *nc)
+{
+    NetStreamState *s = nc->opaque;
+
+    return net_stream_conn_can_receive(&s->conn);
+}
+
+static ssize_t stream_receive(NetClientState *nc, const struct iovec *iov,
+                              int iovcnt)
+{
+    NetStreamState *s = nc->opaque;
+
+    return net_stream_conn_receive(&s->conn, iov, iovcnt);
+}
+
+static void stream_send_ready(NetClientState *nc)
+{
+    NetStreamState *s = nc->opaque;
+
+    net_stream_conn_send_ready(&s->conn);
+}
+
+static void stream_cleanup(NetClientState *nc)
+{
+    NetStreamState *s = nc->opaque;
+    const struct sockaddr_un *un = (const struct sockaddr_un *)&s->addr.ss;
+
+    net_stream_conn_destroy(&s->conn);
+    net_fd_watch_stop(&s->listen_watch);
+    if (s->listen_fd >= 0) {
+        close(s->listen_fd);
+        if (un->sun_family == AF_UNIX && un->sun_path[0]) {
+            unlink(un->sun_path);
+        }
+    }
+    if (s->reconnect_id) {
+        g_source_remove(s->reconnect_id);
+    }
+    net_sockaddr_clear(&s->addr);
+    g_free(s);
+}
+
+static const NetClientInfo stream_info = {
+    .type = "stream",
+    .can_receive = stream_can_receive,
+    .receive_iov = stream_receive,
+    .send_ready = stream_send_ready,
+    .cleanup = stream_cleanup,
+};
+
+static gboolean stream_accept(int fd, GIOCondition cond, void *opaque)
+{
+    NetStreamState *s = opaque;
+    int cfd = accept4(fd, NULL, NULL, SOCK_CLOEXEC);
+
+    if (cfd < 0) {
+        return G_SOURCE_CONTINUE;
+    }
+    /* One client at a time: others wait in the backlog. */
+    net_fd_watch_set(&s->listen_watch, 0);
+    net_stream_conn_attach(&s->conn, cfd);
+    return G_SOURCE_CONTINUE;
+}
+
+static gboolean stream_reconnect(void *opaque);
+
+static void stream_closed(NetStreamConn *c)
+{
+    NetStreamState *s = c->nc->opaque;
+
+    if (s->server) {
+        net_fd_watch_set(&s->listen_watch, G_IO_IN);
+    } else if (s->reconnect && !s->reconnect_id) {
+        s->reconnect_id = g_timeout_add_seconds(s->reconnect,
+                                                stream_reconnect, s);
+    }
+}
+
+static gboolean stream_reconnect(void *opaque)
+{
+    NetStreamState *s = opaque;
+    int fd = net_socket_connect(&s->addr, SOCK_STREAM, NULL);
+
+    if (fd < 0) {
+        return G_SOURCE_CONTINUE;
+    }
+    s->reconnect_id = 0;
+    net_stream_conn_attach(&s->conn, fd);
+    return G_SOURCE_REMOVE;
+}
+
+NetClientState *net_stream_new(const char *model, const char *id,
+                               NetSockAddr *addr, bool server,
+                               unsigned reconnect, GError **errp)
+{
+    NetStreamState *s = g_new0(NetStreamState, 1);
+    GError *err = NULL;
+    int fd = -1;
+
+    s->listen_fd = -1;
+    s->listen_watch.fd = -1;
+    s->server = server;
+    s->reconnect = reconnect;
+    if (server) {
+        s->listen_fd = net_socket_listen(addr, SOCK_STREAM, errp);
+        if (s->listen_fd < 0) {
+            g_free(s);
+            return NULL;
+        }
+    } else {
+        fd = net_socket_connect(addr, SOCK_STREAM, &err);
+        if (fd < 0 && !reconnect) {
+            g_propagate_error(errp, err);
+            g_free(s);
+            return NULL;
+        }
+        if (fd < 0) {
+            /* Keep trying, as asked: the guest's link simply waits. */
+            warn_report("%s: %s", id, err->message);
+            g_clear_error(&err);
+        }
+    }
+    s->addr = *addr;            /* takes addr's desc */
+    memset(addr, 0, sizeof(*addr));
+
+    s->nc = qemu_new_net_client(&stream_info, NULL, model, id, s);
+    net_stream_conn_init(&s->conn, s->nc, stream_closed);
+    if (server) {
+        net_fd_watch_init(&s->listen_watch, s->listen_fd, stream_accept, s);
+        net_fd_watch_set(&s->listen_watch, G_IO_IN);
+    } else if (fd >= 0) {
+        net_stream_conn_attach(&s->conn, fd);
+    } else {
+        s->reconnect_id = g_timeout_add_seconds(reconnect, stream_reconnect,
+                                                s);
+    }
+    return s->nc;
+}
+
+NetClientState *net_init_stream(QemuOpts *opts, const char *id,
+                                GError **errp)
+{
+    static const char *const allowed[] = { "server", "reconnect", NULL };
+    static const char *const addr_prefix[] = { "addr", NULL };
+    const char *rc = qemu_opt_get(opts, "reconnect");
+    NetSockAddr addr;
+    NetClientState *nc;
+    GError *err = NULL;
+    unsigned reconnect = 0;
+    bool server;
+
+    if (!net_opts_check(opts, allowed, addr_prefix, errp)) {
+        return NULL;
+    }
+    server = qemu_opt_get_bool(opts, "server", false, &err);
+    if (err) {
+        g_propagate_error(errp, err);
+        return NULL;
+    }
+    if (rc) {
+        char *end;
+        unsigned long v = strtoul(rc, &end, 10);
+
+        if (!*rc || *end || v > G_MAXUINT32) {
+            error_setg(errp, "Parameter 'reconnect' expects uint32_t");
+            return NULL;
+        }
+        reconnect = v;
+    }
+    if (!net_parse_sockaddr(opts, "addr", &addr, errp)) {
+        return NULL;
+    }
+    nc = net_stream_new("stream", id, &addr, server, reconnect, errp);
+    net_sockaddr_clear(&addr);
+    return nc;
+}

@@ -1,0 +1,635 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Helpers shared by the socket-based backends: option checks, socket
+ * addresses, fd watches and the length-prefixed stream framing.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <netdb.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <string.h>
+#include <sys/un.h>
+#include <unistd.h>
+#include <glib-unix.h>
+
+#include "net/clients.h"
+#include "qapi/error.h"
+
+/* Options */
+
+static const char *const addr_keys[] = {
+    "type", "host", "port", "numeric", "to", "ipv4", "ipv6", "keep-alive",
+    "path", "abstract", "tight", "str", NULL,
+};
+
+static bool in_list(const char *const *list, const char *s)
+{
+    for (; list && *list; list++) {
+        if (!strcmp(*list, s)) {
+            return true;
+        }
+    }
+    return false;
+}
+
+static bool is_addr_key(const char *const *prefixes, const char *key)
+{
+    for (; prefixes && *prefixes; prefixes++) {
+        size_t n = strlen(*prefixes);
+
+        if (!strncmp(key, *prefixes, n) && key[n] == '.' &&
+            in_list(addr_keys, key + n + 1)) {
+            return true;
+        }
+    }
+    return false;
+}
+
+bool net_opts_check(const QemuOpts *opts, const char *const *allowed,
+                    const char *const *addr_prefixes, GError **errp)
+{
+    for (guint i = 0; i < opts->list->len; i++) {
+        QemuOpt *o = g_ptr_array_index(opts->list, i);
+
+        if (strcmp(o->name, "type") && strcmp(o->name, "id") &&
+            !in_list(allowed, o->name) &&
+            !is_addr_key(addr_prefixes, o->name)) {
+            error_setg(errp, "Invalid parameter '%s'", o->name);
+            return false;
+        }
+    }
+    return true;
+}
+
+/* Socket addresses */
+
+void net_sockaddr_clear(NetSockAddr *a)
+{
+    g_free(a->desc);
+    memset(a, 0, sizeof(*a));
+}
+
+static bool resolve_inet(const char *host, const char *port, NetSockAddr *out,
+                         GError **errp)
+{
+    struct addrinfo hints = { .ai_flags = AI_PASSIVE,
+                              .ai_family = AF_UNSPEC,
+                              .ai_socktype = SOCK_STREAM };
+    struct addrinfo *res = NULL;
+    int rc;
+
+    rc = getaddrinfo(host[0] ? host : NULL, port, &hints, &res);
+    if (rc) {
+        error_setg(errp, "address resolution failed for %s:%s: %s", host,
+                   port, gai_strerror(rc));
+        return false;
+    }
+    /* Prefer IPv4, as "localhost" means 127.0.0.1 to most users. */
+    struct addrinfo *pick = res;
+    for (struct addrinfo *ai = res; ai; ai = ai->ai_next) {
+        if (ai->ai_family == AF_INET) {
+            pick = ai;
+            break;
+        }
+    }
+    memcpy(&out->ss, pick->ai_addr, pick->ai_addrlen);
+    out->len = pick->ai_addrlen;
+    out->desc = g_strdup_printf("%s:%s", host, port);
+    freeaddrinfo(res);
+    return true;
+}
+
+static bool make_unix(const char *path, bool abstract, NetSockAddr *out,
+                      GError **errp)
+{
+    struct sockaddr_un *un = (struct sockaddr_un *)&out->ss;
+    size_t len = strlen(path);
+    size_t off = abstract ? 1 : 0;
+
+    if (len + off >= sizeof(un->sun_path)) {
+        error_setg(errp, "UNIX socket path '%s' is too long", path);
+        return false;
+    }
+    memset(un, 0, sizeof(*un));
+    un->sun_family = AF_UNIX;
+    memcpy(un->sun_path + off, path, len);
+    out->len = abstract ? offsetof(struct sockaddr_un, sun_path) + off + len
+                        : sizeof(*un);
+    out->desc = g_strdup(path);
+    return true;
+}
+
+static const char *addr_opt(const QemuOpts *opts, const char *prefix,
+                            const char *key)
+{
+    g_autofree char *name = g_strdup_printf("%s.%s", prefix, key);
+
+    return qemu_opt_get(opts, name);
+}
+
+static bool has_prefix_keys(const QemuOpts *opts, const char *prefix)
+{
+    size_t n = strlen(prefix);
+
+    for (guint i = 0; i < opts->list->len; i++) {
+        QemuOpt *o = g_ptr_array_index(opts->list, i);
+
+        if (!strncmp(o->name, prefix, n) && o->name[n] == '.') {
+            return true;
+        }
+    }
+    return false;
+}
+
+bool net_parse_sockaddr(const QemuOpts *opts, const char *prefix,
+                        NetSockAddr *out, GError **errp)
+{
+    const char *type = addr_opt(opts, prefix, "type");
+
+    memset(out, 0, sizeof(*out));
+    if (!type) {
+        if (has_prefix_keys(opts, prefix)) {
+            error_setg(errp, "Parameter '%s.type' is missing", prefix);
+        } else {
+            error_setg(errp, "Parameter '%s' is missing", prefix);
+        }
+        return false;
+    }
+    if (!strcmp(type, "inet")) {
+        const char *host = addr_opt(opts, prefix, "host");
+        const char *port = addr_opt(opts, prefix, "port");
+
+        if (!host) {
+            error_setg(errp, "Parameter '%s.host' is missing", prefix);
+            return false;
+        }
+        if (!port) {
+            error_setg(errp, "Parameter '%s.port' is missing", prefix);
+            return false;
+        }
+        return resolve_inet(host, port, out, errp);
+    }
+    if (!strcmp(type, "unix")) {
+        const char *path = addr_opt(opts, prefix, "path");
+        const char *abs = addr_opt(opts, prefix, "abstract");
+        bool abstract = false;
+
+        if (!path) {
+            error_setg(errp, "Parameter '%s.path' is missing", prefix);
+            return false;
+        }
+        if (abs) {
+            g_autofree char *name = g_strdup_printf("%s.abstract", prefix);
+            if (!qapi_bool_parse(name, abs, &abstract, errp)) {
+                return false;
+            }
+        }
+        return make_unix(path, abstract, out, errp);
+    }
+    if (!strcmp(type, "fd") || !strcmp(type, "vsock")) {
+        error_setg(errp, "Parameter '%s.type' does not accept value '%s' "
+                   "(only inet and unix addresses are supported)",
+                   prefix, type);
+        return false;
+    }
+    error_setg(errp, "Parameter '%s.type' does not accept value '%s'", prefix,
+               type);
+    return false;
+}
+
+bool net_parse_host_port(const char *str, NetSockAddr *out, GError **errp)
+{
+    const char *colon = strrchr(str, ':');
+    g_autofree char *host = NULL;
+    char *end;
+    long port;
+
+    memset(out, 0, sizeof(*out));
+    if (!colon) {
+        error_setg(errp, "host address '%s' doesn't contain ':' separating "
+                   "host from port", str);
+        return false;
+    }
+    port = strtol(colon + 1, &end, 10);
+    if (colon[1] == '\0' || *end || port < 0 || port > 65535) {
+        error_setg(errp, "port number '%s' is invalid", colon + 1);
+        return false;
+    }
+    host = g_strndup(str, colon - str);
+    if (host[0] == '[' && host[strlen(host) - 1] == ']') {
+        char *inner = g_strndup(host + 1, strlen(host) - 2);
+        g_free(host);
+        host = inner;
+    }
+    return resolve_inet(host, colon + 1, out, errp);
+}
+
+static int new_socket(const NetSockAddr *a, int type, GError **errp)
+{
+    int fd = socket(a->ss.ss_family, type | SOCK_CLOEXEC, 0);
+
+    if (fd < 0) {
+        error_setg_errno(errp, errno, "Failed to create socket");
+    }
+    return fd;
+}
+
+static void set_nonblock(int fd)
+{
+    fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK);
+}
+
+static bool unix_path_of(const NetSockAddr *a, const char **path)
+{
+    const struct sockaddr_un *un = (const struct sockaddr_un *)&a->ss;
+
+    if (a->ss.ss_family != AF_UNIX || un->sun_path[0] == '\0') {
+        return false;
+    }
+    *path = un->sun_path;
+    return true;
+}
+
+int net_socket_bind(const NetSockAddr *a, int type, GError **errp)
+{
+    int fd = new_socket(a, type, errp);
+    const char *path;
+    int one = 1;
+
+    if (fd < 0) {
+        return -1;
+    }
+    if (a->ss.ss_family != AF_UNIX) {
+        setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+    } else if (unix_path_of(a, &path)) {
+        /* A stale socket file from an earlier run would block bind. */
+        unlink(path);
+    }
+    if (bind(fd, (const struct sockaddr *)&a->ss, a->len) < 0) {
+        error_setg_errno(errp, errno, "Failed to bind socket to %s", a->desc);
+        close(fd);
+        return -1;
+    }
+    set_nonblock(fd);
+    return fd;
+}
+
+int net_socket_listen(const NetSockAddr *a, int type, GError **errp)
+{
+    int fd = net_socket_bind(a, type, errp);
+
+    if (fd < 0) {
+        return -1;
+    }
+    if (listen(fd, 1) < 0) {
+        error_setg_errno(errp, errno, "Failed to listen on socket");
+        close(fd);
+        return -1;
+    }
+    return fd;
+}
+
+int net_socket_connect(const NetSockAddr *a, int type, GError **errp)
+{
+    int fd = new_socket(a, type, errp);
+
+    if (fd < 0) {
+        return -1;
+    }
+    if (connect(fd, (const struct sockaddr *)&a->ss, a->len) < 0) {
+        error_setg_errno(errp, errno, "Failed to connect to '%s'", a->desc);
+        close(fd);
+        return -1;
+    }
+    set_nonblock(fd);
+    return fd;
+}
+
+/* fd watches */
+
+void net_fd_watch_init(NetFdWatch *w, int fd, NetFdFunc *fn, void *opaque)
+{
+    net_fd_watch_stop(w);
+    w->fd = fd;
+    w->fn = fn;
+    w->opaque = opaque;
+}
+
+void net_fd_watch_set(NetFdWatch *w, GIOCondition cond)
+{
+    if (w->id && w->cond == cond) {
+        return;
+    }
+    net_fd_watch_stop(w);
+    w->cond = cond;
+    if (cond && w->fd >= 0) {
+        w->id = g_unix_fd_add(w->fd, cond, (GUnixFDSourceFunc)w->fn,
+                              w->opaque);
+    }
+}
+
+void net_fd_watch_stop(NetFdWatch *w)
+{
+    if (w->id) {
+        g_source_remove(w->id);
+        w->id = 0;
+    }
+    w->cond = 0;
+}
+
+/* Framing */
+
+void net_frame_reader_init(NetFrameReader *r)
+{
+    memset(r, 0, sizeof(*r));
+    r->buf = g_malloc(NET_BUFSIZE);
+}
+
+void net_frame_reader_reset(NetFrameReader *r)
+{
+    r->hdr_len = 0;
+    r->frame_len = 0;
+    r->got = 0;
+}
+
+void net_frame_reader_destroy(NetFrameReader *r)
+{
+    g_free(r->buf);
+    r->buf = NULL;
+}
+
+bool net_frame_reader_feed(NetFrameReader *r, const uint8_t *data,
+                           size_t len, NetFrameFunc *deliver, void *opaque,
+                           GError **errp)
+{
+    while (len > 0) {
+        size_t n;
+
+        if (r->hdr_len < 4) {
+            n = MIN(len, 4 - r->hdr_len);
+            memcpy(r->hdr + r->hdr_len, data, n);
+            r->hdr_len += n;
+            data += n;
+            len -= n;
+            if (r->hdr_len < 4) {
+                break;
+            }
+            r->frame_len = (uint32_t)r->hdr[0] << 24 | r->hdr[1] << 16 |
+                           r->hdr[2] << 8 | r->hdr[3];
+            r->got = 0;
+            if (r->frame_len > NET_BUFSIZE) {
+                error_setg(errp, "oversized frame (%u bytes) received, "
+                           "connection terminated", r->frame_len);
+                net_frame_reader_reset(r);
+                return false;
+            }
+        }
+        n = MIN(len, r->frame_len - r->got);
+        memcpy(r->buf + r->got, data, n);
+        r->got += n;
+        data += n;
+        len -= n;
+        if (r->got == r->frame_len) {
+            uint32_t flen = r->frame_len;
+
+            net_frame_reader_reset(r);
+            deliver(opaque, r->buf, flen);
+        }
+    }
+    return true;
+}
+
+ssize_t net_stream_write_frame(int fd, const struct iovec *iov, int iovcnt,
+                               size_t frame_size)
+{
+    struct iovec v[64];
+    uint8_t hdr[4] = { frame_size >> 24, frame_size >> 16, frame_size >> 8,
+                       frame_size };
+    struct msghdr msg = { .msg_iov = v };
+    ssize_t n;
+
+    if (iovcnt >= (int)G_N_ELEMENTS(v)) {
+        errno = EMSGSIZE;
+        return -1;
+    }
+    v[0].iov_base = hdr;
+    v[0].iov_len = 4;
+    memcpy(&v[1], iov, iovcnt * sizeof(*iov));
+    msg.msg_iovlen = iovcnt + 1;
+    do {
+        n = sendmsg(fd, &msg, MSG_DONTWAIT | MSG_NOSIGNAL);
+    } while (n < 0 && errno == EINTR);
+    if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+        return 0;
+    }
+    return n;
+}
+
+/* A connected stream socket carrying frames */
+
+static void conn_update_watch(NetStreamConn *c)
+{
+    GIOCondition cond = 0;
+
+    if (c->fd < 0) {
+        return;
+    }
+    if (qemu_can_send_packet(c->nc)) {
+        cond |= G_IO_IN;
+    }
+    if (c->pending || !g_queue_is_empty(c->nc->queue)) {
+        cond |= G_IO_OUT;
+    }
+    net_fd_watch_set(&c->watch, cond);
+}
+
+static void conn_deliver(void *opaque, const uint8_t *frame, size_t len)
+{
+    NetStreamConn *c = opaque;
+
+    qemu_send_packet(c->nc, frame, len);
+}
+
+static void conn_close(NetStreamConn *c)
+{
+    net_stream_conn_detach(c);
+    if (c->on_close) {
+        c->on_close(c);
+    }
+}
+
+/* Returns false once the connection is gone. */
+static bool conn_write_pending(NetStreamConn *c)
+{
+    ssize_t n;
+
+    while (c->pending) {
+        n = send(c->fd, c->pending + c->pending_off,
+                 c->pending_len - c->pending_off, MSG_DONTWAIT | MSG_NOSIGNAL);
+        if (n < 0 && errno == EINTR) {
+            continue;
+        }
+        if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+            return true;
+        }
+        if (n <= 0) {
+            conn_close(c);
+            return false;
+        }
+        c->pending_off += n;
+        if (c->pending_off == c->pending_len) {
+            g_clear_pointer(&c->pending, g_free);
+            c->pending_len = c->pending_off = 0;
+        }
+    }
+    return true;
+}
+
+static gboolean conn_ready(int fd, GIOCondition cond, void *opaque)
+{
+    NetStreamConn *c = opaque;
+    uint8_t buf[65536];
+
+    if (cond & G_IO_OUT) {
+        if (!conn_write_pending(c)) {
+            return G_SOURCE_CONTINUE;
+        }
+        if (!c->pending) {
+            qemu_flush_queued_packets(c->nc);
+            if (c->fd < 0) {
+                return G_SOURCE_CONTINUE;
+            }
+        }
+    }
+    if (cond & (G_IO_IN | G_IO_HUP | G_IO_ERR)) {
+        /* A bounded number of reads, so one busy socket cannot starve. */
+        for (int i = 0; i < 16 && qemu_can_send_packet(c->nc); i++) {
+            g_autoptr(GError) err = NULL;
+            ssize_t n = recv(c->fd, buf, sizeof(buf), MSG_DONTWAIT);
+
+            if (n < 0 && errno == EINTR) {
+                continue;
+            }
+            if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+                break;
+            }
+            if (n <= 0) {
+                conn_close(c);
+                return G_SOURCE_CONTINUE;
+            }
+            if (!net_frame_reader_feed(&c->reader, buf, n, conn_deliver, c,
+                                       &err)) {
+                error_report("%s: %s", c->nc->name, err->message);
+                conn_close(c);
+                return G_SOURCE_CONTINUE;
+            }
+            if (c->fd < 0) {
+                return G_SOURCE_CONTINUE;
+            }
+        }
+    }
+    conn_update_watch(c);
+    return G_SOURCE_CONTINUE;
+}
+
+void net_stream_conn_init(NetStreamConn *c, NetClientState *nc,
+                          void (*on_close)(NetStreamConn *c))
+{
+    memset(c, 0, sizeof(*c));
+    c->nc = nc;
+    c->fd = -1;
+    c->watch.fd = -1;
+    c->on_close = on_close;
+    net_frame_reader_init(&c->reader);
+}
+
+void net_stream_conn_attach(NetStreamConn *c, int fd)
+{
+    int one = 1;
+
+    net_stream_conn_detach(c);
+    /* Frames are small and latency matters more than segment count. */
+    setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+    set_nonblock(fd);
+    c->fd = fd;
+    net_frame_reader_reset(&c->reader);
+    net_fd_watch_init(&c->watch, fd, conn_ready, c);
+    conn_update_watch(c);
+    /* Frames queued while disconnected can go now. */
+    qemu_flush_queued_packets(c->nc);
+}
+
+void net_stream_conn_detach(NetStreamConn *c)
+{
+    net_fd_watch_stop(&c->watch);
+    c->watch.fd = -1;
+    if (c->fd >= 0) {
+        close(c->fd);
+        c->fd = -1;
+    }
+    g_clear_pointer(&c->pending, g_free);
+    c->pending_len = c->pending_off = 0;
+    net_frame_reader_reset(&c->reader);
+}
+
+void net_stream_conn_destroy(NetStreamConn *c)
+{
+    c->on_close = NULL;
+    net_stream_conn_detach(c);
+    net_frame_reader_destroy(&c->reader);
+}
+
+bool net_stream_conn_can_receive(NetStreamConn *c)
+{
+    return c->fd < 0 || !c->pending;
+}
+
+ssize_t net_stream_conn_receive(NetStreamConn *c, const struct iovec *iov,
+                                int iovcnt)
+{
+    size_t size = 0, total;
+    ssize_t n;
+
+    for (int i = 0; i < iovcnt; i++) {
+        size += iov[i].iov_len;
+    }
+    if (c->fd < 0) {
+        /* Not connected: the frame is lost, as on an unplugged cable. */
+        c->nc->rx_dropped++;
+        return size;
+    }
+    n = net_stream_write_frame(c->fd, iov, iovcnt, size);
+    if (n < 0) {
+        c->nc->rx_dropped++;
+        conn_close(c);
+        return size;
+    }
+    if (n == 0) {
+        net_fd_watch_set(&c->watch, c->watch.cond | G_IO_OUT);
+        return 0;
+    }
+    total = size + 4;
+    if ((size_t)n < total) {
+        /* Keep the rest of this one frame; later ones wait in the queue. */
+        uint8_t hdr[4] = { size >> 24, size >> 16, size >> 8, size };
+        size_t off = 0;
+
+        c->pending = g_malloc(total);
+        memcpy(c->pending, hdr, 4);
+        off = 4;
+        for (int i = 0; i < iovcnt; i++) {
+            memcpy(c->pending + off, iov[i].iov_base, iov[i].iov_len);
+            off += iov[i].iov_len;
+        }
+        c->pending_len = total;
+        c->pending_off = n;
+        net_fd_watch_set(&c->watch, c->watch.cond | G_IO_OUT);
+    }
+    return size;
+}
+
+void net_stream_conn_send_ready(NetStreamConn *c)
+{
+    conn_update_watch(c);
+}
