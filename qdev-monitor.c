@@ -273,7 +273,8 @@ void qmp_marshal_device_add(JsonObject *args, JsonNode **ret, GError **errp)
         g_propagate_error(errp, err);
         return;
     }
-    *ret = json_node_init_object(json_node_alloc(), json_object_new());
+    g_autoptr(JsonObject) empty = json_object_new();
+    *ret = json_node_init_object(json_node_alloc(), empty);
 }
 
 static DeviceState *find_device_state(const char *id, GError **errp)
