@@ -154,12 +154,21 @@ static bool qdev_set_properties(DeviceState *dev, QemuOpts *opts,
     return true;
 }
 
-DeviceState *qdev_device_add(QemuOpts *opts, bool from_json, GError **errp)
+/* A hidden device being re-created: skip the hide check; maybe coldplug. */
+typedef enum QdevAddMode {
+    QDEV_ADD_USER,
+    QDEV_ADD_UNHIDDEN,
+    QDEV_ADD_UNHIDDEN_COLD,
+} QdevAddMode;
+
+static DeviceState *qdev_device_add_mode(QemuOpts *opts, bool from_json,
+                                         QdevAddMode mode, GError **errp)
 {
     const char *driver = qemu_opt_get(opts, "driver");
     const char *path = qemu_opt_get(opts, "bus");
     const char *id = qemu_opt_get(opts, "id");
-    bool ready = qdev_machine_creation_done_p();
+    bool ready = qdev_machine_creation_done_p() &&
+                 mode != QDEV_ADD_UNHIDDEN_COLD;
     GError *err = NULL;
     DeviceClass *dc;
     BusState *bus = NULL;
@@ -198,7 +207,8 @@ DeviceState *qdev_device_add(QemuOpts *opts, bool from_json, GError **errp)
     }
 
     /* Listeners decide before any other check (failover relies on it). */
-    if (qdev_should_hide_device(opts, from_json, &err)) {
+    if (mode == QDEV_ADD_USER &&
+        qdev_should_hide_device(opts, from_json, &err)) {
         if (bus && !qbus_is_hotpluggable(bus)) {
             error_setg(errp, "Bus '%s' does not support hotplugging",
                        bus->name);
@@ -220,11 +230,14 @@ DeviceState *qdev_device_add(QemuOpts *opts, bool from_json, GError **errp)
         error_setg(errp, "Bus '%s' does not support hotplugging", bus->name);
         return NULL;
     }
-    if (qdev_migration_active()) {
+    if (mode == QDEV_ADD_USER && qdev_migration_active()) {
         error_setg(errp, "device_add not allowed while migrating");
         return NULL;
     }
     dev = qdev_new(driver);
+    if (mode == QDEV_ADD_UNHIDDEN_COLD) {
+        dev->hotplugged = false;
+    }
     if (ready) {
         if (!qdev_hotplug_allowed(dev, errp)) {
             goto fail;
@@ -250,6 +263,26 @@ fail:
     object_unparent(OBJECT(dev));
     object_unref(dev);
     return NULL;
+}
+
+DeviceState *qdev_device_add(QemuOpts *opts, bool from_json, GError **errp)
+{
+    return qdev_device_add_mode(opts, from_json, QDEV_ADD_USER, errp);
+}
+
+DeviceState *qdev_device_add_unhidden(QemuOpts *opts, bool coldplug,
+                                      GError **errp)
+{
+    return qdev_device_add_mode(opts, false, coldplug ?
+                                QDEV_ADD_UNHIDDEN_COLD : QDEV_ADD_UNHIDDEN,
+                                errp);
+}
+
+static QdevDeviceDelHook *device_del_hook;
+
+void qdev_set_device_del_hook(QdevDeviceDelHook *fn)
+{
+    device_del_hook = fn;
 }
 
 /* QMP */
@@ -297,8 +330,16 @@ static DeviceState *find_device_state(const char *id, GError **errp)
 
 void qmp_device_del(const char *id, GError **errp)
 {
-    DeviceState *dev = find_device_state(id, errp);
+    Object *obj = object_resolve_path_at(qdev_get_peripheral(), id);
+    DeviceState *dev;
 
+    /* A listener that hides devices may own this id (or this device). */
+    if (device_del_hook &&
+        device_del_hook(id, obj ? (DeviceState *)
+                        object_dynamic_cast(obj, TYPE_DEVICE) : NULL, errp)) {
+        return;
+    }
+    dev = find_device_state(id, errp);
     if (!dev) {
         return;
     }

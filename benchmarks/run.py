@@ -164,6 +164,29 @@ def main():
     add('1 MiB QMP message answered (median of 5)', v, fmt_ms(v), '<= 20 ms',
         lambda x: x <= 20, baseline='QEMU 8.1: > 10 s', err=err)
 
+    # Migration over a unix socket (issue 6).
+    bench_mig = os.path.join(build, 'benchmarks', 'bench-migration')
+    r = run_bench(bench_mig, [binary, 'zero4g'], timeout=300)
+    v = None if isinstance(r, str) else (r.get('zero4g_ms') or [None])[0]
+    add('migrate a mostly-zero 4 GiB guest', v, fmt_ms(v), '<= 1000 ms',
+        lambda x: x <= 1000, err=r if isinstance(r, str) else None)
+    r = run_bench(bench_mig, [binary, 'random1g'], timeout=300)
+    raw = mig = None
+    if not isinstance(r, str):
+        raw = (r.get('raw_unix_MBps') or [None])[0]
+        mig = (r.get('random1g_MBps') or [None])[0]
+    ratio = mig / raw if mig and raw else None
+    add('migrate 1 GiB of random RAM', ratio,
+        'n/a' if ratio is None else '%.0f MB/s (%.0f%%)' % (mig, ratio * 100),
+        '>= 70% of raw', lambda x: x >= 0.7,
+        baseline='unix socket: ' + ('n/a' if raw is None else
+                                    '%.0f MB/s' % raw),
+        err=r if isinstance(r, str) else None)
+    v, err = median_of(bench_mig, [binary, 'downtime'], 'downtime_ms',
+                       REPEAT)
+    add('downtime with 8 devices (STOP to RESUME)', v, fmt_ms(v), '<= 5 ms',
+        lambda x: x <= 5, err=err)
+
     headers = ('figure', 'measured', 'target', '', 'baseline')
     widths = [max(len(str(row[i])) for row in rows + [headers])
               for i in range(len(headers))]

@@ -376,17 +376,18 @@ bool net_init_clients(GError **errp)
 
 void net_cleanup(void)
 {
-    /* Backends first: NICs belong to their devices, which free them. */
-    for (guint i = net_clients ? net_clients->len : 0; i-- > 0;) {
-        NetClientState *nc;
+    g_autoptr(GPtrArray) doomed = g_ptr_array_new();
 
-        if (i >= net_clients->len) {
-            continue;
+    /* Backends only: NICs belong to their devices, which free them. */
+    for (guint i = 0; net_clients && i < net_clients->len; i++) {
+        NetClientState *nc = g_ptr_array_index(net_clients, i);
+
+        if (strcmp(nc->info->type, "nic")) {
+            g_ptr_array_add(doomed, nc);
         }
-        nc = g_ptr_array_index(net_clients, i);
-        if (nc->is_netdev || strcmp(nc->info->type, "nic")) {
-            qemu_del_net_client(nc);
-        }
+    }
+    for (guint i = 0; i < doomed->len; i++) {
+        qemu_del_net_client(g_ptr_array_index(doomed, i));
     }
 }
 

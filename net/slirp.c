@@ -24,6 +24,7 @@ typedef struct SlirpSource {
     GSource source;
     NetSlirpState *s;
     GArray *pfds;               /* of GPollFD, registered with the source */
+    gint64 deadline;            /* slirp's next timeout (monotonic us) */
 } SlirpSource;
 
 struct NetSlirpState {
@@ -115,13 +116,26 @@ static gboolean slirp_source_prepare(GSource *source, gint *timeout)
         g_source_add_poll(source, &g_array_index(src->pfds, GPollFD, i));
     }
     *timeout = t == UINT32_MAX ? -1 : (gint)MIN(t, (uint32_t)G_MAXINT);
-    return FALSE;
+    src->deadline = t == UINT32_MAX ? G_MAXINT64
+                                    : g_get_monotonic_time() + t * 1000LL;
+    return t == 0;
 }
 
 static gboolean slirp_source_check(GSource *source)
 {
-    /* slirp also runs its TCP timers from pollfds_poll: always dispatch. */
-    return TRUE;
+    SlirpSource *src = (SlirpSource *)source;
+
+    /*
+     * Dispatch only for a ready fd or slirp's own timeout (its TCP timers
+     * run from pollfds_poll): an always-ready source would starve the
+     * lower-priority ones.
+     */
+    for (guint i = 0; i < src->pfds->len; i++) {
+        if (g_array_index(src->pfds, GPollFD, i).revents) {
+            return TRUE;
+        }
+    }
+    return g_get_monotonic_time() >= src->deadline;
 }
 
 static gboolean slirp_source_dispatch(GSource *source, GSourceFunc cb,
@@ -439,8 +453,23 @@ static bool user_config(const QemuOpts *opts, UserConfig *uc, GError **errp)
     bool restricted, ipv4, ipv6;
     struct in_addr net = { htonl(0x0a000200) }, mask = { htonl(0xffffff00) };
 
-    if (!opt_bool(opts, "restrict", false, &restricted, errp) ||
-        !opt_bool(opts, "ipv4", true, &ipv4, errp) ||
+    const char *r = qemu_opt_get(opts, "restrict");
+    const char *p6net = qemu_opt_get(opts, "ipv6-net");
+    g_auto(GStrv) p6parts = NULL;
+
+    /* restrict= has taken y/n since before QEMU had on/off. */
+    if (r && (!strcmp(r, "y") || !strcmp(r, "n"))) {
+        restricted = r[0] == 'y';
+    } else if (!opt_bool(opts, "restrict", false, &restricted, errp)) {
+        return false;
+    }
+    if (p6net) {
+        /* ipv6-net=PREFIX[/LEN] is short for ipv6-prefix= + ipv6-prefixlen= */
+        p6parts = g_strsplit(p6net, "/", 2);
+        p6 = p6parts[0];
+        p6len = p6parts[1];
+    }
+    if (!opt_bool(opts, "ipv4", true, &ipv4, errp) ||
         !opt_bool(opts, "ipv6", true, &ipv6, errp)) {
         return false;
     }
@@ -570,7 +599,8 @@ NetClientState *net_init_user(QemuOpts *opts, const char *id, GError **errp)
 {
     static const char *const allowed[] = {
         "net", "host", "dhcpstart", "dns", "hostname", "restrict", "ipv4",
-        "ipv6", "ipv6-prefix", "ipv6-prefixlen", "ipv6-host", "ipv6-dns",
+        "ipv6", "ipv6-net", "ipv6-prefix", "ipv6-prefixlen", "ipv6-host",
+        "ipv6-dns",
         "hostfwd", "domainname", "dnssearch", "tftp", "bootfile",
         "tftp-server-name", "guestfwd", "smb", "smbserver", NULL,
     };

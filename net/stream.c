@@ -9,10 +9,13 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/un.h>
+#include <netdb.h>
+#include <stddef.h>
 #include <unistd.h>
 
 #include "net/clients.h"
 #include "qapi/error.h"
+#include "qapi/qapi-events.h"
 
 typedef struct NetStreamState {
     NetClientState *nc;
@@ -75,6 +78,53 @@ static const NetClientInfo stream_info = {
     .cleanup = stream_cleanup,
 };
 
+/* A SocketAddress as QMP shows it. */
+static JsonNode *socket_address_json(const struct sockaddr_storage *ss,
+                                     socklen_t len)
+{
+    JsonObject *o = json_object_new();
+    JsonNode *node = json_node_alloc();
+
+    if (ss->ss_family == AF_UNIX) {
+        const struct sockaddr_un *un = (const struct sockaddr_un *)ss;
+        size_t off = offsetof(struct sockaddr_un, sun_path);
+        size_t n = len > off ? strnlen(un->sun_path, len - off) : 0;
+        g_autofree char *path = g_strndup(un->sun_path, n);
+
+        json_object_set_string_member(o, "type", "unix");
+        json_object_set_string_member(o, "path", path);
+    } else {
+        char host[INET6_ADDRSTRLEN] = "";
+        char port[8] = "";
+
+        getnameinfo((const struct sockaddr *)ss, len, host, sizeof(host),
+                    port, sizeof(port), NI_NUMERICHOST | NI_NUMERICSERV);
+        json_object_set_string_member(o, "type", "inet");
+        json_object_set_string_member(o, "host", host);
+        json_object_set_string_member(o, "port", port);
+    }
+    json_node_init_object(node, o);
+    json_object_unref(o);
+    return node;
+}
+
+static void stream_connected(NetStreamState *s, int fd)
+{
+    struct sockaddr_storage ss = { 0 };
+    socklen_t len = sizeof(ss);
+    JsonNode *addr;
+
+    net_stream_conn_attach(&s->conn, fd);
+    if (s->server) {
+        getpeername(fd, (struct sockaddr *)&ss, &len);
+        addr = socket_address_json(&ss, len);
+    } else {
+        addr = socket_address_json(&s->addr.ss, s->addr.len);
+    }
+    qapi_event_send_netdev_stream_connected(s->nc->name, addr);
+    json_node_unref(addr);
+}
+
 static gboolean stream_accept(int fd, GIOCondition cond, void *opaque)
 {
     NetStreamState *s = opaque;
@@ -85,7 +135,7 @@ static gboolean stream_accept(int fd, GIOCondition cond, void *opaque)
     }
     /* One client at a time: others wait in the backlog. */
     net_fd_watch_set(&s->listen_watch, 0);
-    net_stream_conn_attach(&s->conn, cfd);
+    stream_connected(s, cfd);
     return G_SOURCE_CONTINUE;
 }
 
@@ -95,6 +145,7 @@ static void stream_closed(NetStreamConn *c)
 {
     NetStreamState *s = c->nc->opaque;
 
+    qapi_event_send_netdev_stream_disconnected(s->nc->name);
     if (s->server) {
         net_fd_watch_set(&s->listen_watch, G_IO_IN);
     } else if (s->reconnect && !s->reconnect_id) {
@@ -112,7 +163,7 @@ static gboolean stream_reconnect(void *opaque)
         return G_SOURCE_CONTINUE;
     }
     s->reconnect_id = 0;
-    net_stream_conn_attach(&s->conn, fd);
+    stream_connected(s, fd);
     return G_SOURCE_REMOVE;
 }
 
@@ -156,7 +207,7 @@ NetClientState *net_stream_new(const char *model, const char *id,
         net_fd_watch_init(&s->listen_watch, s->listen_fd, stream_accept, s);
         net_fd_watch_set(&s->listen_watch, G_IO_IN);
     } else if (fd >= 0) {
-        net_stream_conn_attach(&s->conn, fd);
+        stream_connected(s, fd);
     } else {
         s->reconnect_id = g_timeout_add_seconds(reconnect, stream_reconnect,
                                                 s);

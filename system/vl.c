@@ -25,6 +25,8 @@
 #include "chardev/char.h"
 #include "monitor/monitor.h"
 #include "system/qtest.h"
+#include "migration/misc.h"
+#include "qom/object_interfaces.h"
 #include "system/runstate.h"
 #include "system/system.h"
 #include "system/qdev-monitor.h"
@@ -597,6 +599,19 @@ void qemu_init(int argc, char **argv)
         fail_err("-qtest", err);
     }
 
+    /* Objects (memory backends) first: the machine may use one. */
+    for (guint i = 0; i < cmd_opts->len; i++) {
+        CmdOpt *o = g_ptr_array_index(cmd_opts, i);
+        if (o->def->index == OPT_OBJECT) {
+            g_autoptr(QemuOpts) opts = parse_opts(o, "qom-type");
+            if (user_creatable_print_help(opts)) {
+                exit(0);
+            }
+            if (!user_creatable_add_opts(opts, &err)) {
+                fail_err(o->loc, err);
+            }
+        }
+    }
     /* The machine, then devices in command-line order. */
     if (!machine_create(mc, machine_opts,
                         ram_given ? ram_size : mc->default_ram_size, &err)) {
@@ -604,12 +619,6 @@ void qemu_init(int argc, char **argv)
     }
     if (!net_init_clients(&err)) {
         fail_err(NULL, err);
-    }
-    for (guint i = 0; i < cmd_opts->len; i++) {
-        CmdOpt *o = g_ptr_array_index(cmd_opts, i);
-        if (o->def->index == OPT_OBJECT) {
-            fail(o->loc, "invalid object type: %s", o->arg);
-        }
     }
     for (guint i = 0; i < cmd_opts->len; i++) {
         CmdOpt *o = g_ptr_array_index(cmd_opts, i);
@@ -627,6 +636,7 @@ void qemu_init(int argc, char **argv)
     runstate_set_autostart(!start_stopped);
     if (incoming) {
         runstate_set(RUN_STATE_INMIGRATE);
+        migration_incoming_startup(incoming);
     } else if (start_stopped) {
         runstate_set(RUN_STATE_PRELAUNCH);
     } else {

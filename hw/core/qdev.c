@@ -312,6 +312,7 @@ void qdev_unplug(DeviceState *dev, GError **errp)
 }
 
 typedef struct DeletedDevice {
+    DeviceState *dev;
     char *id;
     char *path;
 } DeletedDevice;
@@ -334,16 +335,32 @@ static int collect_child_object(Object *child, void *opaque)
     return 0;
 }
 
+static bool already_collected(DeviceState *dev, GArray *out)
+{
+    for (guint i = 0; i < out->len; i++) {
+        if (g_array_index(out, DeletedDevice, i).dev == dev) {
+            return true;
+        }
+    }
+    return false;
+}
+
 /*
  * Post-order: a device's children (QOM children such as a virtio backend,
- * and devices on its buses) are reported before the device itself.
+ * and devices on its buses) are reported before the device itself.  A
+ * device can be reached both ways (a virtio backend is the proxy's QOM
+ * child and sits on its virtio bus) but is reported once.
  */
 static void collect_deleted(DeviceState *dev, GArray *out)
 {
     DeletedDevice d;
 
+    if (already_collected(dev, out)) {
+        return;
+    }
     object_child_foreach(OBJECT(dev), collect_child_object, out);
     if (dev->realized) {
+        d.dev = dev;
         d.id = g_strdup(dev->id);
         d.path = object_get_canonical_path(OBJECT(dev));
         if (d.path) {

@@ -11,6 +11,7 @@
 #include "qapi/error.h"
 #include "hw/i386/ich9.h"
 #include "hw/i386/ioapic.h"
+#include "migration/vmstate.h"
 #include "hw/qdev-properties.h"
 #include "qemu/timer.h"
 #include "system/runstate.h"
@@ -261,6 +262,33 @@ static Property ich9_lpc_props[] = {
     DEFINE_PROP_END_OF_LIST(),
 };
 
+static bool ich9_lpc_post_load(void *opaque, int version_id, GError **errp)
+{
+    ICH9LPCState *lpc = opaque;
+
+    ich9_pm_iospace_update(lpc);
+    ich9_update_sci(lpc);
+    return true;
+}
+
+/* Config space, the ACPI PM registers and the ACPI hotplug registers. */
+static const VMStateDescription vmstate_ich9_lpc = {
+    .name = "ich9-lpc",
+    .version_id = 1,
+    .post_load = ich9_lpc_post_load,
+    .fields = (const VMStateField[]) {
+        VMSTATE_PCI_DEVICE(parent_obj, ICH9LPCState),
+        VMSTATE_UINT16(pm1_sts, ICH9LPCState),
+        VMSTATE_UINT16(pm1_en, ICH9LPCState),
+        VMSTATE_UINT32(pm1_cnt, ICH9LPCState),
+        VMSTATE_BUFFER(gpe0_sts, ICH9LPCState),
+        VMSTATE_BUFFER(gpe0_en, ICH9LPCState),
+        VMSTATE_STRUCT(acpi_pci_hotplug, ICH9LPCState, vmstate_acpi_pcihp,
+                       AcpiPciHpState),
+        VMSTATE_END_OF_LIST()
+    },
+};
+
 static void ich9_lpc_class_init(ObjectClass *oc, void *data)
 {
     DeviceClass *dc = DEVICE_CLASS(oc);
@@ -277,6 +305,7 @@ static void ich9_lpc_class_init(ObjectClass *oc, void *data)
     pc->revision = 0x02;
     pc->class_id = PCI_CLASS_BRIDGE_ISA;
     dc->desc = "ICH9 LPC bridge";
+    dc->vmsd = &vmstate_ich9_lpc;
     dc->user_creatable = false;
     dc->hotpluggable = false;
     device_class_set_props(dc, ich9_lpc_props);

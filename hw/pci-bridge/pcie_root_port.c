@@ -191,6 +191,7 @@ static void rp_class_init(ObjectClass *oc, void *data)
     pc->class_id = PCI_CLASS_BRIDGE_PCI;
     pc->is_express = true;
     dc->desc = "PCI Express Root Port";
+    dc->vmsd = &vmstate_pcie_root_port;
     dc->category = DEVICE_CATEGORY_BRIDGE;
     device_class_set_props(dc, rp_props);
     hc->pre_plug = rp_pre_plug;

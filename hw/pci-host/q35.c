@@ -173,6 +173,7 @@ static void q35_host_class_init(ObjectClass *oc, void *data)
     dc->realize = q35_host_realize;
     dc->user_creatable = false;
     dc->desc = "Q35 PCI Express host bridge";
+    dc->vmsd = &vmstate_q35_host;
 }
 
 static const TypeInfo q35_host_info = {
@@ -232,6 +233,7 @@ static void mch_class_init(ObjectClass *oc, void *data)
     pc->revision = 0;
     pc->class_id = PCI_CLASS_BRIDGE_HOST;
     dc->desc = "Host bridge";
+    dc->vmsd = &vmstate_mch;
     dc->user_creatable = false;
     dc->hotpluggable = false;
 }

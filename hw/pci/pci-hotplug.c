@@ -35,12 +35,22 @@ bool pci_device_unplug_pending(PCIDevice *dev)
     return dev->qdev.pending_deleted_event;
 }
 
+static PCIPartialEjectNotify *partial_eject_notify;
+
+void pci_set_partial_eject_notify(PCIPartialEjectNotify *fn)
+{
+    partial_eject_notify = fn;
+}
+
 void pci_device_guest_eject(PCIDevice *dev)
 {
     if (dev->partially_hotplugged) {
         /* Failover keeps the device for a later re-plug. */
         dev->qdev.pending_deleted_event = false;
         pci_set_irq(dev, 0);
+        if (partial_eject_notify) {
+            partial_eject_notify(dev);
+        }
         return;
     }
     qdev_unplug_complete(DEVICE(dev));

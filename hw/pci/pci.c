@@ -704,6 +704,7 @@ static void pci_device_class_init(ObjectClass *oc, void *data)
     dc->unrealize = pci_qdev_unrealize;
     dc->reset = pci_qdev_reset;
     dc->bus_type = TYPE_PCI_BUS;
+    dc->vmsd = &vmstate_pci_device;
     dc->hotpluggable = true;
     dc->user_creatable = true;
     device_class_set_props(dc, pci_props);

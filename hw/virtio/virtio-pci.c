@@ -836,10 +836,16 @@ void virtio_pci_non_transitional_instance_init(Object *obj)
     proxy->disable_modern = false;
 }
 
+static Property virtio_pci_properties[] = {
+    DEFINE_VIRTIO_PCI_PROPERTIES(VirtIOPCIProxy),
+    DEFINE_PROP_END_OF_LIST(),
+};
+
 static void virtio_pci_class_init(ObjectClass *oc, void *data)
 {
     PCIDeviceClass *pc = PCI_DEVICE_CLASS(oc);
 
+    device_class_set_props(DEVICE_CLASS(oc), virtio_pci_properties);
     pc->realize = virtio_pci_realize;
     pc->exit = virtio_pci_exit;
     pc->reset = virtio_pci_reset;

@@ -16,6 +16,24 @@
  */
 DeviceState *qdev_device_add(QemuOpts *opts, bool from_json, GError **errp);
 
+/*
+ * Create a device a listener hid earlier from the options it kept: the
+ * hide check and the "not allowed while migrating" refusal are skipped.
+ * coldplug: as if it had been created at start-up (no hotplug event), for
+ * a start-up decision that could only be taken after all -device options.
+ */
+DeviceState *qdev_device_add_unhidden(QemuOpts *opts, bool coldplug,
+                                      GError **errp);
+
+/*
+ * device_del asks this hook first, with the device of that id or NULL if
+ * none exists (a hidden device has no object).  Returning true means the
+ * hook handled the request (errp set on failure).  One hook: failover.
+ */
+typedef bool QdevDeviceDelHook(const char *id, DeviceState *dev,
+                               GError **errp);
+void qdev_set_device_del_hook(QdevDeviceDelHook *fn);
+
 /* -device help and -device DRIVER,help: print and return true. */
 bool qdev_device_help(QemuOpts *opts);
 

@@ -34,6 +34,9 @@ typedef struct AcpiPciHpState {
     void *opaque;
 } AcpiPciHpState;
 
+/* Migration state (hw/acpi/pcihp-vmstate.c). */
+extern const VMStateDescription vmstate_acpi_pcihp;
+
 void acpi_pcihp_init(Object *owner, AcpiPciHpState *s, PCIBus *root,
                      MemoryRegion *io, uint16_t io_base);
 void acpi_pcihp_reset(AcpiPciHpState *s);

@@ -44,6 +44,10 @@ typedef struct Q35PCIHost {
 #define MCH_PCI_DEVICE(obj) \
     OBJECT_CHECK(MCHPCIState, (obj), TYPE_MCH_PCI_DEVICE)
 
+/* Migration state (hw/pci/pci-vmstate.c). */
+extern const VMStateDescription vmstate_mch;
+extern const VMStateDescription vmstate_q35_host;
+
 /* Build the host and its MCH; returns the host (child "q35" of /machine). */
 Q35PCIHost *q35_host_create(Object *machine, GError **errp);
 /* Map/unmap the ECAM window from the PCIEXBAR value. */

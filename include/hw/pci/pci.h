@@ -260,6 +260,24 @@ bool pci_device_unplug_pending(PCIDevice *dev);
  */
 void pci_device_guest_eject(PCIDevice *dev);
 
+/*
+ * Told after the guest ejected a partially hotplugged device, i.e. when
+ * its pending unplug cleared without deleting it (failover tracks this).
+ */
+typedef void PCIPartialEjectNotify(PCIDevice *dev);
+void pci_set_partial_eject_notify(PCIPartialEjectNotify *fn);
+
+/*
+ * Migration state of a PCI function (hw/pci/pci-vmstate.c): config space,
+ * INTx level, MSI-X table and PBA; loading re-maps the BARs.  A device
+ * with more state embeds it with VMSTATE_PCI_DEVICE(parent_obj, MyState)
+ * (needs migration/vmstate.h).
+ */
+extern const VMStateDescription vmstate_pci_device;
+#define VMSTATE_PCI_DEVICE(_field, _state) \
+    VMSTATE_STRUCT(_field, _state, vmstate_pci_device, PCIDevice)
+extern const VMStateDescription vmstate_pcie_root_port;
+
 /* Little-endian accessors on config arrays. */
 static inline void pci_set_byte(uint8_t *c, uint8_t v) { c[0] = v; }
 static inline uint8_t pci_get_byte(const uint8_t *c) { return c[0]; }

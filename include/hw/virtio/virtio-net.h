@@ -234,13 +234,18 @@ void virtio_net_conf_copy(VirtioNetConf *dst, const VirtioNetConf *src);
 /*
  * Failover (issue 5) plugs in here; every hook may be NULL.  features_set
  * runs on every driver feature write with the features the device now
- * accepted (QEMU reacts to STANDBY there, before FEATURES_OK).
+ * accepted (QEMU reacts to STANDBY there, before FEATURES_OK); features_ok
+ * runs once the driver set FEATURES_OK and the device accepted it, with the
+ * final features (baton decides there).  reset runs on every virtio reset,
+ * before the status is cleared: vdev->status is 0 when the driver asked
+ * for it and still the old value on a transport (PCI) reset.
  */
 typedef struct VirtioNetFailoverOps {
     void (*realize)(VirtIONet *n, GError **errp);
     void (*unrealize)(VirtIONet *n);
     void (*features_set)(VirtIONet *n, uint64_t features);
     void (*reset)(VirtIONet *n);
+    void (*features_ok)(VirtIONet *n, uint64_t features);
 } VirtioNetFailoverOps;
 
 void virtio_net_set_failover_ops(const VirtioNetFailoverOps *ops);

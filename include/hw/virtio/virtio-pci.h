@@ -10,6 +10,7 @@
 
 #include "hw/pci/pci.h"
 #include "hw/virtio/virtio.h"
+#include "hw/qdev-properties.h"     /* OnOffAuto */
 
 #define TYPE_VIRTIO_PCI "virtio-pci"
 #define TYPE_VIRTIO_PCI_BUS "virtio-pci-bus"

@@ -1,0 +1,214 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * bench-migration BINARY MODE: migration speed over a unix socket.
+ *
+ *   zero4g    a 4 GiB guest, mostly never-written pages: "zero4g_ms T"
+ *             (migrate to completed, wall clock)
+ *   random1g  1 GiB of random data in a memory-backend-file, and the raw
+ *             throughput of a unix socket measured the same way:
+ *             "raw_unix_MBps R", "random1g_MBps M"
+ *   downtime  8 PCI devices, a few dirty pages: "downtime_ms D" (source
+ *             STOP to destination RESUME, from the events' timestamps)
+ *
+ * Lines "key value" on stdout, as benchmarks/run.py reads them.
+ */
+#include "libqtest.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+static char *dir;
+
+static double now_s(void)
+{
+    return g_get_monotonic_time() / 1e6;
+}
+
+static double event_time(JsonObject *ev)
+{
+    JsonObject *ts = json_object_get_object_member(ev, "timestamp");
+
+    return json_object_get_int_member(ts, "seconds") +
+           json_object_get_int_member(ts, "microseconds") / 1e6;
+}
+
+static void wait_completed(QTestState *src)
+{
+    for (;;) {
+        g_autoptr(JsonObject) ev = qtest_qmp_eventwait_ref(src, "MIGRATION");
+        const char *st = json_object_get_string_member(
+            json_object_get_object_member(ev, "data"), "status");
+        if (!strcmp(st, "completed")) {
+            return;
+        }
+        if (!strcmp(st, "failed")) {
+            fprintf(stderr, "migration failed\n");
+            exit(1);
+        }
+    }
+}
+
+/* Start the pair, migrate, return the seconds from migrate to completed. */
+static double migrate_pair(const char *src_args, const char *dst_args,
+                           void (*prepare)(QTestState *src))
+{
+    g_autofree char *sock = g_build_filename(dir, "bench.sock", NULL);
+    QTestState *dst = qtest_initf("%s -incoming unix:%s", dst_args, sock);
+    QTestState *src = qtest_init(src_args);
+    double t0, t1;
+
+    qtest_set_timeout(src, 120);
+    qtest_set_timeout(dst, 120);
+    if (prepare) {
+        prepare(src);
+    }
+    qtest_qmp_assert_success(src,
+        "{'execute': 'migrate-set-capabilities', 'arguments': "
+        "{'capabilities': [{'capability': 'events', 'state': true}]}}");
+    qtest_qmp_assert_success(src, "{'execute': 'migrate-set-parameters', "
+                             "'arguments': {'max-bandwidth': %llu}}",
+                             1ULL << 40);
+    t0 = now_s();
+    qtest_qmp_assert_success(src, "{'execute': 'migrate', 'arguments': "
+                             "{'uri': 'unix:%s'}}", sock);
+    wait_completed(src);
+    t1 = now_s();
+    qtest_qmp_eventwait(dst, "RESUME");
+    qtest_quit(src);
+    qtest_quit(dst);
+    return t1 - t0;
+}
+
+static void scatter_writes(QTestState *src)
+{
+    /* A few hundred written pages across the guest; the rest untouched. */
+    for (uint64_t i = 0; i < 256; i++) {
+        qtest_writeq(src, 0x100000 + i * 0x10000, i * 0x0101010101ULL + 1);
+    }
+}
+
+static void bench_zero4g(void)
+{
+    const char *args = "-M q35 -nodefaults -m 4G";
+    double t = migrate_pair(args, args, scatter_writes);
+
+    printf("zero4g_ms %.1f\n", t * 1e3);
+}
+
+/* The same path as the stream: 1 MiB writes into a unix socket. */
+static double raw_unix_MBps(uint64_t total)
+{
+    int sv[2];
+    pid_t pid;
+    g_autofree char *buf = g_malloc(1 << 20);
+    double t0, t1;
+    int status;
+
+    memset(buf, 0x5a, 1 << 20);
+    g_assert(socketpair(AF_UNIX, SOCK_STREAM, 0, sv) == 0);
+    pid = fork();
+    if (pid == 0) {
+        close(sv[0]);
+        while (read(sv[1], buf, 1 << 20) > 0) {
+        }
+        _exit(0);
+    }
+    close(sv[1]);
+    t0 = now_s();
+    for (uint64_t done = 0; done < total;) {
+        ssize_t n = write(sv[0], buf, 1 << 20);
+        if (n < 0 && errno == EINTR) {
+            continue;
+        }
+        g_assert(n > 0);
+        done += n;
+    }
+    close(sv[0]);
+    waitpid(pid, &status, 0);
+    t1 = now_s();
+    return total / (t1 - t0) / 1e6;
+}
+
+static void bench_random1g(void)
+{
+    g_autofree char *file = g_build_filename(dir, "random.ram", NULL);
+    g_autofree char *src_args = NULL;
+    const char *dst_args = "-M q35 -nodefaults -m 1G "
+        "-object memory-backend-ram,id=mem,size=1G -machine memory-backend=mem";
+    int in = open("/dev/urandom", O_RDONLY);
+    int out = open(file, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    g_autofree char *buf = g_malloc(1 << 20);
+    double t;
+
+    g_assert(in >= 0 && out >= 0);
+    for (int i = 0; i < 1024; i++) {
+        g_assert(read(in, buf, 1 << 20) == 1 << 20);
+        g_assert(write(out, buf, 1 << 20) == 1 << 20);
+    }
+    close(in);
+    close(out);
+    printf("raw_unix_MBps %.0f\n", raw_unix_MBps(1ULL << 30));
+    src_args = g_strdup_printf("-M q35 -nodefaults -m 1G -object "
+                               "memory-backend-file,id=mem,size=1G,"
+                               "mem-path=%s,share=on "
+                               "-machine memory-backend=mem", file);
+    t = migrate_pair(src_args, dst_args, NULL);
+    printf("random1g_MBps %.0f\n", (1ULL << 30) / t / 1e6);
+    unlink(file);
+}
+
+static void bench_downtime(void)
+{
+    g_autofree char *sock = g_build_filename(dir, "down.sock", NULL);
+    const char *args = "-M q35 -nodefaults -m 128M "
+        "-device pcie-root-port,id=rp0,chassis=1,slot=1,addr=0x2 "
+        "-device pcie-root-port,id=rp1,chassis=1,slot=2,addr=0x3 "
+        "-device pcie-root-port,id=rp2,chassis=1,slot=3,addr=0x4 "
+        "-device pcie-root-port,id=rp3,chassis=1,slot=4,addr=0x5 "
+        "-device pci-testdev,id=t0,bus=rp0 -device pci-testdev,id=t1,bus=rp1 "
+        "-device pci-testdev,id=t2,bus=rp2 -device pci-testdev,id=t3,bus=rp3";
+    QTestState *dst = qtest_initf("%s -incoming unix:%s", args, sock);
+    QTestState *src = qtest_init(args);
+    g_autoptr(JsonObject) stop = NULL;
+    g_autoptr(JsonObject) resume = NULL;
+
+    scatter_writes(src);
+    qtest_qmp_assert_success(src, "{'execute': 'migrate', 'arguments': "
+                             "{'uri': 'unix:%s'}}", sock);
+    stop = qtest_qmp_eventwait_ref(src, "STOP");
+    resume = qtest_qmp_eventwait_ref(dst, "RESUME");
+    printf("downtime_ms %.2f\n", (event_time(resume) - event_time(stop)) * 1e3);
+    qtest_quit(src);
+    qtest_quit(dst);
+}
+
+int main(int argc, char **argv)
+{
+    const char *mode = argc > 2 ? argv[2] : "";
+
+    if (argc < 3) {
+        fprintf(stderr, "usage: bench-migration BINARY "
+                "zero4g|random1g|downtime\n");
+        return 2;
+    }
+    g_setenv("QTEST_QEMU_BINARY", argv[1], TRUE);
+    dir = g_dir_make_tmp("bench-migration-XXXXXX", NULL);
+    if (!strcmp(mode, "zero4g")) {
+        bench_zero4g();
+    } else if (!strcmp(mode, "random1g")) {
+        bench_random1g();
+    } else if (!strcmp(mode, "downtime")) {
+        bench_downtime();
+    } else {
+        fprintf(stderr, "unknown mode %s\n", mode);
+        return 2;
+    }
+    rmdir(dir);
+    return 0;
+}

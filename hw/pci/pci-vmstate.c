@@ -1,0 +1,172 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Migration state of PCI functions: configuration space, INTx level and
+ * the MSI-X table and PBA; PCIe root ports add their slot interrupt; the
+ * q35 host adds its latched CONFIG_ADDRESS and the MCH its ECAM window.
+ * After loading, everything derived from config space (BAR mappings,
+ * bridge windows, slot power, ECAM) is rebuilt from it.
+ */
+#include "hw/pci/pci.h"
+#include "hw/pci/pci_bridge.h"
+#include "hw/pci/pcie.h"
+#include "hw/pci-host/q35.h"
+#include "migration/vmstate.h"
+#include "qapi/error.h"
+
+/*
+ * Loading overwrites config space; what the device had before is kept
+ * here to check the bits that must never change (cmask: ids, class,
+ * capability layout).  Devices load one at a time.
+ */
+static uint8_t saved_config[PCIE_CONFIG_SPACE_SIZE];
+static int saved_irq_state;
+
+static bool pci_pre_load(void *opaque, GError **errp)
+{
+    PCIDevice *d = opaque;
+
+    memcpy(saved_config, d->config, MIN(d->config_size,
+                                        sizeof(saved_config)));
+    saved_irq_state = d->irq_state;
+    return true;
+}
+
+static bool pci_post_load(void *opaque, int version_id, GError **errp)
+{
+    PCIDevice *d = opaque;
+    int level = d->irq_state;
+
+    for (uint32_t i = 0; i < d->config_size && i < sizeof(saved_config);
+         i++) {
+        /* Guest-writable bits may differ; fixed ones may not. */
+        uint8_t fixed = d->cmask[i] & ~d->wmask[i] & ~d->w1cmask[i];
+        if ((d->config[i] ^ saved_config[i]) & fixed) {
+            error_setg(errp, "PCI config byte 0x%x is 0x%02x, this device "
+                       "has 0x%02x (mask 0x%02x)", i, d->config[i],
+                       saved_config[i], fixed);
+            memcpy(d->config, saved_config, d->config_size);
+            return false;
+        }
+    }
+    if (level != 0 && level != 1) {
+        error_setg(errp, "invalid INTx level %d", level);
+        d->irq_state = saved_irq_state;
+        return false;
+    }
+    /* Replay the level through the bus so its pin counts follow. */
+    d->irq_state = saved_irq_state;
+    pci_set_irq(d, level);
+    pci_update_mappings(d);
+    if (object_dynamic_cast(OBJECT(d), TYPE_PCI_BRIDGE)) {
+        pci_bridge_update_mappings(PCI_BRIDGE(d));
+    }
+    return true;
+}
+
+static uint64_t pci_msix_table_bytes(void *opaque)
+{
+    return (uint64_t)((PCIDevice *)opaque)->msix_entries * 16;
+}
+
+static uint64_t pci_msix_pba_bytes(void *opaque)
+{
+    return ((uint64_t)((PCIDevice *)opaque)->msix_entries + 63) / 64 * 8;
+}
+
+static bool pci_msix_needed(void *opaque)
+{
+    return ((PCIDevice *)opaque)->msix_entries > 0;
+}
+
+#define PCI_MSIX_MAX_ENTRIES 2048
+
+static const VMStateDescription vmstate_pci_msix = {
+    .name = "pci/msix",
+    .version_id = 1,
+    .needed = pci_msix_needed,
+    .fields = (const VMStateField[]) {
+        VMSTATE_VBUFFER_POINTER_FN(msix_table, PCIDevice,
+                                   pci_msix_table_bytes,
+                                   PCI_MSIX_MAX_ENTRIES * 16),
+        VMSTATE_VBUFFER_POINTER_FN(msix_pba, PCIDevice, pci_msix_pba_bytes,
+                                   PCI_MSIX_MAX_ENTRIES / 8),
+        VMSTATE_END_OF_LIST()
+    },
+};
+
+const VMStateDescription vmstate_pci_device = {
+    .name = "pci-device",
+    .version_id = 1,
+    .pre_load = pci_pre_load,
+    .post_load = pci_post_load,
+    .fields = (const VMStateField[]) {
+        VMSTATE_VBUFFER_POINTER(config, PCIDevice, config_size,
+                                PCIE_CONFIG_SPACE_SIZE),
+        VMSTATE_INT32(irq_state, PCIDevice),
+        VMSTATE_END_OF_LIST()
+    },
+    .subsections = (const VMStateDescription *const[]) {
+        &vmstate_pci_msix,
+        NULL
+    },
+};
+
+/* PCIe root port: the function, then its slot interrupt state. */
+
+static bool root_port_post_load(void *opaque, int version_id, GError **errp)
+{
+    PCIDevice *d = opaque;
+
+    if (d->exp.exp_cap) {
+        /* Functions below follow the restored Power Controller Control. */
+        pcie_cap_update_power(d);
+    }
+    return true;
+}
+
+const VMStateDescription vmstate_pcie_root_port = {
+    .name = "pcie-root-port",
+    .version_id = 1,
+    .post_load = root_port_post_load,
+    .fields = (const VMStateField[]) {
+        /* The PCIDevice itself, first member of the port. */
+        { .name = "pci", .kind = VMS_STRUCT, .offset = 0,
+          .size = sizeof(PCIDevice), .vmsd = &vmstate_pci_device },
+        VMSTATE_BOOL(exp.hpev_notified, PCIDevice),
+        VMSTATE_END_OF_LIST()
+    },
+};
+
+/* q35 host bridge: the MCH's PCIEXBAR decides where ECAM is mapped. */
+
+static bool mch_post_load(void *opaque, int version_id, GError **errp)
+{
+    MCHPCIState *mch = opaque;
+    PCIDevice *d = &mch->parent_obj;
+
+    if (mch->host) {
+        q35_host_mmcfg_update(mch->host,
+                              pci_get_quad(d->config +
+                                           MCH_HOST_BRIDGE_PCIEXBAR));
+    }
+    return true;
+}
+
+const VMStateDescription vmstate_mch = {
+    .name = "mch",
+    .version_id = 1,
+    .post_load = mch_post_load,
+    .fields = (const VMStateField[]) {
+        VMSTATE_PCI_DEVICE(parent_obj, MCHPCIState),
+        VMSTATE_END_OF_LIST()
+    },
+};
+
+const VMStateDescription vmstate_q35_host = {
+    .name = "q35-pcihost",
+    .version_id = 1,
+    .fields = (const VMStateField[]) {
+        VMSTATE_UINT32(config_reg, Q35PCIHost),
+        VMSTATE_END_OF_LIST()
+    },
+};

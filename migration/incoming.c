@@ -1,0 +1,213 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * The incoming side: -incoming URI|defer, migrate-incoming, reading the
+ * stream from the main loop in bounded slices (QMP keeps answering while
+ * it loads), and starting the VM afterwards.  A bad stream ends the
+ * process with status 1 and a one-line reason, as QEMU does.
+ */
+#include "migration/internal.h"
+#include "migration/misc.h"
+
+#include <errno.h>
+#include <unistd.h>
+#include <glib-unix.h>
+
+#include "qapi/error.h"
+#include "qapi/qapi-commands.h"
+#include "qapi/qapi-events.h"
+#include "qapi/qapi-visit.h"
+#include "qemu/main-loop.h"
+#include "qemu/timer.h"
+#include "system/runstate.h"
+#include "system/system.h"
+
+#define READ_CHUNK      (1u << 20)
+#define READ_BUDGET_NS  (20 * SCALE_MS)
+
+typedef struct Incoming {
+    bool started;
+    MigrationStatus status;
+    MigrationSocketAddressList *addrs;
+    LoadState *ls;
+    int fd;
+    GPid child;
+    guint watch;
+    uint8_t *buf;
+} Incoming;
+
+static Incoming in = { .status = MIGRATION_STATUS_NONE, .fd = -1 };
+
+bool migration_incoming_in_progress(void)
+{
+    return in.status == MIGRATION_STATUS_ACTIVE;
+}
+
+MigrationInfo *migration_incoming_query(void);
+MigrationInfo *migration_incoming_query(void)
+{
+    MigrationInfo *info;
+
+    if (in.status == MIGRATION_STATUS_NONE) {
+        return NULL;
+    }
+    info = g_new0(MigrationInfo, 1);
+    info->has_status = true;
+    info->status = in.status;
+    if (in.addrs && in.status != MIGRATION_STATUS_COMPLETED) {
+        JsonNode *n = qapi_MigrationSocketAddressList_to_json(in.addrs);
+        info->socket_address =
+            qapi_MigrationSocketAddressList_from_json(n, NULL, NULL);
+        json_node_unref(n);
+    }
+    return info;
+}
+
+static void set_in_status(MigrationStatus s)
+{
+    in.status = s;
+    if (migrate_events_enabled()) {
+        qapi_event_send_migration(s);
+    }
+}
+
+static void reap_child(GPid pid, gint status, gpointer opaque)
+{
+    g_spawn_close_pid(pid);
+}
+
+static void close_input(void)
+{
+    if (in.watch) {
+        g_source_remove(in.watch);
+        in.watch = 0;
+    }
+    if (in.fd >= 0) {
+        close(in.fd);
+        in.fd = -1;
+    }
+    if (in.child) {
+        /* Reap it whenever it ends. */
+        g_child_watch_add(in.child, reap_child, NULL);
+        in.child = 0;
+    }
+    g_clear_pointer(&in.buf, g_free);
+}
+
+static void incoming_fail(GError *err)
+{
+    close_input();
+    loadvm_free(g_steal_pointer(&in.ls));
+    set_in_status(MIGRATION_STATUS_FAILED);
+    error_report("load of migration failed: %s", err->message);
+    g_error_free(err);
+    main_loop_exit(1);
+}
+
+static void incoming_done(void)
+{
+    bool source_running = loadvm_source_was_running(in.ls);
+
+    close_input();
+    loadvm_free(g_steal_pointer(&in.ls));
+    if (source_running && runstate_get_autostart()) {
+        vm_start();
+    } else {
+        runstate_set(RUN_STATE_PAUSED);
+    }
+    set_in_status(MIGRATION_STATUS_COMPLETED);
+}
+
+static gboolean incoming_readable(gint fd, GIOCondition cond, gpointer data)
+{
+    int64_t start = qemu_clock_get_ns(QEMU_CLOCK_REALTIME);
+    GError *err = NULL;
+    bool done = false;
+
+    for (;;) {
+        ssize_t n = read(fd, in.buf, READ_CHUNK);
+
+        if (n < 0) {
+            if (errno == EINTR) {
+                continue;
+            }
+            if (errno == EAGAIN || errno == EWOULDBLOCK) {
+                return G_SOURCE_CONTINUE;
+            }
+            error_setg_errno(&err, errno, "read error");
+            in.watch = 0;
+            incoming_fail(err);
+            return G_SOURCE_REMOVE;
+        }
+        if (n == 0) {
+            in.watch = 0;
+            incoming_fail(g_error_new(BATON_ERROR, 0, "unexpected end of "
+                                      "the migration stream"));
+            return G_SOURCE_REMOVE;
+        }
+        if (!loadvm_feed(in.ls, in.buf, n, &done, &err)) {
+            in.watch = 0;
+            incoming_fail(err);
+            return G_SOURCE_REMOVE;
+        }
+        if (done) {
+            in.watch = 0;
+            incoming_done();
+            return G_SOURCE_REMOVE;
+        }
+        if (qemu_clock_get_ns(QEMU_CLOCK_REALTIME) - start > READ_BUDGET_NS) {
+            return G_SOURCE_CONTINUE;
+        }
+    }
+}
+
+static void incoming_accepted(int fd, GPid child, void *opaque)
+{
+    in.fd = fd;
+    in.child = child;
+    in.buf = g_malloc(READ_CHUNK);
+    in.ls = loadvm_new();
+    g_unix_set_fd_nonblocking(fd, TRUE, NULL);
+    set_in_status(MIGRATION_STATUS_ACTIVE);
+    in.watch = g_unix_fd_add(fd, G_IO_IN | G_IO_HUP | G_IO_ERR,
+                             incoming_readable, NULL);
+}
+
+static bool incoming_start(const char *uri, GError **errp)
+{
+    /* QEMU reports setup before it even looks at the URI. */
+    in.status = MIGRATION_STATUS_SETUP;
+    qapi_event_send_migration(MIGRATION_STATUS_SETUP);
+    if (!mig_listen_incoming(uri, incoming_accepted, NULL, &in.addrs,
+                             errp)) {
+        in.status = MIGRATION_STATUS_NONE;
+        return false;
+    }
+    in.started = true;
+    return true;
+}
+
+void qmp_migrate_incoming(const char *uri, GError **errp)
+{
+    if (!qemu_incoming_uri()) {
+        error_setg(errp, "'-incoming' was not specified on the command line");
+        return;
+    }
+    if (in.started || strcmp(qemu_incoming_uri(), "defer")) {
+        error_setg(errp, "The incoming migration has already been started");
+        return;
+    }
+    incoming_start(uri, errp);
+}
+
+void migration_incoming_startup(const char *uri)
+{
+    GError *err = NULL;
+
+    if (!strcmp(uri, "defer")) {
+        return;
+    }
+    if (!incoming_start(uri, &err)) {
+        error_report_err(err);
+        exit(1);
+    }
+}

@@ -1,0 +1,212 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Internals shared by the migration files: the stream format constants,
+ * the bounded reader used on untrusted input, the buffered channel, and
+ * the entry points between the state machine, RAM and device state.
+ */
+#ifndef MIGRATION_INTERNAL_H
+#define MIGRATION_INTERNAL_H
+
+#include <glib.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <string.h>
+
+#include "exec/memory.h"
+#include "qapi/qapi-types.h"
+
+/*
+ * Stream format (see docs/devel/migration.rst): big-endian
+ *   header:  u32 MIG_MAGIC, u32 MIG_VERSION
+ *   sections: u8 type, u32 payload length, payload, u32 CRC-32C over the
+ *             type, the length and the payload
+ * CONFIG first, then RAM sections (several passes), DEVICE sections, END.
+ */
+#define MIG_MAGIC               0x4254564dU     /* "BTVM" */
+#define MIG_VERSION             1
+#define MIG_HEADER_SIZE         8
+#define MIG_SECTION_HEAD        5
+#define MIG_SECTION_TAIL        4
+/* Nothing legitimate is bigger: RAM sections carry at most a few MiB. */
+#define MIG_MAX_SECTION         (16u << 20)
+
+enum {
+    MIG_SEC_CONFIG = 0x01,
+    MIG_SEC_RAM = 0x02,
+    MIG_SEC_DEVICE = 0x03,
+    MIG_SEC_END = 0x7e,
+};
+
+/* RAM section records */
+enum {
+    MIG_RAM_DATA = 0x01,        /* u32 first page, u32 count, pages */
+    MIG_RAM_ZERO = 0x02,        /* u32 first page, u32 count */
+};
+/* Pages per RAM section (1 MiB of data). */
+#define MIG_RAM_CHUNK_PAGES     256
+
+#define MIG_MAX_NAME            1024
+
+/* CRC-32C (Castagnoli); hardware accelerated where the CPU has it. */
+uint32_t mig_crc32c(uint32_t crc, const void *buf, size_t len);
+
+/* Appending big-endian values to a byte array. */
+void mig_put_u8(GByteArray *b, uint8_t v);
+void mig_put_u16(GByteArray *b, uint16_t v);
+void mig_put_u32(GByteArray *b, uint32_t v);
+void mig_put_u64(GByteArray *b, uint64_t v);
+void mig_put_str(GByteArray *b, const char *s);     /* u16 length + bytes */
+/* Start a section in b; returns the position for mig_section_end. */
+size_t mig_section_begin(GByteArray *b, uint8_t type);
+void mig_section_end(GByteArray *b, size_t start);
+
+/*
+ * Bounded reader over untrusted bytes.  Every get checks the remaining
+ * length first and fails (false) rather than reading past the end.
+ */
+typedef struct MigReader {
+    const uint8_t *data;
+    size_t len;
+    size_t pos;
+} MigReader;
+
+static inline void mig_reader_init(MigReader *r, const uint8_t *d, size_t len)
+{
+    r->data = d;
+    r->len = len;
+    r->pos = 0;
+}
+static inline size_t mig_reader_left(const MigReader *r)
+{
+    return r->len - r->pos;
+}
+bool mig_get_u8(MigReader *r, uint8_t *v);
+bool mig_get_u16(MigReader *r, uint16_t *v);
+bool mig_get_u32(MigReader *r, uint32_t *v);
+bool mig_get_u64(MigReader *r, uint64_t *v);
+/* n bytes in place (no copy). */
+bool mig_get_bytes(MigReader *r, size_t n, const uint8_t **p);
+/* A string of at most MIG_MAX_NAME bytes, no NULs; g_free the result. */
+bool mig_get_str(MigReader *r, char **s);
+
+/*
+ * Channel: a non-blocking fd with an output buffer.  The owner drives it
+ * from the main loop (mig_channel_flush when the fd is writable).
+ */
+typedef struct MigChannel {
+    int fd;
+    GByteArray *out;
+    size_t out_pos;             /* bytes of out already written */
+    uint64_t written;           /* total bytes written to fd */
+    GPid child;                 /* exec: the command, 0 if none */
+} MigChannel;
+
+MigChannel *mig_channel_new(int fd, GPid child);
+void mig_channel_free(MigChannel *ch);
+/* Bytes buffered but not yet written. */
+size_t mig_channel_pending(MigChannel *ch);
+/*
+ * Write buffered bytes without blocking.  Returns false on an I/O error
+ * (errp set); *would_block tells whether the fd refused more.
+ */
+bool mig_channel_flush(MigChannel *ch, bool *would_block, GError **errp);
+/* Write everything, waiting (poll) up to timeout_ms for the fd each time. */
+bool mig_channel_flush_all(MigChannel *ch, int timeout_ms, GError **errp);
+
+/* Transports (channel.c, socket.c, exec.c, fd.c). */
+typedef void MigConnectedFunc(int fd, GPid child, GError *err, void *opaque);
+/*
+ * Outgoing: start connecting to uri.  cb runs exactly once, possibly from
+ * inside this call (exec:, fd:), with a connected fd or an error.  Returns
+ * false only for an unknown scheme (errp set).
+ */
+bool mig_connect_outgoing(const char *uri, MigConnectedFunc *cb,
+                          void *opaque, GError **errp);
+/* Abandon a connect in progress (its callback will not run). */
+void mig_connect_cancel(void);
+
+typedef void MigAcceptFunc(int fd, GPid child, void *opaque);
+/*
+ * Incoming: listen on / open uri; cb runs once with the fd to read.  Fills
+ * *addrs with where a socket listens (tcp:, unix:).
+ */
+bool mig_listen_incoming(const char *uri, MigAcceptFunc *cb, void *opaque,
+                         MigrationSocketAddressList **addrs, GError **errp);
+
+bool mig_socket_connect(const char *uri, bool is_unix, MigConnectedFunc *cb,
+                        void *opaque, GError **errp);
+void mig_socket_connect_cancel(void);
+bool mig_socket_listen(const char *uri, bool is_unix, MigAcceptFunc *cb,
+                       void *opaque, MigrationSocketAddressList **addrs,
+                       GError **errp);
+bool mig_exec_outgoing(const char *cmd, int *fd, GPid *child, GError **errp);
+bool mig_exec_incoming(const char *cmd, int *fd, GPid *child, GError **errp);
+int mig_fd_outgoing(const char *name, GError **errp);
+int mig_fd_incoming(const char *name, GError **errp);
+
+/* RAM (ram.c) */
+typedef struct RamSaveState RamSaveState;
+typedef struct RamStats {
+    uint64_t transferred;       /* bytes of RAM sections */
+    uint64_t duplicate;         /* zero pages */
+    uint64_t normal;            /* pages with data */
+    uint64_t dirty_sync_count;
+    uint64_t remaining_pages;
+    uint64_t total;             /* bytes of guest RAM */
+    uint64_t dirty_pages_rate;
+    uint64_t precopy_bytes;
+    uint64_t downtime_bytes;
+} RamStats;
+
+RamSaveState *ram_save_setup(void);
+void ram_save_free(RamSaveState *rs);
+/* Synchronise dirty bitmaps: starts a new pass (returns pages to send). */
+uint64_t ram_save_sync(RamSaveState *rs);
+/*
+ * Append up to about max_bytes of RAM sections to out; returns false when
+ * the current pass has nothing left.
+ */
+bool ram_save_chunk(RamSaveState *rs, GByteArray *out, size_t max_bytes);
+const RamStats *ram_save_stats(RamSaveState *rs);
+uint64_t ram_save_remaining_bytes(RamSaveState *rs);
+/* CONFIG section part: the blocks (name, size, sparse). */
+void ram_save_config(GByteArray *out);
+
+typedef struct RamLoadState RamLoadState;
+RamLoadState *ram_load_config(MigReader *r, GError **errp);
+bool ram_load_section(RamLoadState *rl, MigReader *r, GError **errp);
+void ram_load_free(RamLoadState *rl);
+/* Pages of block ever written (incoming loads mark theirs). */
+void ram_mark_touched(RAMBlock *block, uint64_t first_page, uint64_t n);
+
+/* Devices (savevm.c) */
+/* Append the CONFIG section. */
+void savevm_put_config(GByteArray *out);
+/* Append a DEVICE section per migratable device, then END. */
+void savevm_put_devices_and_end(GByteArray *out, bool vm_running);
+/* Number of devices that have state, for the benchmark and tests. */
+int savevm_count_devices(void);
+
+/*
+ * Incremental loader: feed it bytes as they arrive.  Returns false on
+ * any error (errp: the one-line reason); *done once END was processed.
+ */
+typedef struct LoadState LoadState;
+LoadState *loadvm_new(void);
+void loadvm_free(LoadState *ls);
+bool loadvm_feed(LoadState *ls, const uint8_t *data, size_t len, bool *done,
+                 GError **errp);
+/* The source VM was running when it stopped (from END). */
+bool loadvm_source_was_running(LoadState *ls);
+/* Whole-buffer load (fuzzing, tests): header to END; trailing bytes ok. */
+bool loadvm_buffer(const uint8_t *data, size_t len, GError **errp);
+
+/* vmstate.c: load one description from r (no trailing check). */
+typedef struct VMStateDescription VMStateDescription;
+bool vmstate_load_reader(const VMStateDescription *vmsd, void *opaque,
+                         MigReader *r, GError **errp);
+
+/* migration.c */
+bool migrate_events_enabled(void);
+
+#endif

@@ -1,0 +1,817 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * The outgoing migration: state machine, pre-copy driven from the main
+ * loop, completion, failure and cancel, and the QMP commands around it.
+ *
+ * Everything runs on the main thread.  The stream is produced in chunks
+ * while the channel's fd is writable, for at most a few milliseconds at a
+ * time, so QMP and qtest are served between chunks and every device and
+ * RAM access happens where the devices live.
+ */
+#include "migration/internal.h"
+#include "migration/misc.h"
+
+#include "hw/qdev-core.h"
+#include "qapi/error.h"
+#include "qapi/qapi-commands.h"
+#include "qapi/qapi-events.h"
+#include "qapi/qapi-visit.h"
+#include "qemu/timer.h"
+#include "system/runstate.h"
+
+#include <glib-unix.h>
+
+#define DEFAULT_MAX_BANDWIDTH   (128u << 20)     /* bytes/s */
+#define DEFAULT_DOWNTIME_MS     300
+#define MAX_DOWNTIME_MS         2000000          /* QEMU: 2000 s */
+/* Longest stretch of main-loop time one pump call may take. */
+#define PUMP_BUDGET_NS          (10 * SCALE_MS)
+/* Rate-limit window. */
+#define WINDOW_NS               (100 * SCALE_MS)
+#define CHUNK_BYTES             (1u << 20)
+/* Cancel while a failover unplug is pending: wait this long at most. */
+#define CANCEL_UNPLUG_WAIT_MS   30000
+/* Completion writes block the main loop; give up on a stuck peer. */
+#define COMPLETE_TIMEOUT_MS     30000
+
+typedef struct MigrationState {
+    MigrationStatus status;
+    char *error_desc;
+    MigChannel *ch;
+    RamSaveState *rs;
+    guint out_watch;
+    guint rate_timer;
+    guint cancel_timer;
+    bool connecting;
+    bool setup_notified;        /* MIG_EVENT_SETUP ran */
+    bool cancel_waits_unplug;
+    bool vm_was_running;
+    int64_t start_ms;
+    int64_t setup_time;
+    int64_t total_time;         /* frozen when over */
+    int64_t downtime;
+    int64_t expected_downtime;
+    int64_t active_ns;          /* when active began */
+    uint64_t active_written;    /* channel bytes when active began */
+    int64_t window_start;
+    uint64_t window_bytes;
+    double mbps;
+    uint64_t pages_per_second;
+    uint64_t downtime_bytes;
+    RamStats final_stats;
+    bool have_final_stats;
+} MigrationState;
+
+static MigrationState mig = { .status = MIGRATION_STATUS_NONE };
+static bool caps[MigrationCapability__MAX];
+static MigrationParameters params;
+
+static GList *notifiers;
+static GList *unplug_checks;
+
+typedef struct Callback {
+    void *fn;
+    void *opaque;
+} Callback;
+
+/* Registration */
+
+static GList *cb_add(GList *list, void *fn, void *opaque, bool prepend)
+{
+    Callback *c = g_new(Callback, 1);
+
+    c->fn = fn;
+    c->opaque = opaque;
+    return prepend ? g_list_prepend(list, c) : g_list_append(list, c);
+}
+
+static GList *cb_remove(GList *list, void *fn, void *opaque)
+{
+    for (GList *l = list; l; l = l->next) {
+        Callback *c = l->data;
+        if (c->fn == fn && c->opaque == opaque) {
+            g_free(c);
+            return g_list_delete_link(list, l);
+        }
+    }
+    return list;
+}
+
+void migration_add_notifier(MigrationNotifyFunc *fn, void *opaque)
+{
+    notifiers = cb_add(notifiers, fn, opaque, true);
+}
+
+void migration_remove_notifier(MigrationNotifyFunc *fn, void *opaque)
+{
+    notifiers = cb_remove(notifiers, fn, opaque);
+}
+
+void migration_add_unplug_pending_check(MigrationUnplugPendingFunc *fn,
+                                        void *opaque)
+{
+    unplug_checks = cb_add(unplug_checks, fn, opaque, false);
+}
+
+void migration_remove_unplug_pending_check(MigrationUnplugPendingFunc *fn,
+                                           void *opaque)
+{
+    unplug_checks = cb_remove(unplug_checks, fn, opaque);
+}
+
+static void notify(MigrationEventType ev)
+{
+    /* A notifier may remove itself: walk a copy. */
+    GList *copy = g_list_copy(notifiers);
+
+    for (GList *l = copy; l; l = l->next) {
+        Callback *c = l->data;
+        ((MigrationNotifyFunc *)c->fn)(ev, c->opaque);
+    }
+    g_list_free(copy);
+}
+
+static bool unplug_pending(void)
+{
+    for (GList *l = unplug_checks; l; l = l->next) {
+        Callback *c = l->data;
+        if (((MigrationUnplugPendingFunc *)c->fn)(c->opaque)) {
+            return true;
+        }
+    }
+    return false;
+}
+
+/* State */
+
+bool migrate_events_enabled(void)
+{
+    return caps[MIGRATION_CAPABILITY_EVENTS];
+}
+
+MigrationStatus migration_get_status(void)
+{
+    return mig.status;
+}
+
+static bool status_is_running(MigrationStatus s)
+{
+    switch (s) {
+    case MIGRATION_STATUS_SETUP:
+    case MIGRATION_STATUS_WAIT_UNPLUG:
+    case MIGRATION_STATUS_ACTIVE:
+    case MIGRATION_STATUS_CANCELLING:
+    case MIGRATION_STATUS_PRE_SWITCHOVER:
+    case MIGRATION_STATUS_DEVICE:
+    case MIGRATION_STATUS_POSTCOPY_ACTIVE:
+    case MIGRATION_STATUS_POSTCOPY_PAUSED:
+    case MIGRATION_STATUS_POSTCOPY_RECOVER:
+        return true;
+    default:
+        return false;
+    }
+}
+
+bool migration_is_running(void)
+{
+    return status_is_running(mig.status);
+}
+
+static void set_status(MigrationStatus s)
+{
+    mig.status = s;
+    if (migrate_events_enabled()) {
+        qapi_event_send_migration(s);
+    }
+}
+
+static int64_t now_ms(void)
+{
+    return qemu_clock_get_ms(QEMU_CLOCK_REALTIME);
+}
+
+/* Tear-down shared by completion, failure and cancel. */
+static void cleanup(void)
+{
+    if (mig.out_watch) {
+        g_source_remove(mig.out_watch);
+        mig.out_watch = 0;
+    }
+    if (mig.rate_timer) {
+        g_source_remove(mig.rate_timer);
+        mig.rate_timer = 0;
+    }
+    if (mig.cancel_timer) {
+        g_source_remove(mig.cancel_timer);
+        mig.cancel_timer = 0;
+    }
+    if (mig.connecting) {
+        mig_connect_cancel();
+        mig.connecting = false;
+    }
+    if (mig.rs) {
+        mig.final_stats = *ram_save_stats(mig.rs);
+        mig.have_final_stats = true;
+    }
+    ram_save_free(g_steal_pointer(&mig.rs));
+    mig_channel_free(g_steal_pointer(&mig.ch));
+    mig.total_time = now_ms() - mig.start_ms;
+}
+
+/* Failed or cancelled: the guest carries on as before. */
+static void restart_guest(void)
+{
+    if (runstate_check(RUN_STATE_FINISH_MIGRATE)) {
+        if (mig.vm_was_running) {
+            vm_start();
+        } else {
+            runstate_set(RUN_STATE_PAUSED);
+        }
+    }
+}
+
+static void migration_fail(GError *err)
+{
+    if (!migration_is_running()) {
+        g_clear_error(&err);
+        return;
+    }
+    g_free(mig.error_desc);
+    mig.error_desc = err ? g_strdup(err->message) : NULL;
+    g_clear_error(&err);
+    cleanup();
+    set_status(MIGRATION_STATUS_FAILED);
+    restart_guest();
+    if (mig.setup_notified) {
+        notify(MIG_EVENT_FAILED);
+    }
+}
+
+static void migration_finish_cancel(void)
+{
+    cleanup();
+    set_status(MIGRATION_STATUS_CANCELLED);
+    restart_guest();
+    if (mig.setup_notified) {
+        notify(MIG_EVENT_CANCELLED);
+    }
+}
+
+/* Pumping */
+
+static gboolean pump(gint fd, GIOCondition cond, gpointer opaque);
+
+static void watch_output(void)
+{
+    if (!mig.out_watch && mig.ch) {
+        mig.out_watch = g_unix_fd_add(mig.ch->fd, G_IO_OUT, pump, NULL);
+    }
+}
+
+static gboolean rate_window_over(gpointer opaque)
+{
+    mig.rate_timer = 0;
+    watch_output();
+    return G_SOURCE_REMOVE;
+}
+
+static void pass_event(void)
+{
+    if (migrate_events_enabled()) {
+        qapi_event_send_migration_pass(ram_save_stats(mig.rs)
+                                       ->dirty_sync_count);
+    }
+}
+
+/* Bytes per millisecond seen so far in active (0: unknown). */
+static double bandwidth(void)
+{
+    int64_t ns = qemu_clock_get_ns(QEMU_CLOCK_REALTIME) - mig.active_ns;
+    uint64_t bytes = mig.ch->written - mig.active_written;
+
+    if (ns < SCALE_MS || !bytes) {
+        return 0;
+    }
+    return (double)bytes * SCALE_MS / ns;
+}
+
+static void update_rates(void)
+{
+    int64_t ns = qemu_clock_get_ns(QEMU_CLOCK_REALTIME) - mig.active_ns;
+    const RamStats *st = ram_save_stats(mig.rs);
+
+    if (ns > 0) {
+        mig.mbps = (double)(mig.ch->written - mig.active_written) * 8 * 1e3 /
+                   ns;
+        mig.pages_per_second = (st->normal + st->duplicate) *
+                               (double)NANOSECONDS_PER_SECOND / ns;
+    }
+}
+
+/* Stop the guest and send everything that is left; then completed. */
+static void migration_complete(void)
+{
+    int64_t stop_ms = now_ms();
+    GError *err = NULL;
+    uint64_t before;
+
+    vm_stop(RUN_STATE_FINISH_MIGRATE);
+    ram_save_sync(mig.rs);
+    pass_event();
+    before = ram_save_stats(mig.rs)->transferred;
+    while (ram_save_chunk(mig.rs, mig.ch->out, 8 * CHUNK_BYTES)) {
+        if (!mig_channel_flush_all(mig.ch, COMPLETE_TIMEOUT_MS, &err)) {
+            migration_fail(err);
+            return;
+        }
+    }
+    savevm_put_devices_and_end(mig.ch->out, mig.vm_was_running &&
+                               runstate_check(RUN_STATE_FINISH_MIGRATE));
+    if (!mig_channel_flush_all(mig.ch, COMPLETE_TIMEOUT_MS, &err)) {
+        migration_fail(err);
+        return;
+    }
+    mig.downtime_bytes = ram_save_stats(mig.rs)->transferred - before;
+    update_rates();
+    mig.downtime = now_ms() - stop_ms;
+    cleanup();
+    set_status(MIGRATION_STATUS_COMPLETED);
+    runstate_set(RUN_STATE_POSTMIGRATE);
+    notify(MIG_EVENT_COMPLETED);
+}
+
+/* A pass is over: start the next one, or finish if the rest fits. */
+static bool end_of_pass(void)
+{
+    uint64_t pages = ram_save_sync(mig.rs);
+    double bw = bandwidth();
+    int64_t limit = params.downtime_limit;
+
+    pass_event();
+    update_rates();
+    if (bw > 0) {
+        mig.expected_downtime = (double)(pages << TARGET_PAGE_BITS) / bw;
+    }
+    if (!pages || (bw > 0 && mig.expected_downtime <= limit)) {
+        migration_complete();
+        return true;
+    }
+    return false;
+}
+
+static gboolean pump(gint fd, GIOCondition cond, gpointer opaque)
+{
+    int64_t start = qemu_clock_get_ns(QEMU_CLOCK_REALTIME);
+    uint64_t limit = params.max_bandwidth / 10;     /* per window */
+    GError *err = NULL;
+
+    for (;;) {
+        bool would_block;
+        int64_t now = qemu_clock_get_ns(QEMU_CLOCK_REALTIME);
+
+        if (!mig_channel_flush(mig.ch, &would_block, &err)) {
+            mig.out_watch = 0;
+            migration_fail(err);
+            return G_SOURCE_REMOVE;
+        }
+        if (would_block) {
+            return G_SOURCE_CONTINUE;
+        }
+        if (mig.status != MIGRATION_STATUS_ACTIVE) {
+            mig.out_watch = 0;
+            return G_SOURCE_REMOVE;
+        }
+        if (now - mig.window_start >= WINDOW_NS) {
+            mig.window_start = now;
+            mig.window_bytes = 0;
+        }
+        if (limit && mig.window_bytes >= limit) {
+            int64_t wait = WINDOW_NS - (now - mig.window_start);
+            mig.rate_timer = g_timeout_add(MAX(1, wait / SCALE_MS),
+                                           rate_window_over, NULL);
+            mig.out_watch = 0;
+            return G_SOURCE_REMOVE;
+        }
+        size_t before = mig.ch->out->len;
+        size_t room = limit ? MIN(CHUNK_BYTES, limit - mig.window_bytes)
+                            : CHUNK_BYTES;
+        if (!ram_save_chunk(mig.rs, mig.ch->out, room)) {
+            if (end_of_pass()) {
+                mig.out_watch = 0;
+                return G_SOURCE_REMOVE;
+            }
+        }
+        mig.window_bytes += mig.ch->out->len - before;
+        if (now - start > PUMP_BUDGET_NS) {
+            return G_SOURCE_CONTINUE;
+        }
+    }
+}
+
+static void enter_active(void)
+{
+    mig.setup_time = now_ms() - mig.start_ms;
+    mig.active_ns = qemu_clock_get_ns(QEMU_CLOCK_REALTIME);
+    mig.active_written = mig.ch->written;
+    mig.window_start = mig.active_ns;
+    mig.window_bytes = 0;
+    set_status(MIGRATION_STATUS_ACTIVE);
+    watch_output();
+}
+
+static gboolean cancel_wait_over(gpointer opaque)
+{
+    mig.cancel_timer = 0;
+    migration_finish_cancel();
+    return G_SOURCE_REMOVE;
+}
+
+void migration_unplug_pending_changed(void)
+{
+    if (unplug_pending()) {
+        return;
+    }
+    if (mig.status == MIGRATION_STATUS_WAIT_UNPLUG) {
+        enter_active();
+    } else if (mig.status == MIGRATION_STATUS_CANCELLING &&
+               mig.cancel_waits_unplug) {
+        mig.cancel_waits_unplug = false;
+        migration_finish_cancel();
+    }
+}
+
+static void connected(int fd, GPid child, GError *err, void *opaque)
+{
+    GError *local = NULL;
+
+    mig.connecting = false;
+    if (mig.status != MIGRATION_STATUS_SETUP) {
+        /* Cancelled meanwhile. */
+        g_clear_error(&err);
+        if (fd >= 0) {
+            MigChannel *ch = mig_channel_new(fd, child);
+            mig_channel_free(ch);
+        }
+        return;
+    }
+    if (err) {
+        migration_fail(err);
+        return;
+    }
+    mig.ch = mig_channel_new(fd, child);
+    mig.setup_notified = true;
+    notify(MIG_EVENT_SETUP);
+    if (mig.status != MIGRATION_STATUS_SETUP) {
+        return;
+    }
+    savevm_put_config(mig.ch->out);
+    mig.rs = ram_save_setup();
+    ram_save_sync(mig.rs);
+    pass_event();
+    bool would_block;
+    if (!mig_channel_flush(mig.ch, &would_block, &local)) {
+        migration_fail(local);
+        return;
+    }
+    if (unplug_pending()) {
+        set_status(MIGRATION_STATUS_WAIT_UNPLUG);
+        return;
+    }
+    enter_active();
+}
+
+/* QMP */
+
+void qmp_migrate(const char *uri, bool has_blk, bool blk, bool has_inc,
+                 bool inc, bool has_detach, bool detach, bool has_resume,
+                 bool resume, GError **errp)
+{
+    GError *err = NULL;
+
+    if (migration_is_running()) {
+        error_setg(errp, "There's a migration process in progress");
+        return;
+    }
+    if (runstate_check(RUN_STATE_INMIGRATE)) {
+        error_setg(errp, "Guest is waiting for an incoming migration");
+        return;
+    }
+    if (runstate_check(RUN_STATE_POSTMIGRATE)) {
+        error_setg(errp, "Can't migrate the vm that was paused due to "
+                   "previous migration");
+        return;
+    }
+    if ((has_blk && blk) || (has_inc && inc)) {
+        error_setg(errp, "Block migration is not supported");
+        return;
+    }
+    if (has_resume && resume) {
+        error_setg(errp, "Cannot resume if there is no paused migration");
+        return;
+    }
+    g_clear_pointer(&mig.error_desc, g_free);
+    mig.start_ms = now_ms();
+    mig.setup_time = 0;
+    mig.downtime = 0;
+    mig.total_time = 0;
+    mig.mbps = 0;
+    mig.pages_per_second = 0;
+    mig.downtime_bytes = 0;
+    mig.have_final_stats = false;
+    mig.expected_downtime = params.downtime_limit;
+    mig.setup_notified = false;
+    mig.cancel_waits_unplug = false;
+    mig.vm_was_running = runstate_is_running();
+    set_status(MIGRATION_STATUS_SETUP);
+    mig.connecting = true;
+    if (!mig_connect_outgoing(uri, connected, NULL, &err)) {
+        /* QEMU 8.1 loses this error: {} and then failed, no error-desc. */
+        mig.connecting = false;
+        g_clear_error(&err);
+        migration_fail(NULL);
+    }
+}
+
+void qmp_migrate_cancel(GError **errp)
+{
+    MigrationStatus old = mig.status;
+
+    if (!migration_is_running()) {
+        return;
+    }
+    set_status(MIGRATION_STATUS_CANCELLING);
+    if (old == MIGRATION_STATUS_CANCELLING) {
+        return;
+    }
+    if ((old == MIGRATION_STATUS_SETUP ||
+         old == MIGRATION_STATUS_WAIT_UNPLUG) && mig.setup_notified &&
+        unplug_pending()) {
+        /* The guest was asked to unplug: let it finish (or time out). */
+        mig.cancel_waits_unplug = true;
+        if (mig.out_watch) {
+            g_source_remove(mig.out_watch);
+            mig.out_watch = 0;
+        }
+        mig.cancel_timer = g_timeout_add(CANCEL_UNPLUG_WAIT_MS,
+                                         cancel_wait_over, NULL);
+        return;
+    }
+    migration_finish_cancel();
+}
+
+static MigrationStats *ram_stats(void)
+{
+    MigrationStats *st = g_new0(MigrationStats, 1);
+    const RamStats *rs = mig.rs ? ram_save_stats(mig.rs) : &mig.final_stats;
+
+    st->transferred = rs->transferred;
+    st->remaining = mig.rs ? ram_save_remaining_bytes(mig.rs) : 0;
+    st->total = rs->total;
+    st->duplicate = rs->duplicate;
+    st->normal = rs->normal;
+    st->normal_bytes = rs->normal << TARGET_PAGE_BITS;
+    st->dirty_pages_rate = rs->dirty_pages_rate;
+    st->mbps = mig.mbps;
+    st->dirty_sync_count = rs->dirty_sync_count;
+    st->page_size = TARGET_PAGE_SIZE;
+    st->pages_per_second = mig.pages_per_second;
+    st->downtime_bytes = mig.downtime_bytes;
+    st->precopy_bytes = rs->transferred > mig.downtime_bytes
+                        ? rs->transferred - mig.downtime_bytes : 0;
+    return st;
+}
+
+MigrationInfo *migration_incoming_query(void);
+
+MigrationInfo *qmp_query_migrate(GError **errp)
+{
+    MigrationInfo *info;
+
+    if (mig.status == MIGRATION_STATUS_NONE) {
+        info = migration_incoming_query();
+        return info ? info : g_new0(MigrationInfo, 1);
+    }
+    info = g_new0(MigrationInfo, 1);
+    info->has_status = true;
+    info->status = mig.status;
+    switch (mig.status) {
+    case MIGRATION_STATUS_ACTIVE:
+    case MIGRATION_STATUS_CANCELLING:
+    case MIGRATION_STATUS_PRE_SWITCHOVER:
+    case MIGRATION_STATUS_DEVICE:
+        info->has_setup_time = true;
+        info->setup_time = mig.status == MIGRATION_STATUS_CANCELLING &&
+                           mig.cancel_waits_unplug ? 0 : mig.setup_time;
+        info->has_total_time = true;
+        info->total_time = now_ms() - mig.start_ms;
+        info->has_expected_downtime = true;
+        info->expected_downtime = mig.expected_downtime;
+        info->ram = ram_stats();
+        break;
+    case MIGRATION_STATUS_COMPLETED:
+        info->has_setup_time = true;
+        info->setup_time = mig.setup_time;
+        info->has_total_time = true;
+        info->total_time = mig.total_time;
+        info->has_downtime = true;
+        info->downtime = mig.downtime;
+        info->ram = ram_stats();
+        break;
+    case MIGRATION_STATUS_FAILED:
+        info->error_desc = g_strdup(mig.error_desc);
+        break;
+    default:
+        break;
+    }
+    return info;
+}
+
+void qmp_migrate_set_capabilities(MigrationCapabilityStatusList *capabilities,
+                                  GError **errp)
+{
+    if (migration_is_running()) {
+        error_setg(errp, "There's a migration process in progress");
+        return;
+    }
+    for (MigrationCapabilityStatusList *l = capabilities; l; l = l->next) {
+        caps[l->value->capability] = l->value->state;
+    }
+}
+
+MigrationCapabilityStatusList *qmp_query_migrate_capabilities(GError **errp)
+{
+    MigrationCapabilityStatusList *head = NULL, **tail = &head;
+
+    for (int i = 0; i < MigrationCapability__MAX; i++) {
+        MigrationCapabilityStatusList *l =
+            g_new0(MigrationCapabilityStatusList, 1);
+        l->value = g_new0(MigrationCapabilityStatus, 1);
+        l->value->capability = i;
+        l->value->state = caps[i];
+        *tail = l;
+        tail = &l->next;
+    }
+    return head;
+}
+
+static void params_init(void)
+{
+    MigrationParameters *p = &params;
+
+#define SET(field, v) do { p->has_##field = true; p->field = (v); } while (0)
+    SET(announce_initial, 50);
+    SET(announce_max, 550);
+    SET(announce_rounds, 5);
+    SET(announce_step, 100);
+    SET(compress_level, 1);
+    SET(compress_threads, 8);
+    SET(compress_wait_thread, true);
+    SET(decompress_threads, 2);
+    SET(throttle_trigger_threshold, 50);
+    SET(cpu_throttle_initial, 20);
+    SET(cpu_throttle_increment, 10);
+    SET(cpu_throttle_tailslow, false);
+    SET(max_bandwidth, DEFAULT_MAX_BANDWIDTH);
+    SET(downtime_limit, DEFAULT_DOWNTIME_MS);
+    SET(x_checkpoint_delay, 20000);
+    SET(block_incremental, false);
+    SET(multifd_channels, 2);
+    SET(xbzrle_cache_size, 64u << 20);
+    SET(max_postcopy_bandwidth, 0);
+    SET(max_cpu_throttle, 99);
+    SET(multifd_compression, MULTIFD_COMPRESSION_NONE);
+    SET(multifd_zlib_level, 1);
+    SET(multifd_zstd_level, 1);
+    SET(x_vcpu_dirty_limit_period, 1000);
+    SET(vcpu_dirty_limit, 1);
+#undef SET
+    p->tls_creds = g_strdup("");
+    p->tls_hostname = g_strdup("");
+    p->tls_authz = g_strdup("");
+}
+
+static bool check_range(const char *name, bool has, uint64_t v, uint64_t min,
+                        uint64_t max, const char *what, GError **errp)
+{
+    if (has && (v < min || v > max)) {
+        error_setg(errp, "Parameter '%s' expects %s", name, what);
+        return false;
+    }
+    return true;
+}
+
+void qmp_migrate_set_parameters(MigrateSetParameters *s, GError **errp)
+{
+    MigrationParameters *p = &params;
+
+    if (!check_range("compress_level", s->has_compress_level,
+                     s->compress_level, 0, 9,
+                     "a value between 0 and 9", errp) ||
+        !check_range("compress_threads", s->has_compress_threads,
+                     s->compress_threads, 1, 255,
+                     "a value between 1 and 255", errp) ||
+        !check_range("decompress_threads", s->has_decompress_threads,
+                     s->decompress_threads, 1, 255,
+                     "a value between 1 and 255", errp) ||
+        !check_range("throttle_trigger_threshold",
+                     s->has_throttle_trigger_threshold,
+                     s->throttle_trigger_threshold, 1, 100,
+                     "an integer in the range of 1 to 100", errp) ||
+        !check_range("cpu_throttle_initial", s->has_cpu_throttle_initial,
+                     s->cpu_throttle_initial, 1, 99,
+                     "an integer in the range of 1 to 99", errp) ||
+        !check_range("cpu_throttle_increment",
+                     s->has_cpu_throttle_increment,
+                     s->cpu_throttle_increment, 1, 99,
+                     "an integer in the range of 1 to 99", errp) ||
+        !check_range("max_bandwidth", s->has_max_bandwidth,
+                     s->max_bandwidth, 0, SIZE_MAX / 1000000,
+                     "an integer in the range of 0 to 18446744073709 "
+                     "bytes/second", errp) ||
+        !check_range("downtime_limit", s->has_downtime_limit,
+                     s->downtime_limit, 0, MAX_DOWNTIME_MS,
+                     "an integer in the range of 0 to 2000 seconds", errp) ||
+        !check_range("multifd_channels", s->has_multifd_channels,
+                     s->multifd_channels, 1, 255,
+                     "a value between 1 and 255", errp) ||
+        !check_range("max_cpu_throttle", s->has_max_cpu_throttle,
+                     s->max_cpu_throttle, 1, 99,
+                     "an integer in the range of cpu_throttle_initial to "
+                     "99", errp)) {
+        return;
+    }
+
+#define COPY(field) do {                                    \
+        if (s->has_##field) {                               \
+            p->field = s->field;                            \
+        }                                                   \
+    } while (0)
+    COPY(announce_initial);
+    COPY(announce_max);
+    COPY(announce_rounds);
+    COPY(announce_step);
+    COPY(compress_level);
+    COPY(compress_threads);
+    COPY(compress_wait_thread);
+    COPY(decompress_threads);
+    COPY(throttle_trigger_threshold);
+    COPY(cpu_throttle_initial);
+    COPY(cpu_throttle_increment);
+    COPY(cpu_throttle_tailslow);
+    COPY(max_bandwidth);
+    COPY(downtime_limit);
+    COPY(x_checkpoint_delay);
+    COPY(block_incremental);
+    COPY(multifd_channels);
+    COPY(xbzrle_cache_size);
+    COPY(max_postcopy_bandwidth);
+    COPY(max_cpu_throttle);
+    COPY(multifd_compression);
+    COPY(multifd_zlib_level);
+    COPY(multifd_zstd_level);
+    COPY(x_vcpu_dirty_limit_period);
+    COPY(vcpu_dirty_limit);
+#undef COPY
+    if (s->tls_creds) {
+        g_free(p->tls_creds);
+        p->tls_creds = g_strdup(s->tls_creds);
+    }
+    if (s->tls_hostname) {
+        g_free(p->tls_hostname);
+        p->tls_hostname = g_strdup(s->tls_hostname);
+    }
+    if (s->tls_authz) {
+        g_free(p->tls_authz);
+        p->tls_authz = g_strdup(s->tls_authz);
+    }
+    if (s->has_max_bandwidth && mig.status == MIGRATION_STATUS_ACTIVE) {
+        /* A new limit applies from the next window. */
+        mig.window_bytes = 0;
+        if (mig.rate_timer) {
+            g_source_remove(mig.rate_timer);
+            mig.rate_timer = 0;
+            watch_output();
+        }
+    }
+}
+
+MigrationParameters *qmp_query_migrate_parameters(GError **errp)
+{
+    JsonNode *node = qapi_MigrationParameters_to_json(&params);
+    MigrationParameters *copy =
+        qapi_MigrationParameters_from_json(node, NULL, errp);
+
+    json_node_unref(node);
+    return copy;
+}
+
+static bool qdev_sees_migration(void)
+{
+    return migration_is_running();
+}
+
+static void __attribute__((constructor)) migration_register(void)
+{
+    params_init();
+    qdev_set_migration_active_check(qdev_sees_migration);
+}

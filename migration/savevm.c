@@ -1,0 +1,408 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Stream sections: the header, the CONFIG section (machine type, RAM
+ * blocks), one DEVICE section per device with state, named by its
+ * canonical QOM path, and END.  The loader is fed bytes as they arrive,
+ * checks each section's length and checksum before looking inside it,
+ * and checks that the sections match this process's machine.
+ */
+#include "migration/internal.h"
+#include "migration/misc.h"
+#include "migration/vmstate.h"
+
+#include "hw/boards.h"
+#include "qapi/error.h"
+
+/* Devices left out of the stream (failover primaries). */
+static GHashTable *excluded;
+
+void vmstate_set_device_excluded(DeviceState *dev, bool exclude)
+{
+    if (!excluded) {
+        excluded = g_hash_table_new(NULL, NULL);
+    }
+    if (exclude) {
+        g_hash_table_add(excluded, dev);
+    } else {
+        g_hash_table_remove(excluded, dev);
+    }
+}
+
+bool vmstate_device_excluded(DeviceState *dev)
+{
+    return excluded && g_hash_table_contains(excluded, dev);
+}
+
+typedef struct DeviceLoadedHook {
+    MigrationDeviceLoadedFunc *fn;
+    void *opaque;
+} DeviceLoadedHook;
+
+static GList *loaded_hooks;
+
+void migration_add_device_loaded_hook(MigrationDeviceLoadedFunc *fn,
+                                      void *opaque)
+{
+    DeviceLoadedHook *h = g_new(DeviceLoadedHook, 1);
+
+    h->fn = fn;
+    h->opaque = opaque;
+    loaded_hooks = g_list_append(loaded_hooks, h);
+}
+
+void migration_remove_device_loaded_hook(MigrationDeviceLoadedFunc *fn,
+                                         void *opaque)
+{
+    for (GList *l = loaded_hooks; l; l = l->next) {
+        DeviceLoadedHook *h = l->data;
+        if (h->fn == fn && h->opaque == opaque) {
+            loaded_hooks = g_list_delete_link(loaded_hooks, l);
+            g_free(h);
+            return;
+        }
+    }
+}
+
+static const VMStateDescription *device_vmsd(Object *obj)
+{
+    DeviceState *dev = (DeviceState *)object_dynamic_cast(obj, TYPE_DEVICE);
+
+    if (!dev || !dev->realized || vmstate_device_excluded(dev)) {
+        return NULL;
+    }
+    return DEVICE_GET_CLASS(dev)->vmsd;
+}
+
+static int collect_device(Object *obj, void *opaque)
+{
+    if (device_vmsd(obj)) {
+        g_ptr_array_add(opaque, obj);
+    }
+    return 0;
+}
+
+/* Devices with state, in composition-tree order (creation order). */
+static GPtrArray *migratable_devices(void)
+{
+    GPtrArray *devs = g_ptr_array_new();
+    Object *machine = qdev_get_machine();
+
+    if (machine) {
+        object_child_foreach_recursive(machine, collect_device, devs);
+    }
+    return devs;
+}
+
+int savevm_count_devices(void)
+{
+    g_autoptr(GPtrArray) devs = migratable_devices();
+
+    return devs->len;
+}
+
+static const char *machine_type_name(void)
+{
+    static char *name;
+    const char *type;
+
+    if (!current_machine) {
+        return "none";
+    }
+    if (MACHINE_GET_CLASS(current_machine)->name) {
+        return MACHINE_GET_CLASS(current_machine)->name;
+    }
+    if (!name) {
+        type = object_get_typename(OBJECT(current_machine));
+        name = g_strdup(type);
+        if (g_str_has_suffix(name, TYPE_MACHINE_SUFFIX)) {
+            name[strlen(name) - strlen(TYPE_MACHINE_SUFFIX)] = 0;
+        }
+    }
+    return name;
+}
+
+void savevm_put_config(GByteArray *out)
+{
+    size_t sec;
+
+    mig_put_u32(out, MIG_MAGIC);
+    mig_put_u32(out, MIG_VERSION);
+    sec = mig_section_begin(out, MIG_SEC_CONFIG);
+    mig_put_str(out, machine_type_name());
+    ram_save_config(out);
+    mig_section_end(out, sec);
+}
+
+void savevm_put_devices_and_end(GByteArray *out, bool vm_running)
+{
+    g_autoptr(GPtrArray) devs = migratable_devices();
+    size_t sec;
+
+    for (guint i = 0; i < devs->len; i++) {
+        Object *obj = g_ptr_array_index(devs, i);
+        g_autofree char *path = object_get_canonical_path(obj);
+
+        sec = mig_section_begin(out, MIG_SEC_DEVICE);
+        mig_put_str(out, path);
+        vmstate_save(device_vmsd(obj), obj, out);
+        mig_section_end(out, sec);
+    }
+    sec = mig_section_begin(out, MIG_SEC_END);
+    mig_put_u8(out, vm_running);
+    mig_section_end(out, sec);
+}
+
+/* Loading */
+
+struct LoadState {
+    GByteArray *buf;            /* bytes not yet consumed */
+    bool have_header;
+    bool have_config;
+    bool done;
+    bool source_running;
+    unsigned section_nr;
+    RamLoadState *ram;
+    GHashTable *expected;       /* Object * devices still to be loaded */
+};
+
+LoadState *loadvm_new(void)
+{
+    LoadState *ls = g_new0(LoadState, 1);
+
+    ls->buf = g_byte_array_new();
+    return ls;
+}
+
+void loadvm_free(LoadState *ls)
+{
+    if (!ls) {
+        return;
+    }
+    g_byte_array_unref(ls->buf);
+    ram_load_free(ls->ram);
+    if (ls->expected) {
+        g_hash_table_unref(ls->expected);
+    }
+    g_free(ls);
+}
+
+bool loadvm_source_was_running(LoadState *ls)
+{
+    return ls->source_running;
+}
+
+static uint32_t get_be32(const uint8_t *p)
+{
+    return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 |
+           (uint32_t)p[2] << 8 | p[3];
+}
+
+static bool load_config(LoadState *ls, MigReader *r, GError **errp)
+{
+    g_autofree char *machine = NULL;
+    g_autoptr(GPtrArray) devs = NULL;
+
+    if (!mig_get_str(r, &machine)) {
+        error_setg(errp, "truncated configuration section");
+        return false;
+    }
+    if (strcmp(machine, machine_type_name())) {
+        error_setg(errp, "Machine type received is '%s' and local is '%s'",
+                   machine, machine_type_name());
+        return false;
+    }
+    ls->ram = ram_load_config(r, errp);
+    if (!ls->ram) {
+        return false;
+    }
+    if (mig_reader_left(r)) {
+        error_setg(errp, "configuration section too long");
+        return false;
+    }
+    /* Devices that exist now must all receive their state. */
+    devs = migratable_devices();
+    ls->expected = g_hash_table_new(NULL, NULL);
+    for (guint i = 0; i < devs->len; i++) {
+        g_hash_table_add(ls->expected, g_ptr_array_index(devs, i));
+    }
+    return true;
+}
+
+static bool load_device(LoadState *ls, MigReader *r, GError **errp)
+{
+    g_autofree char *path = NULL;
+    Object *obj;
+    const VMStateDescription *vmsd;
+    GError *err = NULL;
+
+    if (!mig_get_str(r, &path)) {
+        error_setg(errp, "truncated device section");
+        return false;
+    }
+    obj = path[0] == '/' ? object_resolve_path(path, NULL) : NULL;
+    vmsd = obj ? device_vmsd(obj) : NULL;
+    if (!vmsd) {
+        error_setg(errp, "device '%s' in the stream does not exist here",
+                   path);
+        return false;
+    }
+    if (!g_hash_table_remove(ls->expected, obj)) {
+        error_setg(errp, "device '%s' received twice", path);
+        return false;
+    }
+    if (!vmstate_load_reader(vmsd, obj, r, &err)) {
+        error_setg(errp, "device '%s': %s", path, err->message);
+        g_error_free(err);
+        return false;
+    }
+    if (mig_reader_left(r)) {
+        error_setg(errp, "device '%s': %zu unexpected bytes", path,
+                   mig_reader_left(r));
+        return false;
+    }
+    for (GList *l = loaded_hooks; l; l = l->next) {
+        DeviceLoadedHook *h = l->data;
+        h->fn(DEVICE(obj), h->opaque);
+    }
+    return true;
+}
+
+static bool load_end(LoadState *ls, MigReader *r, GError **errp)
+{
+    uint8_t running;
+    GHashTableIter it;
+    gpointer key;
+
+    if (!mig_get_u8(r, &running) || running > 1 || mig_reader_left(r)) {
+        error_setg(errp, "malformed end section");
+        return false;
+    }
+    g_hash_table_iter_init(&it, ls->expected);
+    if (g_hash_table_iter_next(&it, &key, NULL)) {
+        g_autofree char *path = object_get_canonical_path(key);
+        error_setg(errp, "device '%s' is missing from the stream", path);
+        return false;
+    }
+    ls->source_running = running;
+    ls->done = true;
+    return true;
+}
+
+static bool load_section(LoadState *ls, uint8_t type, const uint8_t *payload,
+                         uint32_t len, GError **errp)
+{
+    MigReader r;
+
+    mig_reader_init(&r, payload, len);
+    if (!ls->have_config && type != MIG_SEC_CONFIG) {
+        error_setg(errp, "section %u: type 0x%x before the configuration",
+                   ls->section_nr, type);
+        return false;
+    }
+    switch (type) {
+    case MIG_SEC_CONFIG:
+        if (ls->have_config) {
+            error_setg(errp, "section %u: second configuration section",
+                       ls->section_nr);
+            return false;
+        }
+        ls->have_config = true;
+        return load_config(ls, &r, errp);
+    case MIG_SEC_RAM:
+        return ram_load_section(ls->ram, &r, errp);
+    case MIG_SEC_DEVICE:
+        return load_device(ls, &r, errp);
+    case MIG_SEC_END:
+        return load_end(ls, &r, errp);
+    }
+    error_setg(errp, "section %u: unknown section type 0x%x", ls->section_nr,
+               type);
+    return false;
+}
+
+/* Consume complete sections from buf; false on error. */
+static bool loadvm_process(LoadState *ls, GError **errp)
+{
+    size_t pos = 0;
+    bool ok = true;
+
+    if (!ls->have_header) {
+        if (ls->buf->len < MIG_HEADER_SIZE) {
+            return true;
+        }
+        uint32_t magic = get_be32(ls->buf->data);
+        uint32_t version = get_be32(ls->buf->data + 4);
+        if (magic != MIG_MAGIC) {
+            error_setg(errp, "not a migration stream (magic 0x%08x)", magic);
+            return false;
+        }
+        if (version != MIG_VERSION) {
+            error_setg(errp, "unsupported stream version %u (expected %u)",
+                       version, MIG_VERSION);
+            return false;
+        }
+        ls->have_header = true;
+        pos = MIG_HEADER_SIZE;
+    }
+    while (!ls->done && ls->buf->len - pos >= MIG_SECTION_HEAD) {
+        const uint8_t *h = ls->buf->data + pos;
+        uint32_t len = get_be32(h + 1);
+        GError *err = NULL;
+
+        if (len > MIG_MAX_SECTION) {
+            error_setg(errp, "section %u: length %u too large",
+                       ls->section_nr, len);
+            ok = false;
+            break;
+        }
+        if (ls->buf->len - pos < MIG_SECTION_HEAD + (size_t)len +
+                                 MIG_SECTION_TAIL) {
+            break;
+        }
+        uint32_t crc = get_be32(h + MIG_SECTION_HEAD + len);
+        if (crc != mig_crc32c(0, h, MIG_SECTION_HEAD + len)) {
+            error_setg(errp, "section %u: checksum mismatch",
+                       ls->section_nr);
+            ok = false;
+            break;
+        }
+        if (!load_section(ls, h[0], h + MIG_SECTION_HEAD, len, &err)) {
+            g_propagate_error(errp, err);
+            ok = false;
+            break;
+        }
+        ls->section_nr++;
+        pos += MIG_SECTION_HEAD + len + MIG_SECTION_TAIL;
+    }
+    if (pos) {
+        g_byte_array_remove_range(ls->buf, 0, pos);
+    }
+    return ok;
+}
+
+bool loadvm_feed(LoadState *ls, const uint8_t *data, size_t len, bool *done,
+                 GError **errp)
+{
+    if (!ls->done) {
+        g_byte_array_append(ls->buf, data, len);
+        if (!loadvm_process(ls, errp)) {
+            return false;
+        }
+    }
+    *done = ls->done;
+    return true;
+}
+
+bool loadvm_buffer(const uint8_t *data, size_t len, GError **errp)
+{
+    LoadState *ls = loadvm_new();
+    bool done = false;
+    bool ok = loadvm_feed(ls, data, len, &done, errp);
+
+    if (ok && !done) {
+        error_setg(errp, "unexpected end of the migration stream");
+        ok = false;
+    }
+    loadvm_free(ls);
+    return ok;
+}

@@ -1,0 +1,771 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * migration-test: two baton processes with the same command line, the
+ * destination with -incoming.  Guest RAM and device state written on the
+ * source must read back the same on the destination; failures and
+ * cancels leave the source running; a damaged stream makes the
+ * destination exit with status 1 and a one-line reason.
+ */
+#include "libqtest.h"
+#include "libqos/pci.h"
+#include "libqos/pci-hotplug.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#define MACHINE "-M q35 -nodefaults -m 64M "
+#define RAM_BASE 0x100000ULL
+
+static char *tmpdir;
+
+static char *tmp_path(const char *name)
+{
+    return g_build_filename(tmpdir, name, NULL);
+}
+
+/* --- helpers ------------------------------------------------------------ */
+
+static JsonObject *query_migrate(QTestState *qts)
+{
+    JsonNode *ret = qtest_qmp_assert_success_ref(qts,
+                                                 "{'execute': 'query-migrate'}");
+    JsonObject *obj = json_object_ref(json_node_get_object(ret));
+
+    json_node_unref(ret);
+    return obj;
+}
+
+static char *migrate_status(QTestState *qts)
+{
+    g_autoptr(JsonObject) info = query_migrate(qts);
+
+    return g_strdup(json_object_has_member(info, "status")
+                    ? json_object_get_string_member(info, "status") : "");
+}
+
+static char *run_status(QTestState *qts)
+{
+    JsonNode *ret = qtest_qmp_assert_success_ref(qts,
+                                                 "{'execute': 'query-status'}");
+    char *s = g_strdup(json_object_get_string_member(
+                           json_node_get_object(ret), "status"));
+
+    json_node_unref(ret);
+    return s;
+}
+
+static void enable_events(QTestState *qts)
+{
+    qtest_qmp_assert_success(qts,
+        "{'execute': 'migrate-set-capabilities', 'arguments': "
+        "{'capabilities': [{'capability': 'events', 'state': true}]}}");
+}
+
+static void set_param(QTestState *qts, const char *name, int64_t v)
+{
+    qtest_qmp_assert_success(qts,
+        "{'execute': 'migrate-set-parameters', 'arguments': "
+        "{'%s': %" PRId64 "}}", name, v);
+}
+
+/* Wait (events capability on) for MIGRATION with one of the states. */
+static char *wait_migration_event(QTestState *qts, const char *a,
+                                  const char *b)
+{
+    for (;;) {
+        g_autoptr(JsonObject) ev = qtest_qmp_eventwait_ref(qts, "MIGRATION");
+        JsonObject *data = json_object_get_object_member(ev, "data");
+        const char *st = json_object_get_string_member(data, "status");
+
+        if (!strcmp(st, a) || (b && !strcmp(st, b))) {
+            return g_strdup(st);
+        }
+    }
+}
+
+static void migrate(QTestState *qts, const char *uri)
+{
+    qtest_qmp_assert_success(qts,
+        "{'execute': 'migrate', 'arguments': {'uri': '%s'}}", uri);
+}
+
+static void fill_pattern(uint8_t *buf, size_t len, uint32_t seed)
+{
+    for (size_t i = 0; i < len; i++) {
+        seed = seed * 1103515245 + 12345;
+        buf[i] = seed >> 16;
+    }
+}
+
+/* Some scattered pages of recognisable data. */
+static void write_ram(QTestState *qts, uint32_t seed)
+{
+    uint8_t page[4096];
+
+    for (int i = 0; i < 8; i++) {
+        fill_pattern(page, sizeof(page), seed + i);
+        qtest_memwrite(qts, RAM_BASE + (uint64_t)i * 0x123000, page,
+                       sizeof(page));
+    }
+}
+
+static void check_ram(QTestState *qts, uint32_t seed)
+{
+    uint8_t page[4096], got[4096];
+
+    for (int i = 0; i < 8; i++) {
+        fill_pattern(page, sizeof(page), seed + i);
+        qtest_memread(qts, RAM_BASE + (uint64_t)i * 0x123000, got,
+                      sizeof(got));
+        g_assert(memcmp(page, got, sizeof(page)) == 0);
+    }
+    /* A page that was never written is still zero. */
+    qtest_memread(qts, RAM_BASE + 0x3000000, got, sizeof(got));
+    memset(page, 0, sizeof(page));
+    g_assert(memcmp(page, got, sizeof(page)) == 0);
+}
+
+/* Source side of a plain migration to uri, ending completed. */
+static void migrate_and_complete(QTestState *src, const char *uri)
+{
+    g_autofree char *st = NULL;
+
+    enable_events(src);
+    migrate(src, uri);
+    st = wait_migration_event(src, "completed", "failed");
+    g_assert_cmpstr(st, ==, "completed");
+}
+
+static void check_destination(QTestState *dst, uint32_t seed)
+{
+    g_autofree char *rs = NULL;
+    g_autofree char *ms = NULL;
+
+    qtest_qmp_eventwait(dst, "RESUME");
+    rs = run_status(dst);
+    g_assert_cmpstr(rs, ==, "running");
+    ms = migrate_status(dst);
+    g_assert_cmpstr(ms, ==, "completed");
+    check_ram(dst, seed);
+}
+
+/* --- transports --------------------------------------------------------- */
+
+static void test_unix(void)
+{
+    g_autofree char *sock = tmp_path("mig.sock");
+    g_autofree char *uri = g_strdup_printf("unix:%s", sock);
+    QTestState *dst = qtest_initf(MACHINE "-incoming %s", uri);
+    QTestState *src = qtest_init(MACHINE);
+    g_autoptr(JsonObject) info = NULL;
+    g_autofree char *rs = NULL;
+
+    write_ram(src, 1);
+    migrate_and_complete(src, uri);
+    qtest_qmp_eventwait(src, "STOP");
+    rs = run_status(src);
+    g_assert_cmpstr(rs, ==, "postmigrate");
+
+    info = query_migrate(src);
+    g_assert(json_object_has_member(info, "total-time"));
+    g_assert(json_object_has_member(info, "setup-time"));
+    g_assert(json_object_has_member(info, "downtime"));
+    g_assert(!json_object_has_member(info, "expected-downtime"));
+    JsonObject *ram = json_object_get_object_member(info, "ram");
+    g_assert_cmpint(json_object_get_int_member(ram, "total"), >=, 64 << 20);
+    g_assert_cmpint(json_object_get_int_member(ram, "normal"), >=, 8);
+    g_assert_cmpint(json_object_get_int_member(ram, "page-size"), ==, 4096);
+    g_assert_cmpint(json_object_get_int_member(ram, "remaining"), ==, 0);
+    g_assert_cmpint(json_object_get_int_member(ram, "dirty-sync-count"),
+                    >=, 3);
+
+    check_destination(dst, 1);
+    /* A second migrate needs a cont first. */
+    qtest_qmp_expect_error(src, "GenericError",
+        "Can't migrate the vm that was paused due to previous migration",
+        "{'execute': 'migrate', 'arguments': {'uri': '%s'}}", uri);
+    qtest_quit(src);
+    qtest_quit(dst);
+}
+
+static void test_events(void)
+{
+    g_autofree char *sock = tmp_path("ev.sock");
+    g_autofree char *uri = g_strdup_printf("unix:%s", sock);
+    QTestState *dst = qtest_initf(MACHINE "-incoming %s", uri);
+    QTestState *src = qtest_init(MACHINE);
+    const char *expect[] = {
+        "MIGRATION setup", "MIGRATION_PASS 1", "MIGRATION active",
+        "MIGRATION_PASS 2", "STOP", "MIGRATION_PASS 3",
+        "MIGRATION completed",
+    };
+    guint n = 0;
+
+    enable_events(src);
+    /* Read the reply and the events in the order they come. */
+    qtest_qmp_send(src, "{'execute': 'migrate', 'arguments': {'uri': '%s'}}",
+                   uri);
+    while (n < G_N_ELEMENTS(expect)) {
+        g_autoptr(JsonObject) ev = qtest_qmp_receive_dict(src);
+        const char *name;
+        g_autofree char *text = NULL;
+
+        if (!json_object_has_member(ev, "event")) {
+            continue;
+        }
+        name = json_object_get_string_member(ev, "event");
+        if (!strcmp(name, "MIGRATION")) {
+            text = g_strdup_printf("%s %s", name, json_object_get_string_member(
+                json_object_get_object_member(ev, "data"), "status"));
+        } else if (!strcmp(name, "MIGRATION_PASS")) {
+            text = g_strdup_printf("%s %" PRId64, name, json_object_get_int_member(
+                json_object_get_object_member(ev, "data"), "pass"));
+        } else {
+            text = g_strdup(name);
+        }
+        g_assert_cmpstr(text, ==, expect[n]);
+        n++;
+    }
+    qtest_qmp_eventwait(dst, "RESUME");
+    qtest_quit(src);
+    qtest_quit(dst);
+}
+
+static void test_tcp(void)
+{
+    QTestState *dst = qtest_init(MACHINE "-incoming tcp:127.0.0.1:0");
+    QTestState *src = qtest_init(MACHINE);
+    g_autoptr(JsonObject) info = query_migrate(dst);
+    JsonArray *addrs = json_object_get_array_member(info, "socket-address");
+    JsonObject *a = json_array_get_object_element(addrs, 0);
+    g_autofree char *uri = NULL;
+
+    g_assert_cmpstr(json_object_get_string_member(info, "status"), ==,
+                    "setup");
+    g_assert_cmpstr(json_object_get_string_member(a, "type"), ==, "inet");
+    uri = g_strdup_printf("tcp:127.0.0.1:%s",
+                          json_object_get_string_member(a, "port"));
+    write_ram(src, 2);
+    migrate_and_complete(src, uri);
+    check_destination(dst, 2);
+    qtest_quit(src);
+    qtest_quit(dst);
+}
+
+static void test_exec(void)
+{
+    g_autofree char *file = tmp_path("exec.mig");
+    g_autofree char *out = g_strdup_printf("exec:cat > %s", file);
+    QTestState *src = qtest_init(MACHINE);
+    QTestState *dst;
+
+    write_ram(src, 3);
+    migrate_and_complete(src, out);
+    qtest_quit(src);
+    dst = qtest_initf(MACHINE "-incoming \"exec:cat %s\"", file);
+    check_destination(dst, 3);
+    qtest_quit(dst);
+}
+
+static void test_fd(void)
+{
+    g_autofree char *sock = tmp_path("fd.sock");
+    g_autofree char *uri = g_strdup_printf("unix:%s", sock);
+    QTestState *dst = qtest_initf(MACHINE "-incoming %s", uri);
+    QTestState *src = qtest_init(MACHINE);
+    g_autoptr(JsonObject) rsp = NULL;
+    struct sockaddr_un sa = { .sun_family = AF_UNIX };
+    int fd = socket(AF_UNIX, SOCK_STREAM, 0);
+
+    /* Connect ourselves and hand the socket over with getfd. */
+    g_assert(strlen(sock) < sizeof(sa.sun_path));
+    strcpy(sa.sun_path, sock);
+    g_assert_cmpint(connect(fd, (struct sockaddr *)&sa, sizeof(sa)), ==, 0);
+    rsp = qtest_qmp_fds(src, &fd, 1, "{'execute': 'getfd', 'arguments': "
+                        "{'fdname': 'mig'}}");
+    g_assert(!qmp_rsp_is_err(rsp));
+    close(fd);
+    write_ram(src, 4);
+    migrate_and_complete(src, "fd:mig");
+    check_destination(dst, 4);
+    qtest_quit(src);
+    qtest_quit(dst);
+}
+
+static void test_defer(void)
+{
+    g_autofree char *sock = tmp_path("defer.sock");
+    g_autofree char *uri = g_strdup_printf("unix:%s", sock);
+    QTestState *plain = qtest_init(MACHINE);
+    QTestState *dst = qtest_init(MACHINE "-incoming defer");
+    QTestState *src = qtest_init(MACHINE);
+    g_autofree char *rs = run_status(dst);
+    g_autoptr(JsonObject) ev = NULL;
+
+    qtest_qmp_expect_error(plain, "GenericError",
+        "'-incoming' was not specified on the command line",
+        "{'execute': 'migrate-incoming', 'arguments': {'uri': '%s'}}", uri);
+    qtest_quit(plain);
+
+    g_assert_cmpstr(rs, ==, "inmigrate");
+    qtest_qmp_expect_error(dst, "GenericError",
+        "Guest is waiting for an incoming migration",
+        "{'execute': 'migrate', 'arguments': {'uri': '%s'}}", uri);
+    /* setup is announced before the URI is even looked at; retry works. */
+    qtest_qmp_expect_error(dst, "GenericError",
+        "unknown migration protocol: foo:bar",
+        "{'execute': 'migrate-incoming', 'arguments': {'uri': 'foo:bar'}}");
+    ev = qtest_qmp_eventwait_ref(dst, "MIGRATION");
+    g_assert_cmpstr(json_object_get_string_member(
+        json_object_get_object_member(ev, "data"), "status"), ==, "setup");
+    qtest_qmp_assert_success(dst, "{'execute': 'migrate-incoming', "
+                             "'arguments': {'uri': '%s'}}", uri);
+    qtest_qmp_expect_error(dst, "GenericError",
+        "The incoming migration has already been started",
+        "{'execute': 'migrate-incoming', 'arguments': {'uri': '%s'}}", uri);
+
+    write_ram(src, 5);
+    migrate_and_complete(src, uri);
+    check_destination(dst, 5);
+    qtest_quit(src);
+    qtest_quit(dst);
+}
+
+/* -S on the destination: loaded, but paused until cont. */
+static void test_dest_paused(void)
+{
+    g_autofree char *sock = tmp_path("paused.sock");
+    g_autofree char *uri = g_strdup_printf("unix:%s", sock);
+    QTestState *dst = qtest_initf(MACHINE "-S -incoming %s", uri);
+    QTestState *src = qtest_init(MACHINE);
+    g_autofree char *rs = NULL;
+
+    enable_events(dst);
+    migrate_and_complete(src, uri);
+    g_free(wait_migration_event(dst, "completed", NULL));
+    rs = run_status(dst);
+    g_assert_cmpstr(rs, ==, "paused");
+    g_assert(!qtest_qmp_event_ref(dst, "RESUME"));
+    qtest_qmp_assert_success(dst, "{'execute': 'cont'}");
+    qtest_qmp_eventwait(dst, "RESUME");
+    qtest_quit(src);
+    qtest_quit(dst);
+}
+
+/* Guest RAM from a prepared file (memory-backend-file, share=on). */
+static void test_memory_backend_file(void)
+{
+    g_autofree char *sock = tmp_path("mem.sock");
+    g_autofree char *uri = g_strdup_printf("unix:%s", sock);
+    g_autofree char *memfile = tmp_path("guest.ram");
+    g_autofree uint8_t *mem = g_malloc0(64 << 20);
+    g_autofree uint8_t *got = g_malloc(64 * 4096);
+    QTestState *src, *dst;
+
+    fill_pattern(mem + RAM_BASE, 64 * 4096, 123);
+    g_assert(g_file_set_contents(memfile, (char *)mem, 64 << 20, NULL));
+    dst = qtest_initf(MACHINE "-object memory-backend-ram,id=mem,size=64M "
+                      "-machine memory-backend=mem -incoming %s", uri);
+    src = qtest_initf(MACHINE "-object memory-backend-file,id=mem,size=64M,"
+                      "mem-path=%s,share=on -machine memory-backend=mem",
+                      memfile);
+    qtest_memread(src, RAM_BASE, got, 64 * 4096);
+    g_assert(memcmp(got, mem + RAM_BASE, 64 * 4096) == 0);
+    qtest_qmp_expect_error(src, "GenericError",
+        "object 'mem' is in use, can not be deleted",
+        "{'execute': 'object-del', 'arguments': {'id': 'mem'}}");
+    migrate_and_complete(src, uri);
+    qtest_qmp_eventwait(dst, "RESUME");
+    qtest_memread(dst, RAM_BASE, got, 64 * 4096);
+    g_assert(memcmp(got, mem + RAM_BASE, 64 * 4096) == 0);
+    qtest_quit(src);
+    qtest_quit(dst);
+}
+
+/* --- pre-copy with a guest writing ----------------------------------- */
+
+#define DIRTY_PAGES 128
+
+static void test_dirty_precopy(void)
+{
+    g_autofree char *sock = tmp_path("dirty.sock");
+    g_autofree char *uri = g_strdup_printf("unix:%s", sock);
+    QTestState *dst = qtest_initf(MACHINE "-incoming %s", uri);
+    QTestState *src = qtest_init(MACHINE);
+    g_autofree uint8_t *mem = g_malloc(DIRTY_PAGES * 4096);
+    g_autofree uint8_t *got = g_malloc(DIRTY_PAGES * 4096);
+    uint32_t seed = 77;
+    int64_t passes = 0;
+    g_autofree char *st = NULL;
+
+    fill_pattern(mem, DIRTY_PAGES * 4096, seed);
+    qtest_memwrite(src, RAM_BASE, mem, DIRTY_PAGES * 4096);
+    /* Slow enough for several passes; never converge while we write. */
+    set_param(src, "max-bandwidth", 1 << 20);
+    set_param(src, "downtime-limit", 0);
+    enable_events(src);
+    migrate(src, uri);
+    g_free(wait_migration_event(src, "active", NULL));
+
+    while (passes < 4) {
+        g_autoptr(JsonObject) info = query_migrate(src);
+        JsonObject *ram = json_object_get_object_member(info, "ram");
+
+        g_assert_cmpstr(json_object_get_string_member(info, "status"), ==,
+                        "active");
+        g_assert(json_object_has_member(info, "expected-downtime"));
+        g_assert(json_object_has_member(info, "total-time"));
+        g_assert(!json_object_has_member(info, "downtime"));
+        passes = json_object_get_int_member(ram, "dirty-sync-count");
+        /* The guest keeps changing a page somewhere. */
+        uint32_t page = (uint32_t)g_random_int_range(0, DIRTY_PAGES);
+        fill_pattern(mem + page * 4096, 4096, ++seed);
+        qtest_memwrite(src, RAM_BASE + page * 4096, mem + page * 4096, 4096);
+    }
+    set_param(src, "max-bandwidth", 1 << 30);
+    set_param(src, "downtime-limit", 300);
+    st = wait_migration_event(src, "completed", "failed");
+    g_assert_cmpstr(st, ==, "completed");
+
+    qtest_qmp_eventwait(dst, "RESUME");
+    qtest_memread(dst, RAM_BASE, got, DIRTY_PAGES * 4096);
+    g_assert(memcmp(mem, got, DIRTY_PAGES * 4096) == 0);
+    qtest_quit(src);
+    qtest_quit(dst);
+}
+
+/* --- device state ------------------------------------------------------- */
+
+#define PCI_MACHINE MACHINE \
+    "-device pcie-root-port,id=rp0,chassis=1,slot=1,addr=0x2 " \
+    "-device pci-testdev,id=td0,bus=rp0 " \
+    "-device pcie-root-port,id=rp1,chassis=1,slot=2,addr=0x3 "
+
+static void test_pci_state(void)
+{
+    g_autofree char *sock = tmp_path("pci.sock");
+    g_autofree char *uri = g_strdup_printf("unix:%s", sock);
+    QTestState *dst = qtest_initf(PCI_MACHINE "-incoming defer");
+    QTestState *src = qtest_init(PCI_MACHINE);
+    QPCIBus *bus = qpci_new_pc(src);
+    QPCIBus *dbus = qpci_new_pc(dst);
+    QPCIDevice rp = qpci_device_at(bus, QPCI_DEVFN(2, 0));
+    QPCIDevice drp = qpci_device_at(dbus, QPCI_DEVFN(2, 0));
+    QPCIDevice *td, *dtd;
+    QPCIBar bar;
+    uint32_t busregs, bar0;
+    uint64_t addr;
+    int bsel;
+
+    g_assert_cmpint(qpci_secondary_buses_init(bus), ==, 2);
+    busregs = qpci_config_readl(&rp, 0x18);
+    td = qpci_device_find(bus, QPCI_BDF((busregs >> 8) & 0xff, 0, 0));
+    g_assert(td);
+    qpci_device_enable(&rp);
+    qpci_iomap(&rp, 4, NULL);   /* the memory window, as libqos does */
+    bar = qpci_iomap(td, 0, NULL);
+    qpci_device_enable(td);
+    qpci_io_writel(td, bar, 0, 0xcafef00d);
+    bar0 = qpci_config_readl(td, 0x10);
+    addr = bar0 & ~0xfULL;
+    g_assert_cmphex(qtest_readl(src, addr), ==, 0xcafef00d);
+
+    /* A hot-unplug request the guest has not answered yet: DOWN bit. */
+    qtest_qmp_device_add(dst, "pci-testdev", "hp0", "{'bus': 'rp1'}");
+    qtest_qmp_device_add(src, "pci-testdev", "hp0", "{'bus': 'rp1'}");
+    bsel = acpi_pcihp_bsel(src, "/machine/peripheral/rp1/rp1");
+    g_assert_cmpint(bsel, >=, 0);
+    qtest_qmp_device_del_send(src, "hp0");
+    g_assert_cmphex(acpi_pcihp_down(src, bsel), ==, 1);
+    g_assert_cmphex(acpi_pcihp_down(dst, bsel), ==, 0);
+
+    qtest_qmp_assert_success(dst, "{'execute': 'migrate-incoming', "
+                             "'arguments': {'uri': '%s'}}", uri);
+    migrate_and_complete(src, uri);
+    qtest_qmp_eventwait(dst, "RESUME");
+
+    g_assert_cmphex(qpci_config_readl(&drp, 0x18), ==, busregs);
+    dtd = qpci_device_find(dbus, QPCI_BDF((busregs >> 8) & 0xff, 0, 0));
+    g_assert(dtd);
+    g_assert_cmphex(qpci_config_readl(dtd, 0x10), ==, bar0);
+    g_assert_cmphex(qpci_config_readw(dtd, 0x04) & 0x2, ==, 0x2);
+    /* The BAR decodes at the same address on the destination. */
+    qtest_writel(dst, addr, 0x12345678);
+    g_assert_cmphex(qtest_readl(dst, addr), ==, 0x12345678);
+    g_assert_cmphex(acpi_pcihp_down(dst, bsel), ==, 1);
+
+    g_free(td);
+    g_free(dtd);
+    qpci_free_pc(bus);
+    qpci_free_pc(dbus);
+    qtest_quit(src);
+    qtest_quit(dst);
+}
+
+/* The destination must have the same devices. */
+static void test_device_mismatch(void)
+{
+    g_autofree char *file = tmp_path("mismatch.mig");
+    g_autofree char *out = g_strdup_printf("exec:cat > %s", file);
+    QTestState *src = qtest_init(PCI_MACHINE);
+    QTestState *dst;
+
+    migrate_and_complete(src, out);
+    qtest_quit(src);
+    dst = qtest_initf(MACHINE "-incoming \"exec:cat %s\"", file);
+    qtest_set_expected_status(dst, 1);
+    qtest_wait_qemu(dst);
+}
+
+/* --- failure and cancel ----------------------------------------------- */
+
+static void start_slow_migration(QTestState *src, const char *uri)
+{
+    g_autofree uint8_t *mem = g_malloc(256 * 4096);
+
+    fill_pattern(mem, 256 * 4096, 9);
+    qtest_memwrite(src, RAM_BASE, mem, 256 * 4096);
+    set_param(src, "max-bandwidth", 100 * 1024);
+    enable_events(src);
+    migrate(src, uri);
+    g_free(wait_migration_event(src, "active", NULL));
+}
+
+static void test_cancel_active(void)
+{
+    g_autofree char *sock = tmp_path("cancel.sock");
+    g_autofree char *uri = g_strdup_printf("unix:%s", sock);
+    QTestState *dst = qtest_initf(MACHINE "-incoming %s", uri);
+    QTestState *src = qtest_init(MACHINE);
+    g_autoptr(JsonObject) info = NULL;
+    g_autofree char *rs = NULL;
+    g_autofree char *st = NULL;
+
+    /* Nothing running: a no-op. */
+    qtest_qmp_assert_success(src, "{'execute': 'migrate_cancel'}");
+    start_slow_migration(src, uri);
+    qtest_qmp_assert_success(src, "{'execute': 'migrate_cancel'}");
+    g_free(wait_migration_event(src, "cancelling", NULL));
+    st = wait_migration_event(src, "cancelled", NULL);
+    info = query_migrate(src);
+    g_assert_cmpstr(json_object_get_string_member(info, "status"), ==,
+                    "cancelled");
+    g_assert_cmpint(json_object_get_size(info), ==, 1);
+    rs = run_status(src);
+    g_assert_cmpstr(rs, ==, "running");
+    g_assert(!qtest_qmp_event_ref(src, "STOP"));
+    /* The destination saw the stream end early and gave up. */
+    qtest_set_expected_status(dst, 1);
+    qtest_wait_qemu(dst);
+
+    /* Nothing lost: the next migration carries everything. */
+    g_autofree char *sock2 = tmp_path("cancel2.sock");
+    g_autofree char *uri2 = g_strdup_printf("unix:%s", sock2);
+    QTestState *dst2 = qtest_initf(MACHINE "-incoming %s", uri2);
+    write_ram(src, 6);
+    set_param(src, "max-bandwidth", 1 << 30);
+    migrate(src, uri2);
+    g_free(wait_migration_event(src, "completed", NULL));
+    check_destination(dst2, 6);
+    qtest_quit(dst2);
+    qtest_quit(src);
+}
+
+static void test_dest_killed(void)
+{
+    g_autofree char *sock = tmp_path("killed.sock");
+    g_autofree char *uri = g_strdup_printf("unix:%s", sock);
+    QTestState *dst = qtest_initf(MACHINE "-incoming %s", uri);
+    QTestState *src = qtest_init(MACHINE);
+    g_autoptr(JsonObject) info = NULL;
+    g_autofree char *rs = NULL;
+    g_autofree char *st = NULL;
+
+    start_slow_migration(src, uri);
+    /* SIGTERM: the destination goes away in the middle of the stream. */
+    qtest_quit(dst);
+    st = wait_migration_event(src, "failed", "completed");
+    g_assert_cmpstr(st, ==, "failed");
+    info = query_migrate(src);
+    g_assert(json_object_has_member(info, "error-desc"));
+    rs = run_status(src);
+    g_assert_cmpstr(rs, ==, "running");
+    qtest_quit(src);
+}
+
+static void test_connect_refused(void)
+{
+    g_autofree char *sock = tmp_path("nobody.sock");
+    g_autofree char *uri = g_strdup_printf("unix:%s", sock);
+    QTestState *src = qtest_init(MACHINE);
+    g_autoptr(JsonObject) info = NULL;
+    g_autofree char *st = NULL;
+    g_autofree char *want = g_strdup_printf("Failed to connect to '%s': "
+                                            "No such file or directory", sock);
+
+    enable_events(src);
+    migrate(src, uri);
+    st = wait_migration_event(src, "failed", NULL);
+    info = query_migrate(src);
+    g_assert_cmpstr(json_object_get_string_member(info, "error-desc"), ==,
+                    want);
+    /* Unknown scheme: {} and then failed without a reason, as QEMU 8.1. */
+    migrate(src, "foo:bar");
+    g_free(wait_migration_event(src, "failed", NULL));
+    g_clear_pointer(&info, json_object_unref);
+    info = query_migrate(src);
+    g_assert(!json_object_has_member(info, "error-desc"));
+    qtest_quit(src);
+}
+
+/* --- damaged streams ---------------------------------------------------- */
+
+typedef struct Child {
+    GMainLoop *loop;
+    int status;
+    bool exited;
+} Child;
+
+static void child_exited(GPid pid, gint status, gpointer opaque)
+{
+    Child *c = opaque;
+
+    c->status = status;
+    c->exited = true;
+    g_spawn_close_pid(pid);
+    g_main_loop_quit(c->loop);
+}
+
+static gboolean child_timeout(gpointer opaque)
+{
+    g_main_loop_quit(((Child *)opaque)->loop);
+    return G_SOURCE_REMOVE;
+}
+
+/* Load file in a destination; return its exit status, stderr in *err. */
+static int load_stream(const char *file, char **err)
+{
+    g_autofree char *incoming = g_strdup_printf("exec:cat %s", file);
+    const char *argv[] = {
+        g_getenv("QTEST_QEMU_BINARY"), "-M", "q35", "-nodefaults",
+        "-m", "64M", "-display", "none", "-incoming", incoming, NULL,
+    };
+    GPid pid;
+    int errfd;
+    Child c = { .loop = g_main_loop_new(NULL, FALSE) };
+    GString *out = g_string_new(NULL);
+    char buf[512];
+    ssize_t n;
+
+    g_assert(g_spawn_async_with_pipes(NULL, (char **)argv, NULL,
+                                      G_SPAWN_DO_NOT_REAP_CHILD, NULL, NULL,
+                                      &pid, NULL, NULL, &errfd, NULL));
+    g_child_watch_add(pid, child_exited, &c);
+    guint t = g_timeout_add_seconds(20, child_timeout, &c);
+    g_main_loop_run(c.loop);
+    if (!c.exited) {
+        kill(pid, SIGKILL);
+        g_main_loop_run(c.loop);
+        g_string_append(out, "(timed out: stream accepted?)");
+    } else {
+        g_source_remove(t);
+    }
+    while ((n = read(errfd, buf, sizeof(buf))) > 0) {
+        g_string_append_len(out, buf, n);
+    }
+    close(errfd);
+    g_main_loop_unref(c.loop);
+    *err = g_string_free(out, FALSE);
+    return WIFEXITED(c.status) ? WEXITSTATUS(c.status) : -1;
+}
+
+static void check_rejected(const char *file, const char *what)
+{
+    g_autofree char *err = NULL;
+    int st = load_stream(file, &err);
+    const char *nl = strchr(err, '\n');
+
+    if (st != 1 || !strstr(err, "load of migration failed: ") ||
+        !nl || nl[1]) {
+        g_test_message("%s: status %d, stderr: %s", what, st, err);
+        g_assert_not_reached();
+    }
+}
+
+static void test_bad_streams(void)
+{
+    g_autofree char *file = tmp_path("good.mig");
+    g_autofree char *bad = tmp_path("bad.mig");
+    g_autofree char *out = g_strdup_printf("exec:cat > %s", file);
+    QTestState *src = qtest_init(MACHINE);
+    g_autofree char *data = NULL;
+    gsize len;
+
+    write_ram(src, 8);
+    migrate_and_complete(src, out);
+    qtest_quit(src);
+    g_assert(g_file_get_contents(file, &data, &len, NULL));
+    g_assert_cmpuint(len, >, 64);
+
+    /* Truncated at many places, including inside the header. */
+    for (gsize cut = 0; cut < len; cut += cut < 64 ? 7 : len / 23 + 1) {
+        g_autofree char *what = g_strdup_printf("truncated at %zu", cut);
+        g_assert(g_file_set_contents(bad, data, cut, NULL));
+        check_rejected(bad, what);
+    }
+    /* One flipped byte at many places. */
+    for (gsize at = 0; at < len; at += at < 64 ? 5 : len / 31 + 1) {
+        g_autofree char *what = g_strdup_printf("byte %zu flipped", at);
+        g_autofree char *copy = g_memdup2(data, len);
+        copy[at] ^= 0x5a;
+        g_assert(g_file_set_contents(bad, copy, len, NULL));
+        check_rejected(bad, what);
+    }
+    /* Garbage. */
+    g_assert(g_file_set_contents(bad, "hello, world\n", -1, NULL));
+    check_rejected(bad, "garbage");
+}
+
+int main(int argc, char **argv)
+{
+    int ret;
+
+    g_test_init(&argc, &argv, NULL);
+    tmpdir = g_dir_make_tmp("migration-test-XXXXXX", NULL);
+    g_assert(tmpdir);
+
+    qtest_add_func("/migration/unix", test_unix);
+    qtest_add_func("/migration/events", test_events);
+    qtest_add_func("/migration/tcp", test_tcp);
+    qtest_add_func("/migration/exec", test_exec);
+    qtest_add_func("/migration/fd", test_fd);
+    qtest_add_func("/migration/defer", test_defer);
+    qtest_add_func("/migration/dest-paused", test_dest_paused);
+    qtest_add_func("/migration/dirty-precopy", test_dirty_precopy);
+    qtest_add_func("/migration/memory-backend-file",
+                   test_memory_backend_file);
+    qtest_add_func("/migration/pci-state", test_pci_state);
+    qtest_add_func("/migration/device-mismatch", test_device_mismatch);
+    qtest_add_func("/migration/cancel-active", test_cancel_active);
+    qtest_add_func("/migration/dest-killed", test_dest_killed);
+    qtest_add_func("/migration/connect-refused", test_connect_refused);
+    qtest_add_func("/migration/bad-streams", test_bad_streams);
+    ret = g_test_run();
+
+    g_autoptr(GDir) dir = g_dir_open(tmpdir, 0, NULL);
+    const char *name;
+    while (dir && (name = g_dir_read_name(dir))) {
+        g_autofree char *p = g_build_filename(tmpdir, name, NULL);
+        unlink(p);
+    }
+    rmdir(tmpdir);
+    g_free(tmpdir);
+    return ret;
+}

@@ -1,0 +1,436 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Network backends seen from outside: -netdev errors, netdev_add /
+ * netdev_del / set_link over QMP, and frames on real sockets.  Without a
+ * NIC, hub ports join backends to each other, so a test socket can play
+ * the guest (e.g. ask the user backend for a DHCP lease).
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include <linux/if.h>
+#include <linux/if_tun.h>
+
+#include "libqtest.h"
+
+static char *tmp_dir;
+
+static char *tmp_path(const char *name)
+{
+    return g_build_filename(tmp_dir, name, NULL);
+}
+
+/* Run the binary with args; return its status and first stderr line. */
+static int run_fail(const char *args, char **first_line)
+{
+    g_autofree char *cmd = g_strdup_printf(
+        "exec timeout 30 %s -qtest null %s", g_getenv("QTEST_QEMU_BINARY"),
+        args);
+    char *argv[] = { "/bin/sh", "-c", cmd, NULL };
+    g_autofree char *err = NULL;
+    g_autoptr(GError) gerr = NULL;
+    int status;
+
+    g_assert_true(g_spawn_sync(NULL, argv, NULL, G_SPAWN_STDOUT_TO_DEV_NULL,
+                               NULL, NULL, NULL, &err, &status, &gerr));
+    *first_line = g_strndup(err, strcspn(err, "\n"));
+    g_test_message("%s -> %d: %s", args, status, err);
+    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+static void expect_cmdline_error(const char *args, const char *msg)
+{
+    g_autofree char *line = NULL;
+    g_autofree char *want = g_strdup_printf(": %s", msg);
+
+    g_assert_cmpint(run_fail(args, &line), ==, 1);
+    if (!g_str_has_suffix(line, want)) {
+        g_error("'%s' printed '%s', expected it to end with '%s'", args, line,
+                want);
+    }
+}
+
+static void test_cmdline_errors(void)
+{
+    expect_cmdline_error("-netdev foo,id=n0",
+                         "-netdev foo,id=n0: Parameter 'type' does not "
+                         "accept value 'foo'");
+    expect_cmdline_error("-netdev user", "Parameter 'id' is missing");
+    expect_cmdline_error("-netdev stream,id=s0",
+                         "Parameter 'addr' is missing");
+    expect_cmdline_error("-netdev stream,id=s0,addr.type=inet,"
+                         "addr.host=no-such-host.invalid,addr.port=1",
+                         "address resolution failed for "
+                         "no-such-host.invalid:1: Name or service not known");
+    expect_cmdline_error("-netdev user,id=u0,hostfwd=tcp:127.0.0.1:x-:22",
+                         "Invalid host forwarding rule "
+                         "'tcp:127.0.0.1:x-:22' (Bad host port)");
+    expect_cmdline_error("-netdev user,id=u0 -netdev user,id=u0",
+                         "Duplicate ID 'u0' for netdev");
+    expect_cmdline_error("-netdev socket,id=k0,connect=127.0.0.1",
+                         "host address '127.0.0.1' doesn't contain ':' "
+                         "separating host from port");
+    expect_cmdline_error("-netdev user,id=u0,frobnicate=on",
+                         "Invalid parameter 'frobnicate'");
+}
+
+static void test_netdev_add_del(void)
+{
+    g_autoptr(QTestState) qts = qtest_init("-netdev user,id=cli0");
+
+    qtest_qmp_assert_success(qts, "{'execute': 'netdev_add', 'arguments': "
+                             "{'type': 'user', 'id': 'u1'}}");
+    qtest_qmp_assert_success(qts, "{'execute': 'netdev_add', 'arguments': "
+                             "{'type': 'hubport', 'id': 'h1', 'hubid': 3}}");
+    qtest_qmp_expect_error(qts, "GenericError", "Duplicate ID 'u1'",
+                           "{'execute': 'netdev_add', 'arguments': "
+                           "{'type': 'user', 'id': 'u1'}}");
+    qtest_qmp_expect_error(qts, "GenericError", "Duplicate ID 'cli0'",
+                           "{'execute': 'netdev_add', 'arguments': "
+                           "{'type': 'user', 'id': 'cli0'}}");
+    qtest_qmp_expect_error(qts, "GenericError",
+                           "Parameter 'type' is missing",
+                           "{'execute': 'netdev_add', 'arguments': "
+                           "{'id': 'x'}}");
+    qtest_qmp_expect_error(qts, "GenericError",
+                           "Parameter 'id' is missing",
+                           "{'execute': 'netdev_add', 'arguments': "
+                           "{'type': 'user'}}");
+    qtest_qmp_expect_error(qts, "GenericError",
+                           "Parameter 'type' does not accept value 'foo'",
+                           "{'execute': 'netdev_add', 'arguments': "
+                           "{'type': 'foo', 'id': 'x'}}");
+    qtest_qmp_expect_error(qts, "GenericError",
+                           "Parameter 'id' expects an identifier",
+                           "{'execute': 'netdev_add', 'arguments': "
+                           "{'type': 'user', 'id': '0bad'}}");
+    qtest_qmp_expect_error(qts, "GenericError",
+                           "Parameter 'addr' is missing",
+                           "{'execute': 'netdev_add', 'arguments': "
+                           "{'type': 'stream', 'id': 's9'}}");
+
+    qtest_qmp_assert_success(qts, "{'execute': 'netdev_del', 'arguments': "
+                             "{'id': 'u1'}}");
+    qtest_qmp_assert_success(qts, "{'execute': 'netdev_del', 'arguments': "
+                             "{'id': 'cli0'}}");
+    qtest_qmp_expect_error(qts, "DeviceNotFound", "Device 'u1' not found",
+                           "{'execute': 'netdev_del', 'arguments': "
+                           "{'id': 'u1'}}");
+    /* The id is free again. */
+    qtest_qmp_assert_success(qts, "{'execute': 'netdev_add', 'arguments': "
+                             "{'type': 'user', 'id': 'u1'}}");
+}
+
+static void test_set_link(void)
+{
+    g_autoptr(QTestState) qts = qtest_init("-netdev user,id=u0");
+
+    qtest_qmp_expect_error(qts, "DeviceNotFound", "Device 'nope' not found",
+                           "{'execute': 'set_link', 'arguments': "
+                           "{'name': 'nope', 'up': false}}");
+    qtest_qmp_expect_error(qts, "GenericError",
+                           "Parameter 'up' is missing",
+                           "{'execute': 'set_link', 'arguments': "
+                           "{'name': 'u0'}}");
+    qtest_qmp_assert_success(qts, "{'execute': 'set_link', 'arguments': "
+                             "{'name': 'u0', 'up': false}}");
+    qtest_qmp_assert_success(qts, "{'execute': 'set_link', 'arguments': "
+                             "{'name': 'u0', 'up': true}}");
+}
+
+/* Sockets */
+
+static int unix_connect(const char *path)
+{
+    struct sockaddr_un un = { .sun_family = AF_UNIX };
+    int fd = socket(AF_UNIX, SOCK_STREAM, 0);
+
+    g_strlcpy(un.sun_path, path, sizeof(un.sun_path));
+    g_assert_cmpint(connect(fd, (struct sockaddr *)&un, sizeof(un)), ==, 0);
+    return fd;
+}
+
+/* Read exactly len bytes within 10 s. */
+static void read_full(int fd, void *buf, size_t len)
+{
+    size_t got = 0;
+
+    while (got < len) {
+        struct pollfd p = { .fd = fd, .events = POLLIN };
+        ssize_t n;
+
+        g_assert_cmpint(poll(&p, 1, 10000), ==, 1);
+        n = read(fd, (uint8_t *)buf + got, len - got);
+        g_assert_cmpint(n, >, 0);
+        got += n;
+    }
+}
+
+static void write_frame(int fd, const void *data, uint32_t len)
+{
+    uint32_t be = htonl(len);
+
+    g_assert_cmpint(write(fd, &be, 4), ==, 4);
+    g_assert_cmpint(write(fd, data, len), ==, (ssize_t)len);
+}
+
+/* Next frame from a stream socket; returns its length. */
+static uint32_t read_frame(int fd, void *buf, uint32_t size)
+{
+    uint32_t be, len;
+
+    read_full(fd, &be, 4);
+    len = ntohl(be);
+    g_assert_cmpuint(len, <=, size);
+    read_full(fd, buf, len);
+    return len;
+}
+
+/* Wait until each netdev in ids (NULL-terminated) reports a connection. */
+static void wait_connected(QTestState *qts, const char *const *ids)
+{
+    g_autoptr(GHashTable) want = g_hash_table_new(g_str_hash, g_str_equal);
+
+    for (; *ids; ids++) {
+        g_hash_table_add(want, (char *)*ids);
+    }
+    while (g_hash_table_size(want)) {
+        g_autoptr(JsonObject) ev =
+            qtest_qmp_eventwait_ref(qts, "NETDEV_STREAM_CONNECTED");
+        JsonObject *data = json_object_get_object_member(ev, "data");
+        JsonObject *addr = json_object_get_object_member(data, "addr");
+
+        g_assert_cmpstr(json_object_get_string_member(addr, "type"), ==,
+                        "unix");
+        g_assert_true(g_hash_table_remove(
+            want, json_object_get_string_member(data, "netdev-id")));
+    }
+}
+
+static void test_stream_server_frames(void)
+{
+    g_autofree char *p0 = tmp_path("st0");
+    g_autofree char *p1 = tmp_path("st1");
+    g_autofree char *p2 = tmp_path("st2");
+    QTestState *qts = qtest_initf(
+        "-netdev stream,id=s0,server=on,addr.type=unix,addr.path=%s "
+        "-netdev hubport,id=h0,hubid=0,netdev=s0 "
+        "-netdev stream,id=s1,server=on,addr.type=unix,addr.path=%s "
+        "-netdev hubport,id=h1,hubid=0,netdev=s1", p0, p1);
+    static const uint8_t frame[60] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+                                       0x52, 0x54, 0x00, 0x12, 0x34, 0x56,
+                                       0x08, 0x06, 'h', 'i' };
+    uint8_t buf[2048];
+    int a = unix_connect(p0), b = unix_connect(p1), c;
+
+    /* Both connections must be accepted before frames can pass. */
+    wait_connected(qts, (const char *const[]){ "s0", "s1", NULL });
+    write_frame(a, frame, sizeof(frame));
+    g_assert_cmpuint(read_frame(b, buf, sizeof(buf)), ==, sizeof(frame));
+    g_assert_cmpmem(buf, sizeof(frame), frame, sizeof(frame));
+    write_frame(b, "back", 4);
+    g_assert_cmpuint(read_frame(a, buf, sizeof(buf)), ==, 4);
+    g_assert_cmpmem(buf, 4, "back", 4);
+
+    /* netdev_add takes the address as a nested object, as QEMU does. */
+    qtest_qmp_assert_success(qts, "{'execute': 'netdev_add', 'arguments': "
+                             "{'type': 'stream', 'id': 's2', 'server': true, "
+                             "'addr': {'type': 'unix', 'path': '%s'}}}", p2);
+    c = unix_connect(p2);
+    qtest_qmp_assert_success(qts, "{'execute': 'netdev_add', 'arguments': "
+                             "{'type': 'hubport', 'id': 'h2', 'hubid': 0, "
+                             "'netdev': 's2'}}");
+    wait_connected(qts, (const char *const[]){ "s2", NULL });
+    write_frame(c, frame, sizeof(frame));
+    g_assert_cmpuint(read_frame(a, buf, sizeof(buf)), ==, sizeof(frame));
+    g_assert_cmpuint(read_frame(b, buf, sizeof(buf)), ==, sizeof(frame));
+
+    /* A client that leaves makes room for the next one. */
+    close(a);
+    qtest_qmp_eventwait(qts, "NETDEV_STREAM_DISCONNECTED");
+    a = unix_connect(p0);
+    wait_connected(qts, (const char *const[]){ "s0", NULL });
+    write_frame(b, "again", 5);
+    g_assert_cmpuint(read_frame(a, buf, sizeof(buf)), ==, 5);
+
+    close(a);
+    close(b);
+    close(c);
+    qtest_quit(qts);
+}
+
+static int free_tcp_port(void)
+{
+    struct sockaddr_in in = { .sin_family = AF_INET,
+                              .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+    socklen_t len = sizeof(in);
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    int port;
+
+    g_assert_cmpint(bind(fd, (struct sockaddr *)&in, sizeof(in)), ==, 0);
+    g_assert_cmpint(getsockname(fd, (struct sockaddr *)&in, &len), ==, 0);
+    port = ntohs(in.sin_port);
+    close(fd);
+    return port;
+}
+
+static void test_user_hostfwd(void)
+{
+    int port = free_tcp_port();
+    g_autoptr(QTestState) qts = qtest_initf(
+        "-netdev user,id=u0,hostfwd=tcp:127.0.0.1:%d-:22", port);
+    struct sockaddr_in in = { .sin_family = AF_INET,
+                              .sin_port = htons(port),
+                              .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+
+    g_assert_cmpint(connect(fd, (struct sockaddr *)&in, sizeof(in)), ==, 0);
+    close(fd);
+
+    /* The port closes with the backend. */
+    qtest_qmp_assert_success(qts, "{'execute': 'netdev_del', 'arguments': "
+                             "{'id': 'u0'}}");
+    fd = socket(AF_INET, SOCK_STREAM, 0);
+    g_assert_cmpint(connect(fd, (struct sockaddr *)&in, sizeof(in)), ==, -1);
+    g_assert_cmpint(errno, ==, ECONNREFUSED);
+    close(fd);
+}
+
+static uint16_t ip_checksum(const uint8_t *p, size_t len)
+{
+    uint32_t sum = 0;
+
+    for (size_t i = 0; i + 1 < len; i += 2) {
+        sum += p[i] << 8 | p[i + 1];
+    }
+    while (sum >> 16) {
+        sum = (sum & 0xffff) + (sum >> 16);
+    }
+    return ~sum;
+}
+
+/* Ethernet + IPv4 + UDP 68->67 + BOOTP with "DHCP discover". */
+static size_t build_dhcp_discover(uint8_t *f)
+{
+    static const uint8_t mac[6] = { 0x52, 0x54, 0x00, 0x12, 0x34, 0x56 };
+    uint8_t *ip = f + 14, *udp = ip + 20, *bootp = udp + 8;
+    size_t bootp_len = 240 + 4, udp_len = 8 + bootp_len;
+    size_t ip_len = 20 + udp_len;
+    uint16_t sum;
+
+    memset(f, 0, 14 + ip_len);
+    memset(f, 0xff, 6);
+    memcpy(f + 6, mac, 6);
+    f[12] = 0x08;                       /* IPv4 */
+    ip[0] = 0x45;
+    ip[2] = ip_len >> 8;
+    ip[3] = ip_len;
+    ip[8] = 64;                         /* TTL */
+    ip[9] = 17;                         /* UDP */
+    memset(ip + 16, 0xff, 4);           /* to 255.255.255.255 */
+    sum = ip_checksum(ip, 20);
+    ip[10] = sum >> 8;
+    ip[11] = sum;
+    udp[1] = 68;
+    udp[3] = 67;
+    udp[4] = udp_len >> 8;
+    udp[5] = udp_len;
+    bootp[0] = 1;                       /* BOOTREQUEST */
+    bootp[1] = 1;                       /* Ethernet */
+    bootp[2] = 6;
+    bootp[4] = 0xba;                    /* xid */
+    bootp[5] = 0x70;
+    memcpy(bootp + 28, mac, 6);
+    memcpy(bootp + 236, "\x63\x82\x53\x63", 4);   /* magic cookie */
+    memcpy(bootp + 240, "\x35\x01\x01\xff", 4);   /* DISCOVER, end */
+    return 14 + ip_len;
+}
+
+static void test_user_dhcp(void)
+{
+    g_autofree char *path = tmp_path("guest");
+    QTestState *qts = qtest_initf(
+        "-netdev user,id=u0 -netdev hubport,id=hu,hubid=5,netdev=u0 "
+        "-netdev stream,id=g0,server=on,addr.type=unix,addr.path=%s "
+        "-netdev hubport,id=hg,hubid=5,netdev=g0", path);
+    uint8_t frame[2048], reply[2048];
+    size_t len = build_dhcp_discover(frame);
+    int fd = unix_connect(path);
+    uint32_t rlen;
+    const uint8_t *bootp;
+
+    wait_connected(qts, (const char *const[]){ "g0", NULL });
+    write_frame(fd, frame, len);
+    rlen = read_frame(fd, reply, sizeof(reply));
+    g_assert_cmpuint(rlen, >, 14 + 20 + 8 + 240);
+    g_assert_cmpuint(reply[12], ==, 0x08);      /* IPv4 */
+    g_assert_cmpuint(reply[14 + 9], ==, 17);    /* UDP */
+    bootp = reply + 14 + 20 + 8;
+    g_assert_cmpuint(bootp[0], ==, 2);          /* BOOTREPLY */
+    g_assert_cmpmem(bootp + 4, 2, "\xba\x70", 2);
+    /* Offered 10.0.2.15 by 10.0.2.2, QEMU's defaults. */
+    g_assert_cmpmem(bootp + 16, 4, "\x0a\x00\x02\x0f", 4);
+    g_assert_cmpmem(reply + 14 + 12, 4, "\x0a\x00\x02\x02", 4);
+    close(fd);
+    qtest_quit(qts);
+}
+
+static bool tap_usable(void)
+{
+    struct ifreq ifr = { .ifr_flags = IFF_TAP | IFF_NO_PI };
+    int fd = open("/dev/net/tun", O_RDWR);
+    bool ok;
+
+    if (fd < 0) {
+        return false;
+    }
+    ok = ioctl(fd, TUNSETIFF, &ifr) == 0;
+    close(fd);
+    return ok;
+}
+
+static void test_tap(void)
+{
+    QTestState *qts;
+
+    if (!tap_usable()) {
+        g_test_skip("/dev/net/tun is not usable here");
+        return;
+    }
+    qts = qtest_init("-netdev tap,id=t0,ifname=batontest%d,script=no,"
+                     "downscript=no");
+    qtest_qmp_assert_success(qts, "{'execute': 'netdev_add', 'arguments': "
+                             "{'type': 'tap', 'id': 't1', 'script': 'no', "
+                             "'downscript': 'no', 'vnet_hdr': true}}");
+    qtest_qmp_assert_success(qts, "{'execute': 'netdev_del', 'arguments': "
+                             "{'id': 't1'}}");
+    qtest_quit(qts);
+}
+
+int main(int argc, char **argv)
+{
+    int ret;
+
+    g_test_init(&argc, &argv, NULL);
+    tmp_dir = g_dir_make_tmp("baton-netdev-test-XXXXXX", NULL);
+    qtest_add_func("netdev/cmdline-errors", test_cmdline_errors);
+    qtest_add_func("netdev/add-del", test_netdev_add_del);
+    qtest_add_func("netdev/set-link", test_set_link);
+    qtest_add_func("netdev/stream/server-frames", test_stream_server_frames);
+    qtest_add_func("netdev/user/hostfwd", test_user_hostfwd);
+    qtest_add_func("netdev/user/dhcp", test_user_dhcp);
+    qtest_add_func("netdev/tap", test_tap);
+    ret = g_test_run();
+    g_autofree char *cmd = g_strdup_printf("rm -rf %s", tmp_dir);
+    (void)!system(cmd);
+    g_free(tmp_dir);
+    return ret;
+}
