@@ -549,6 +549,8 @@ static bool virtio_net_check_conf(VirtIONet *n, const char *type,
     return true;
 }
 
+static void virtio_net_free(VirtIONet *n);
+
 static void virtio_net_device_realize(VirtIODevice *vdev, GError **errp)
 {
     VirtIONet *n = VIRTIO_NET(vdev);
@@ -603,6 +605,7 @@ static void virtio_net_device_realize(VirtIODevice *vdev, GError **errp)
     if (failover_ops && failover_ops->realize) {
         failover_ops->realize(n, &err);
         if (err) {
+            virtio_net_free(n);
             g_propagate_error(errp, err);
             return;
         }
@@ -610,14 +613,11 @@ static void virtio_net_device_realize(VirtIODevice *vdev, GError **errp)
     virtio_net_devices = g_list_append(virtio_net_devices, n);
 }
 
-static void virtio_net_device_unrealize(VirtIODevice *vdev)
+/* Undo what realize set up, except the failover registration. */
+static void virtio_net_free(VirtIONet *n)
 {
-    VirtIONet *n = VIRTIO_NET(vdev);
+    VirtIODevice *vdev = VIRTIO_DEVICE(n);
 
-    if (failover_ops && failover_ops->unrealize) {
-        failover_ops->unrealize(n);
-    }
-    virtio_net_devices = g_list_remove(virtio_net_devices, n);
     if (n->nic) {
         qemu_del_net_client(n->nic);
         n->nic = NULL;
@@ -628,6 +628,17 @@ static void virtio_net_device_unrealize(VirtIODevice *vdev)
     g_clear_pointer(&n->mac_table.macs, g_free);
     g_clear_pointer(&n->vlans, g_free);
     virtio_cleanup(vdev);
+}
+
+static void virtio_net_device_unrealize(VirtIODevice *vdev)
+{
+    VirtIONet *n = VIRTIO_NET(vdev);
+
+    if (failover_ops && failover_ops->unrealize) {
+        failover_ops->unrealize(n);
+    }
+    virtio_net_devices = g_list_remove(virtio_net_devices, n);
+    virtio_net_free(n);
 }
 
 void virtio_net_conf_copy(VirtioNetConf *dst, const VirtioNetConf *src)
