@@ -5,6 +5,7 @@
  * sender's iovec, so a frame costs no allocation and no copy here.
  */
 #include <errno.h>
+#include <limits.h>
 #include <string.h>
 #include <sys/un.h>
 #include <unistd.h>
@@ -61,11 +62,21 @@ static ssize_t dgram_receive(NetClientState *nc, const struct iovec *iov,
         .msg_iov = (struct iovec *)iov,
         .msg_iovlen = iovcnt,
     };
+    g_autofree uint8_t *flat = NULL;
+    struct iovec one;
     size_t size = 0;
     ssize_t n;
 
     for (int i = 0; i < iovcnt; i++) {
         size += iov[i].iov_len;
+    }
+    if (iovcnt > IOV_MAX) {
+        /* More pieces than sendmsg takes: rare enough to copy. */
+        flat = g_malloc(size);
+        one.iov_base = flat;
+        one.iov_len = net_iov_to_buf(iov, iovcnt, flat);
+        msg.msg_iov = &one;
+        msg.msg_iovlen = 1;
     }
     if (!s->remote_len) {
         nc->rx_dropped++;       /* nobody to send to yet */
@@ -74,7 +85,8 @@ static ssize_t dgram_receive(NetClientState *nc, const struct iovec *iov,
     do {
         n = sendmsg(s->fd, &msg, MSG_DONTWAIT | MSG_NOSIGNAL);
     } while (n < 0 && errno == EINTR);
-    if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == ENOBUFS)) {
+    if (n < 0 &&
+        (errno == EAGAIN || errno == EWOULDBLOCK || errno == ENOBUFS)) {
         net_fd_watch_set(&s->watch, s->watch.cond | G_IO_OUT);
         return 0;
     }

@@ -6,6 +6,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
@@ -52,9 +53,18 @@ static ssize_t tap_receive(NetClientState *nc, const struct iovec *iov,
     for (int i = 0; i < iovcnt; i++) {
         size += iov[i].iov_len;
     }
-    do {
-        n = writev(s->fd, iov, iovcnt);
-    } while (n < 0 && errno == EINTR);
+    if (iovcnt > IOV_MAX) {
+        g_autofree uint8_t *flat = g_malloc(size);
+        size_t len = net_iov_to_buf(iov, iovcnt, flat);
+
+        do {
+            n = write(s->fd, flat, len);
+        } while (n < 0 && errno == EINTR);
+    } else {
+        do {
+            n = writev(s->fd, iov, iovcnt);
+        } while (n < 0 && errno == EINTR);
+    }
     if (n < 0 && errno == EAGAIN) {
         net_fd_watch_set(&s->watch, s->watch.cond | G_IO_OUT);
         return 0;

@@ -5,6 +5,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <netdb.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
@@ -400,23 +401,40 @@ bool net_frame_reader_feed(NetFrameReader *r, const uint8_t *data,
     return true;
 }
 
+size_t net_iov_to_buf(const struct iovec *iov, int iovcnt, uint8_t *buf)
+{
+    size_t off = 0;
+
+    for (int i = 0; i < iovcnt; i++) {
+        memcpy(buf + off, iov[i].iov_base, iov[i].iov_len);
+        off += iov[i].iov_len;
+    }
+    return off;
+}
+
 ssize_t net_stream_write_frame(int fd, const struct iovec *iov, int iovcnt,
                                size_t frame_size)
 {
-    struct iovec v[64];
+    struct iovec v[IOV_MAX];
     uint8_t hdr[4] = { frame_size >> 24, frame_size >> 16, frame_size >> 8,
                        frame_size };
     struct msghdr msg = { .msg_iov = v };
+    g_autofree uint8_t *flat = NULL;
     ssize_t n;
 
-    if (iovcnt >= (int)G_N_ELEMENTS(v)) {
-        errno = EMSGSIZE;
-        return -1;
-    }
     v[0].iov_base = hdr;
     v[0].iov_len = 4;
-    memcpy(&v[1], iov, iovcnt * sizeof(*iov));
-    msg.msg_iovlen = iovcnt + 1;
+    if (iovcnt < IOV_MAX) {
+        memcpy(&v[1], iov, iovcnt * sizeof(*iov));
+        msg.msg_iovlen = iovcnt + 1;
+    } else {
+        /* More pieces than sendmsg takes: rare enough to copy. */
+        flat = g_malloc(frame_size);
+        net_iov_to_buf(iov, iovcnt, flat);
+        v[1].iov_base = flat;
+        v[1].iov_len = frame_size;
+        msg.msg_iovlen = 2;
+    }
     do {
         n = sendmsg(fd, &msg, MSG_DONTWAIT | MSG_NOSIGNAL);
     } while (n < 0 && errno == EINTR);
@@ -613,15 +631,10 @@ ssize_t net_stream_conn_receive(NetStreamConn *c, const struct iovec *iov,
     if ((size_t)n < total) {
         /* Keep the rest of this one frame; later ones wait in the queue. */
         uint8_t hdr[4] = { size >> 24, size >> 16, size >> 8, size };
-        size_t off = 0;
 
         c->pending = g_malloc(total);
         memcpy(c->pending, hdr, 4);
-        off = 4;
-        for (int i = 0; i < iovcnt; i++) {
-            memcpy(c->pending + off, iov[i].iov_base, iov[i].iov_len);
-            off += iov[i].iov_len;
-        }
+        net_iov_to_buf(iov, iovcnt, c->pending + 4);
         c->pending_len = total;
         c->pending_off = n;
         net_fd_watch_set(&c->watch, c->watch.cond | G_IO_OUT);

@@ -419,8 +419,22 @@ static void virtio_net_handle_tx(VirtIODevice *vdev, VirtQueue *vq)
     if (!(vdev->status & VIRTIO_CONFIG_S_DRIVER_OK)) {
         return;
     }
-    while ((elem = virtqueue_pop(vq))) {
+    for (;;) {
         unsigned int cnt = 0;
+        bool link_up = n->nic && n->nic->peer && !n->nic->link_down;
+
+        /*
+         * While the backend cannot take more, frames stay in the guest's
+         * ring (as on real hardware) instead of overflowing the backend's
+         * queue; net_virtio_send_ready picks up where this stopped.
+         */
+        if (link_up && !qemu_can_send_packet(n->nic)) {
+            break;
+        }
+        elem = virtqueue_pop(vq);
+        if (!elem) {
+            break;
+        }
 
         if (elem->out_num < 1 || elem->out_len < n->guest_hdr_len) {
             virtio_error(vdev, "virtio-net header not in first element "
@@ -428,7 +442,7 @@ static void virtio_net_handle_tx(VirtIODevice *vdev, VirtQueue *vq)
             return;
         }
         /* A link that is down drops what the guest sends. */
-        if (n->nic && n->nic->peer && !n->nic->link_down) {
+        if (link_up) {
             if (n->has_vnet_hdr) {
                 /* The backend takes the short header, as a tap does. */
                 cnt = iov_slice(n->tx_iov, cnt, elem->out_sg, elem->out_num,
@@ -511,8 +525,16 @@ static void virtio_net_reset(VirtIODevice *vdev)
 
 /* ---- Realize ---------------------------------------------------------------- */
 
+static void net_virtio_send_ready(NetClientState *nc)
+{
+    VirtIONet *n = nc->opaque;
+
+    virtio_net_handle_tx(VIRTIO_DEVICE(n), n->tx_vq);
+}
+
 static const NetClientInfo net_virtio_info = {
     .type = "nic",
+    .send_ready = net_virtio_send_ready,
     .can_receive = virtio_net_can_receive,
     .receive_iov = virtio_net_receive,
     .link_status_changed = virtio_net_set_link_status,

@@ -119,6 +119,9 @@ bool net_frame_reader_feed(NetFrameReader *r, const uint8_t *data,
                            size_t len, NetFrameFunc *deliver, void *opaque,
                            GError **errp);
 
+/* Copy a frame given in pieces into buf; returns its size. */
+size_t net_iov_to_buf(const struct iovec *iov, int iovcnt, uint8_t *buf);
+
 /*
  * Write one frame with its 4-byte header to a non-blocking stream socket.
  * Returns the bytes written (0 .. 4 + frame size) or -1 on a socket error;

@@ -4,7 +4,9 @@
  * with counted drops, hubs, the stream framing and real sockets behind the
  * stream and dgram backends.
  */
+#include <arpa/inet.h>
 #include <errno.h>
+#include <netinet/in.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/un.h>
@@ -344,7 +346,9 @@ static void collect_frame(void *opaque, const uint8_t *frame, size_t len)
 static void test_framing_partial(void)
 {
     NetFrameReader r;
-    Frames f = { g_ptr_array_new_with_free_func((GDestroyNotify)g_bytes_unref) };
+    Frames f = {
+        g_ptr_array_new_with_free_func((GDestroyNotify)g_bytes_unref)
+    };
     g_autoptr(GByteArray) wire = g_byte_array_new();
     static const size_t sizes[] = { 60, 1, 1514, 0, 65535 };
     g_autoptr(GError) err = NULL;
@@ -486,9 +490,86 @@ static void test_stream_server(void)
     }
     g_assert_cmpmem(buf, 7, "\0\0\0\3abc", 7);
 
+    /* A frame in many pieces (a long descriptor chain) goes out whole. */
+    struct iovec iov[100];
+    uint8_t bytes[100], wire[104];
+    for (int i = 0; i < 100; i++) {
+        bytes[i] = i;
+        iov[i] = (struct iovec){ .iov_base = &bytes[i], .iov_len = 1 };
+    }
+    g_assert_cmpint(qemu_sendv_packet(nic->nc, iov, 100), ==, 100);
+    for (got = 0; got < sizeof(wire);) {
+        ssize_t n = read(fd, wire + got, sizeof(wire) - got);
+        g_assert_cmpint(n, >, 0);
+        got += n;
+    }
+    g_assert_cmpmem(wire, 4, "\0\0\0\x64", 4);
+    g_assert_cmpmem(wire + 4, 100, bytes, 100);
+
     close(fd);
     test_nic_free(nic);
     qemu_del_net_client(be);
+}
+
+static int free_port(int type)
+{
+    struct sockaddr_in in = { .sin_family = AF_INET,
+                              .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+    socklen_t len = sizeof(in);
+    int fd = socket(AF_INET, type, 0);
+    int port;
+
+    g_assert_cmpint(bind(fd, (struct sockaddr *)&in, sizeof(in)), ==, 0);
+    g_assert_cmpint(getsockname(fd, (struct sockaddr *)&in, &len), ==, 0);
+    port = ntohs(in.sin_port);
+    close(fd);
+    return port;
+}
+
+/* Two legacy socket backends talking to each other, TCP then UDP. */
+static void test_socket_legacy(void)
+{
+    int tport = free_port(SOCK_STREAM);
+    int u1 = free_port(SOCK_DGRAM), u2 = free_port(SOCK_DGRAM);
+    g_autofree char *ls = g_strdup_printf("socket,id=sl,listen=127.0.0.1:%d",
+                                          tport);
+    g_autofree char *cs = g_strdup_printf("socket,id=sc,connect=127.0.0.1:%d",
+                                          tport);
+    g_autofree char *us1 = g_strdup_printf(
+        "socket,id=su1,udp=127.0.0.1:%d,localaddr=127.0.0.1:%d", u2, u1);
+    g_autofree char *us2 = g_strdup_printf(
+        "socket,id=su2,udp=127.0.0.1:%d,localaddr=127.0.0.1:%d", u1, u2);
+    NetClientState *l = netdev_new(ls), *c = netdev_new(cs);
+    NetClientState *a = netdev_new(us1), *b = netdev_new(us2);
+    TestNic *nl = test_nic_new("nl", l), *nc = test_nic_new("nc", c);
+    TestNic *na = test_nic_new("na", a), *nb = test_nic_new("nb", b);
+    gint64 deadline = g_get_monotonic_time() + 5 * G_USEC_PER_SEC;
+
+    /* The listener accepts from the main loop; resend until it has. */
+    while (!nl->frames->len && g_get_monotonic_time() < deadline) {
+        qemu_send_packet(nc->nc, (const uint8_t *)"over-tcp", 8);
+        for (int i = 0; i < 10; i++) {
+            g_main_context_iteration(NULL, false);
+        }
+        g_usleep(1000);
+    }
+    assert_frame(nl, 0, "over-tcp", 8);
+    qemu_send_packet(nl->nc, (const uint8_t *)"back", 4);
+    g_assert_true(wait_for(has_frames, nc));
+    assert_frame(nc, 0, "back", 4);
+
+    qemu_send_packet(na->nc, (const uint8_t *)"over-udp", 8);
+    g_assert_true(wait_for(has_frames, nb));
+    assert_frame(nb, 0, "over-udp", 8);
+
+    test_nic_free(nl);
+    test_nic_free(nc);
+    test_nic_free(na);
+    test_nic_free(nb);
+    qemu_del_net_client(l);
+    qemu_del_net_client(c);
+    qemu_del_net_client(a);
+    qemu_del_net_client(b);
 }
 
 int main(int argc, char **argv)
@@ -505,6 +586,7 @@ int main(int argc, char **argv)
     g_test_add_func("/net/stream/framing-partial", test_framing_partial);
     g_test_add_func("/net/dgram/unix", test_dgram_unix);
     g_test_add_func("/net/stream/server-unix", test_stream_server);
+    g_test_add_func("/net/socket/legacy-tcp-udp", test_socket_legacy);
     ret = g_test_run();
     rmdir(tmp_dir);
     g_free(tmp_dir);
