@@ -206,7 +206,10 @@ typedef struct VMStateDescription VMStateDescription;
 bool vmstate_load_reader(const VMStateDescription *vmsd, void *opaque,
                          MigReader *r, GError **errp);
 
-/* migration.c */
+/* options.c */
 bool migrate_events_enabled(void);
+const MigrationParameters *migrate_params(void);
+/* migration.c: max-bandwidth was set */
+void migration_bandwidth_changed(void);
 
 #endif

@@ -21,9 +21,6 @@
 
 #include <glib-unix.h>
 
-#define DEFAULT_MAX_BANDWIDTH   (128u << 20)     /* bytes/s */
-#define DEFAULT_DOWNTIME_MS     300
-#define MAX_DOWNTIME_MS         2000000          /* QEMU: 2000 s */
 /* Longest stretch of main-loop time one pump call may take. */
 #define PUMP_BUDGET_NS          (10 * SCALE_MS)
 /* Rate-limit window. */
@@ -63,8 +60,6 @@ typedef struct MigrationState {
 } MigrationState;
 
 static MigrationState mig = { .status = MIGRATION_STATUS_NONE };
-static bool caps[MigrationCapability__MAX];
-static MigrationParameters params;
 
 static GList *notifiers;
 static GList *unplug_checks;
@@ -143,11 +138,6 @@ static bool unplug_pending(void)
 }
 
 /* State */
-
-bool migrate_events_enabled(void)
-{
-    return caps[MIGRATION_CAPABILITY_EVENTS];
-}
 
 MigrationStatus migration_get_status(void)
 {
@@ -345,7 +335,7 @@ static bool end_of_pass(void)
 {
     uint64_t pages = ram_save_sync(mig.rs);
     double bw = bandwidth();
-    int64_t limit = params.downtime_limit;
+    int64_t limit = migrate_params()->downtime_limit;
 
     pass_event();
     update_rates();
@@ -362,7 +352,7 @@ static bool end_of_pass(void)
 static gboolean pump(gint fd, GIOCondition cond, gpointer opaque)
 {
     int64_t start = qemu_clock_get_ns(QEMU_CLOCK_REALTIME);
-    uint64_t limit = params.max_bandwidth / 10;     /* per window */
+    uint64_t limit = migrate_params()->max_bandwidth / 10;     /* per window */
     GError *err = NULL;
 
     for (;;) {
@@ -518,7 +508,7 @@ void qmp_migrate(const char *uri, bool has_blk, bool blk, bool has_inc,
     mig.pages_per_second = 0;
     mig.downtime_bytes = 0;
     mig.have_final_stats = false;
-    mig.expected_downtime = params.downtime_limit;
+    mig.expected_downtime = migrate_params()->downtime_limit;
     mig.setup_notified = false;
     mig.cancel_waits_unplug = false;
     mig.vm_was_running = runstate_is_running();
@@ -626,165 +616,9 @@ MigrationInfo *qmp_query_migrate(GError **errp)
     return info;
 }
 
-void qmp_migrate_set_capabilities(MigrationCapabilityStatusList *capabilities,
-                                  GError **errp)
+void migration_bandwidth_changed(void)
 {
-    if (migration_is_running()) {
-        error_setg(errp, "There's a migration process in progress");
-        return;
-    }
-    for (MigrationCapabilityStatusList *l = capabilities; l; l = l->next) {
-        caps[l->value->capability] = l->value->state;
-    }
-}
-
-MigrationCapabilityStatusList *qmp_query_migrate_capabilities(GError **errp)
-{
-    MigrationCapabilityStatusList *head = NULL, **tail = &head;
-
-    for (int i = 0; i < MigrationCapability__MAX; i++) {
-        MigrationCapabilityStatusList *l =
-            g_new0(MigrationCapabilityStatusList, 1);
-        l->value = g_new0(MigrationCapabilityStatus, 1);
-        l->value->capability = i;
-        l->value->state = caps[i];
-        *tail = l;
-        tail = &l->next;
-    }
-    return head;
-}
-
-static void params_init(void)
-{
-    MigrationParameters *p = &params;
-
-#define SET(field, v) do { p->has_##field = true; p->field = (v); } while (0)
-    SET(announce_initial, 50);
-    SET(announce_max, 550);
-    SET(announce_rounds, 5);
-    SET(announce_step, 100);
-    SET(compress_level, 1);
-    SET(compress_threads, 8);
-    SET(compress_wait_thread, true);
-    SET(decompress_threads, 2);
-    SET(throttle_trigger_threshold, 50);
-    SET(cpu_throttle_initial, 20);
-    SET(cpu_throttle_increment, 10);
-    SET(cpu_throttle_tailslow, false);
-    SET(max_bandwidth, DEFAULT_MAX_BANDWIDTH);
-    SET(downtime_limit, DEFAULT_DOWNTIME_MS);
-    SET(x_checkpoint_delay, 20000);
-    SET(block_incremental, false);
-    SET(multifd_channels, 2);
-    SET(xbzrle_cache_size, 64u << 20);
-    SET(max_postcopy_bandwidth, 0);
-    SET(max_cpu_throttle, 99);
-    SET(multifd_compression, MULTIFD_COMPRESSION_NONE);
-    SET(multifd_zlib_level, 1);
-    SET(multifd_zstd_level, 1);
-    SET(x_vcpu_dirty_limit_period, 1000);
-    SET(vcpu_dirty_limit, 1);
-#undef SET
-    p->tls_creds = g_strdup("");
-    p->tls_hostname = g_strdup("");
-    p->tls_authz = g_strdup("");
-}
-
-static bool check_range(const char *name, bool has, uint64_t v, uint64_t min,
-                        uint64_t max, const char *what, GError **errp)
-{
-    if (has && (v < min || v > max)) {
-        error_setg(errp, "Parameter '%s' expects %s", name, what);
-        return false;
-    }
-    return true;
-}
-
-void qmp_migrate_set_parameters(MigrateSetParameters *s, GError **errp)
-{
-    MigrationParameters *p = &params;
-
-    if (!check_range("compress_level", s->has_compress_level,
-                     s->compress_level, 0, 9,
-                     "a value between 0 and 9", errp) ||
-        !check_range("compress_threads", s->has_compress_threads,
-                     s->compress_threads, 1, 255,
-                     "a value between 1 and 255", errp) ||
-        !check_range("decompress_threads", s->has_decompress_threads,
-                     s->decompress_threads, 1, 255,
-                     "a value between 1 and 255", errp) ||
-        !check_range("throttle_trigger_threshold",
-                     s->has_throttle_trigger_threshold,
-                     s->throttle_trigger_threshold, 1, 100,
-                     "an integer in the range of 1 to 100", errp) ||
-        !check_range("cpu_throttle_initial", s->has_cpu_throttle_initial,
-                     s->cpu_throttle_initial, 1, 99,
-                     "an integer in the range of 1 to 99", errp) ||
-        !check_range("cpu_throttle_increment",
-                     s->has_cpu_throttle_increment,
-                     s->cpu_throttle_increment, 1, 99,
-                     "an integer in the range of 1 to 99", errp) ||
-        !check_range("max_bandwidth", s->has_max_bandwidth,
-                     s->max_bandwidth, 0, SIZE_MAX / 1000000,
-                     "an integer in the range of 0 to 18446744073709 "
-                     "bytes/second", errp) ||
-        !check_range("downtime_limit", s->has_downtime_limit,
-                     s->downtime_limit, 0, MAX_DOWNTIME_MS,
-                     "an integer in the range of 0 to 2000 seconds", errp) ||
-        !check_range("multifd_channels", s->has_multifd_channels,
-                     s->multifd_channels, 1, 255,
-                     "a value between 1 and 255", errp) ||
-        !check_range("max_cpu_throttle", s->has_max_cpu_throttle,
-                     s->max_cpu_throttle, 1, 99,
-                     "an integer in the range of cpu_throttle_initial to "
-                     "99", errp)) {
-        return;
-    }
-
-#define COPY(field) do {                                    \
-        if (s->has_##field) {                               \
-            p->field = s->field;                            \
-        }                                                   \
-    } while (0)
-    COPY(announce_initial);
-    COPY(announce_max);
-    COPY(announce_rounds);
-    COPY(announce_step);
-    COPY(compress_level);
-    COPY(compress_threads);
-    COPY(compress_wait_thread);
-    COPY(decompress_threads);
-    COPY(throttle_trigger_threshold);
-    COPY(cpu_throttle_initial);
-    COPY(cpu_throttle_increment);
-    COPY(cpu_throttle_tailslow);
-    COPY(max_bandwidth);
-    COPY(downtime_limit);
-    COPY(x_checkpoint_delay);
-    COPY(block_incremental);
-    COPY(multifd_channels);
-    COPY(xbzrle_cache_size);
-    COPY(max_postcopy_bandwidth);
-    COPY(max_cpu_throttle);
-    COPY(multifd_compression);
-    COPY(multifd_zlib_level);
-    COPY(multifd_zstd_level);
-    COPY(x_vcpu_dirty_limit_period);
-    COPY(vcpu_dirty_limit);
-#undef COPY
-    if (s->tls_creds) {
-        g_free(p->tls_creds);
-        p->tls_creds = g_strdup(s->tls_creds);
-    }
-    if (s->tls_hostname) {
-        g_free(p->tls_hostname);
-        p->tls_hostname = g_strdup(s->tls_hostname);
-    }
-    if (s->tls_authz) {
-        g_free(p->tls_authz);
-        p->tls_authz = g_strdup(s->tls_authz);
-    }
-    if (s->has_max_bandwidth && mig.status == MIGRATION_STATUS_ACTIVE) {
+    if (mig.status == MIGRATION_STATUS_ACTIVE) {
         /* A new limit applies from the next window. */
         mig.window_bytes = 0;
         if (mig.rate_timer) {
@@ -795,16 +629,6 @@ void qmp_migrate_set_parameters(MigrateSetParameters *s, GError **errp)
     }
 }
 
-MigrationParameters *qmp_query_migrate_parameters(GError **errp)
-{
-    JsonNode *node = qapi_MigrationParameters_to_json(&params);
-    MigrationParameters *copy =
-        qapi_MigrationParameters_from_json(node, NULL, errp);
-
-    json_node_unref(node);
-    return copy;
-}
-
 static bool qdev_sees_migration(void)
 {
     return migration_is_running();
@@ -812,6 +636,5 @@ static bool qdev_sees_migration(void)
 
 static void __attribute__((constructor)) migration_register(void)
 {
-    params_init();
     qdev_set_migration_active_check(qdev_sees_migration);
 }

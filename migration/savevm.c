@@ -163,6 +163,7 @@ struct LoadState {
     unsigned section_nr;
     RamLoadState *ram;
     GHashTable *expected;       /* Object * devices still to be loaded */
+    GHashTable *loaded;         /* Object * devices loaded */
 };
 
 LoadState *loadvm_new(void)
@@ -170,6 +171,7 @@ LoadState *loadvm_new(void)
     LoadState *ls = g_new0(LoadState, 1);
 
     ls->buf = g_byte_array_new();
+    ls->loaded = g_hash_table_new(NULL, NULL);
     return ls;
 }
 
@@ -183,6 +185,7 @@ void loadvm_free(LoadState *ls)
     if (ls->expected) {
         g_hash_table_unref(ls->expected);
     }
+    g_hash_table_unref(ls->loaded);
     g_free(ls);
 }
 
@@ -246,10 +249,12 @@ static bool load_device(LoadState *ls, MigReader *r, GError **errp)
                    path);
         return false;
     }
-    if (!g_hash_table_remove(ls->expected, obj)) {
+    /* Devices created while loading (failover) are not expected. */
+    if (!g_hash_table_add(ls->loaded, obj)) {
         error_setg(errp, "device '%s' received twice", path);
         return false;
     }
+    g_hash_table_remove(ls->expected, obj);
     if (!vmstate_load_reader(vmsd, obj, r, &err)) {
         error_setg(errp, "device '%s': %s", path, err->message);
         g_error_free(err);

@@ -180,7 +180,8 @@ bool mig_socket_connect(const char *addr, bool is_unix, MigConnectedFunc *cb,
             goto fail;
         }
     }
-    if (r < 0 && saved_errno != EINPROGRESS && saved_errno != EAGAIN) {
+    /* A unix socket with a full backlog says EAGAIN: that is a failure. */
+    if (r < 0 && saved_errno != EINPROGRESS) {
         error_setg_errno(&err, saved_errno, "Failed to connect to '%s'",
                          addr);
         close(fd);
