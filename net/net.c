@@ -545,5 +545,6 @@ void qmp_marshal_netdev_add(JsonObject *args, JsonNode **ret, GError **errp)
     if (!net_client_init(opts, true, errp)) {
         return;
     }
-    *ret = json_node_init_object(json_node_alloc(), json_object_new());
+    g_autoptr(JsonObject) empty = json_object_new();
+    *ret = json_node_init_object(json_node_alloc(), empty);
 }
