@@ -449,6 +449,51 @@ static void test_stream_tx_rx(void)
     machine_stop(&m);
 }
 
+/*
+ * A backend that cannot take more (the peer stops reading and the socket
+ * fills) leaves the guest's TX frames in the ring instead of consuming
+ * them into a queue that would overflow; when the peer reads again, every
+ * frame arrives, in order.
+ */
+static void test_tx_backpressure(void)
+{
+    enum { FRAMES = 200, LEN = 60000 };
+    Machine m;
+    Peer p;
+    QVirtioNet n;
+    uint64_t buf;
+    uint32_t id, used = 0;
+    g_autofree uint8_t *got = g_malloc(LEN + 16);
+
+    start_stream(&m, &p, &n);
+    buf = guest_alloc(&m.alloc, n.hdr_len + LEN);
+    qtest_memset(m.qts, buf, 0, n.hdr_len);
+    qtest_memset(m.qts, buf + n.hdr_len, 0x5a, LEN);
+    for (int i = 0; i < FRAMES; i++) {
+        uint16_t head = qvirtqueue_add(m.qts, n.tx, buf, n.hdr_len + LEN,
+                                       false, false);
+        qvirtqueue_kick(&n.pci.vdev, n.tx, head);
+    }
+    /* The notifications are handled before the qtest replies. */
+    while (qvirtqueue_get_used(m.qts, n.tx, &id, NULL)) {
+        used++;
+    }
+    g_assert_cmpuint(used, <, FRAMES);
+
+    for (int i = 0; i < FRAMES; i++) {
+        g_assert_cmpuint(peer_recv(&p, got, LEN + 16), ==, LEN);
+        g_assert_cmpint(got[0], ==, 0x5a);
+        g_assert_cmpint(got[LEN - 1], ==, 0x5a);
+    }
+    while (used < FRAMES) {
+        g_assert(qvirtqueue_wait_used(m.qts, n.tx, &id, NULL, TIMEOUT_US));
+        used++;
+    }
+    qvirtio_net_stop(&n);
+    peer_close(&p);
+    machine_stop(&m);
+}
+
 static void test_link(void)
 {
     Machine m;
@@ -592,6 +637,8 @@ int main(int argc, char **argv)
     qtest_add_func("/virtio-net/failover-property", test_failover_property);
     qtest_add_func("/virtio-net/status-and-reset", test_status_and_reset);
     qtest_add_func("/virtio-net/stream/tx-rx", test_stream_tx_rx);
+    qtest_add_func("/virtio-net/stream/tx-backpressure",
+                   test_tx_backpressure);
     qtest_add_func("/virtio-net/link", test_link);
     qtest_add_func("/virtio-net/reset-during-traffic",
                    test_reset_during_traffic);
