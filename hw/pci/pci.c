@@ -371,6 +371,12 @@ static void pci_init_masks(PCIDevice *d)
                  PCI_STATUS_SIG_SYSTEM_ERROR | PCI_STATUS_DETECTED_PARITY);
     /* The standard header is fixed apart from the writable registers. */
     memset(d->cmask, 0xff, 0x40);
+    /*
+     * ...and the status registers, whose event bits (INTx pending, errors)
+     * change at run time: a migration with an interrupt pending is fine.
+     */
+    pci_set_word(d->cmask + PCI_STATUS, PCI_STATUS_CAP_LIST);
+    pci_set_word(d->cmask + PCI_SEC_STATUS, 0);
     memset(d->used, 0xff, 0x40);
 }
 

@@ -9,6 +9,8 @@
 #include "libqtest.h"
 #include "libqos/pci.h"
 #include "libqos/pci-hotplug.h"
+#include "libqos/malloc.h"
+#include "libqos/virtio-net.h"
 
 #include <errno.h>
 #include <inttypes.h>
@@ -587,6 +589,55 @@ static void test_pci_state(void)
     qtest_quit(dst);
 }
 
+/*
+ * A device with its INTx line asserted migrates: the interrupt-status
+ * bit of the PCI status register is run-time state, not a mismatch.
+ */
+#define INTX_MACHINE MACHINE \
+    "-device pcie-root-port,id=root0,bus=pcie.0,addr=0x1,chassis=1 " \
+    "-netdev hubport,id=n0,hubid=0 " \
+    "-device virtio-net-pci,bus=root0,netdev=n0,id=nic0 "
+
+static void test_intx_pending(void)
+{
+    g_autofree char *sock = tmp_path("intx.sock");
+    g_autofree char *uri = g_strdup_printf("unix:%s", sock);
+    QTestState *dst = qtest_initf(INTX_MACHINE "-incoming defer");
+    QTestState *src = qtest_init(INTX_MACHINE);
+    QGuestAllocator alloc;
+    QPCIBus *bus, *dbus;
+    QVirtioNet n;
+    QPCIDevice *dnic;
+
+    pc_alloc_init(&alloc, src);
+    bus = qpci_new_pc(src);
+    g_assert_cmpint(qpci_secondary_buses_init(bus), ==, 1);
+    qvirtio_net_map_root_ports(bus, 1);
+    qvirtio_net_start(&n, bus, &alloc, QPCI_BDF(1, 0, 0), 0, false);
+    /* A config change with MSI-X off raises INTx (status bit 3). */
+    qtest_qmp_assert_success(src, "{'execute': 'set_link', 'arguments': "
+                             "{'name': 'nic0', 'up': false}}");
+    g_assert_cmphex(qpci_config_readw(&n.pci.pdev, 0x06) & 0x08, ==, 0x08);
+
+    qtest_qmp_assert_success(dst, "{'execute': 'migrate-incoming', "
+                             "'arguments': {'uri': '%s'}}", uri);
+    migrate_and_complete(src, uri);
+    qtest_qmp_eventwait(dst, "RESUME");
+
+    dbus = qpci_new_pc(dst);
+    dnic = qpci_device_find(dbus, QPCI_BDF(1, 0, 0));
+    g_assert(dnic);
+    g_assert_cmphex(qpci_config_readw(dnic, 0x06) & 0x08, ==, 0x08);
+
+    g_free(dnic);
+    qpci_free_pc(dbus);
+    qvirtio_net_stop(&n);
+    qpci_free_pc(bus);
+    alloc_destroy(&alloc);
+    qtest_quit(src);
+    qtest_quit(dst);
+}
+
 /* The destination must have the same devices. */
 static void test_device_mismatch(void)
 {
@@ -888,6 +939,7 @@ int main(int argc, char **argv)
     qtest_add_func("/migration/memory-backend-file",
                    test_memory_backend_file);
     qtest_add_func("/migration/pci-state", test_pci_state);
+    qtest_add_func("/migration/intx-pending", test_intx_pending);
     qtest_add_func("/migration/device-mismatch", test_device_mismatch);
     qtest_add_func("/migration/cancel-active", test_cancel_active);
     qtest_add_func("/migration/cancel-setup", test_cancel_setup);
