@@ -191,6 +191,40 @@ def main():
     add('downtime with 8 devices (STOP to RESUME)', v, fmt_ms(v), '<= 5 ms',
         lambda x: x <= 5, err=err)
 
+    # Failover across migration (issue 7) and negotiation (issue 5).
+    bench_fo = os.path.join(build, 'benchmarks', 'bench-failover')
+    r = run_bench(bench_fo, [binary, 'latency', '21'])
+    for key, figure in (('unplug_ms', 'migrate to UNPLUG_PRIMARY'),
+                        ('eject_active_ms', 'guest eject to active')):
+        v = err = None
+        if isinstance(r, str):
+            err = r
+        elif r.get(key):
+            v = statistics.median(r[key])
+        else:
+            err = 'no samples'
+        add(figure + ' (median of 21)', v, fmt_ms(v), '<= 1 ms',
+            lambda x: x <= 1, err=err)
+    r16 = run_bench(bench_fo, [binary, 'pairs', '16'])
+    r0 = run_bench(bench_fo, [binary, 'pairs', '0'])
+    v = None if isinstance(r16, str) else (r16.get('e2e_ms') or [None])[0]
+    base = None if isinstance(r0, str) else (r0.get('e2e_ms') or [None])[0]
+    add('16 failover pairs out and in (migrate to RESUME)', v, fmt_ms(v),
+        '-', None, baseline='same NICs without failover: %s' % fmt_ms(base),
+        err=r16 if isinstance(r16, str) else None)
+    v = err = None
+    if isinstance(r16, str):
+        err = r16
+    elif r16.get('negotiated_ms'):
+        v = statistics.median(r16['negotiated_ms'])
+    add('FEATURES_OK to FAILOVER_NEGOTIATED (median of 16)', v, fmt_ms(v),
+        '<= 1 ms', lambda x: x <= 1, err=err)
+    v = None if isinstance(r16, str) else \
+        (r16.get('negotiate_all_ms') or [None])[0]
+    add('16 pairs negotiated (first FEATURES_OK to last event)', v,
+        fmt_ms(v), '<= 10 ms', lambda x: x <= 10,
+        err=r16 if isinstance(r16, str) else None)
+
     headers = ('figure', 'measured', 'target', '', 'baseline')
     widths = [max(len(str(row[i])) for row in rows + [headers])
               for i in range(len(headers))]

@@ -109,6 +109,7 @@ static void incoming_done(void)
 
     close_input();
     loadvm_free(g_steal_pointer(&in.ls));
+    migration_call_notifiers(MIG_EVENT_INCOMING_LOADED);
     if (source_running && runstate_get_autostart()) {
         vm_start();
     } else {

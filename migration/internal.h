@@ -14,6 +14,7 @@
 
 #include "exec/memory.h"
 #include "qapi/qapi-types.h"
+#include "migration/misc.h"
 
 /*
  * Stream format (see docs/devel/migration.rst): big-endian
@@ -209,6 +210,8 @@ bool vmstate_load_reader(const VMStateDescription *vmsd, void *opaque,
 /* options.c */
 bool migrate_events_enabled(void);
 const MigrationParameters *migrate_params(void);
+/* migration.c: run the notifiers (incoming.c: MIG_EVENT_INCOMING_LOADED) */
+void migration_call_notifiers(MigrationEventType ev);
 /* migration.c: max-bandwidth was set */
 void migration_bandwidth_changed(void);
 

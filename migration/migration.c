@@ -19,15 +19,16 @@
 #include "qemu/timer.h"
 #include "system/runstate.h"
 
+#include <errno.h>
+#include <inttypes.h>
 #include <glib-unix.h>
+#include <sys/socket.h>
 
 /* Longest stretch of main-loop time one pump call may take. */
 #define PUMP_BUDGET_NS          (10 * SCALE_MS)
 /* Rate-limit window. */
 #define WINDOW_NS               (100 * SCALE_MS)
 #define CHUNK_BYTES             (1u << 20)
-/* Cancel while a failover unplug is pending: wait this long at most. */
-#define CANCEL_UNPLUG_WAIT_MS   30000
 /* Completion writes block the main loop; give up on a stuck peer. */
 #define COMPLETE_TIMEOUT_MS     30000
 
@@ -39,6 +40,8 @@ typedef struct MigrationState {
     guint out_watch;
     guint rate_timer;
     guint cancel_timer;
+    guint unplug_limit_timer;   /* __org.baton_wait-unplug-limit */
+    guint peer_watch;           /* setup/wait-unplug: the peer going away */
     bool connecting;
     bool setup_notified;        /* MIG_EVENT_SETUP ran */
     bool cancel_waits_unplug;
@@ -62,7 +65,9 @@ typedef struct MigrationState {
 static MigrationState mig = { .status = MIGRATION_STATUS_NONE };
 
 static GList *notifiers;
+static void notify(MigrationEventType ev);
 static GList *unplug_checks;
+static GList *start_checks;
 
 typedef struct Callback {
     void *fn;
@@ -114,6 +119,11 @@ void migration_remove_unplug_pending_check(MigrationUnplugPendingFunc *fn,
     unplug_checks = cb_remove(unplug_checks, fn, opaque);
 }
 
+void migration_call_notifiers(MigrationEventType ev)
+{
+    notify(ev);
+}
+
 static void notify(MigrationEventType ev)
 {
     /* A notifier may remove itself: walk a copy. */
@@ -124,6 +134,30 @@ static void notify(MigrationEventType ev)
         ((MigrationNotifyFunc *)c->fn)(ev, c->opaque);
     }
     g_list_free(copy);
+}
+
+void migration_add_start_check(MigrationStartCheckFunc *fn, void *opaque)
+{
+    start_checks = cb_add(start_checks, fn, opaque, false);
+}
+
+void migration_remove_start_check(MigrationStartCheckFunc *fn, void *opaque)
+{
+    start_checks = cb_remove(start_checks, fn, opaque);
+}
+
+/* How many registered checks say "pending" (query-migrate shows it). */
+static int unplug_pending_count(void)
+{
+    int n = 0;
+
+    for (GList *l = unplug_checks; l; l = l->next) {
+        Callback *c = l->data;
+        if (((MigrationUnplugPendingFunc *)c->fn)(c->opaque)) {
+            n++;
+        }
+    }
+    return n;
 }
 
 static bool unplug_pending(void)
@@ -180,9 +214,19 @@ static int64_t now_ms(void)
     return qemu_clock_get_ms(QEMU_CLOCK_REALTIME);
 }
 
+static void remove_source(guint *id)
+{
+    if (*id) {
+        g_source_remove(*id);
+        *id = 0;
+    }
+}
+
 /* Tear-down shared by completion, failure and cancel. */
 static void cleanup(void)
 {
+    remove_source(&mig.unplug_limit_timer);
+    remove_source(&mig.peer_watch);
     if (mig.out_watch) {
         g_source_remove(mig.out_watch);
         mig.out_watch = 0;
@@ -400,6 +444,8 @@ static gboolean pump(gint fd, GIOCondition cond, gpointer opaque)
 
 static void enter_active(void)
 {
+    remove_source(&mig.unplug_limit_timer);
+    remove_source(&mig.peer_watch);
     mig.setup_time = now_ms() - mig.start_ms;
     mig.active_ns = qemu_clock_get_ns(QEMU_CLOCK_REALTIME);
     mig.active_written = mig.ch->written;
@@ -407,6 +453,60 @@ static void enter_active(void)
     mig.window_bytes = 0;
     set_status(MIGRATION_STATUS_ACTIVE);
     watch_output();
+}
+
+/*
+ * Nothing is written while the guest ejects its failover primaries, so a
+ * destination that went away would only be noticed at the first write,
+ * after the guest gave up its NIC for nothing.  The destination never
+ * sends on this channel: anything readable (end of file above all) or an
+ * error means it is gone.
+ */
+static gboolean peer_event(gint fd, GIOCondition cond, gpointer opaque)
+{
+    char byte;
+    ssize_t n = recv(fd, &byte, 1, MSG_PEEK | MSG_DONTWAIT);
+
+    if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)
+        && !(cond & (G_IO_HUP | G_IO_ERR))) {
+        return G_SOURCE_CONTINUE;
+    }
+    mig.peer_watch = 0;
+    if (n > 0) {
+        migration_fail(g_error_new(BATON_ERROR, 0, "unexpected data from "
+                                   "the destination on the migration "
+                                   "channel"));
+    } else {
+        migration_fail(g_error_new(BATON_ERROR, 0, "the destination closed "
+                                   "the migration channel while the guest "
+                                   "was unplugging its failover primaries"));
+    }
+    return G_SOURCE_REMOVE;
+}
+
+static gboolean unplug_limit_over(gpointer opaque)
+{
+    mig.unplug_limit_timer = 0;
+    migration_fail(g_error_new(BATON_ERROR, 0, "the guest did not eject "
+                               "%d failover primary device(s) within the "
+                               "wait-unplug limit of %" PRIu64 " ms",
+                               unplug_pending_count(),
+                               migrate_params()->
+                               __org_baton_wait_unplug_limit));
+    return G_SOURCE_REMOVE;
+}
+
+static void enter_wait_unplug(void)
+{
+    uint64_t limit = migrate_params()->__org_baton_wait_unplug_limit;
+
+    set_status(MIGRATION_STATUS_WAIT_UNPLUG);
+    mig.peer_watch = g_unix_fd_add(mig.ch->fd, G_IO_IN | G_IO_HUP | G_IO_ERR,
+                                   peer_event, NULL);
+    if (limit) {
+        mig.unplug_limit_timer = g_timeout_add(limit, unplug_limit_over,
+                                               NULL);
+    }
 }
 
 static gboolean cancel_wait_over(gpointer opaque)
@@ -464,7 +564,7 @@ static void connected(int fd, GPid child, GError *err, void *opaque)
         return;
     }
     if (unplug_pending()) {
-        set_status(MIGRATION_STATUS_WAIT_UNPLUG);
+        enter_wait_unplug();
         return;
     }
     enter_active();
@@ -498,6 +598,12 @@ void qmp_migrate(const char *uri, bool has_blk, bool blk, bool has_inc,
     if (has_resume && resume) {
         error_setg(errp, "Cannot resume if there is no paused migration");
         return;
+    }
+    for (GList *l = start_checks; l; l = l->next) {
+        Callback *c = l->data;
+        if (!((MigrationStartCheckFunc *)c->fn)(c->opaque, errp)) {
+            return;
+        }
     }
     g_clear_pointer(&mig.error_desc, g_free);
     mig.start_ms = now_ms();
@@ -538,12 +644,13 @@ void qmp_migrate_cancel(GError **errp)
         unplug_pending()) {
         /* The guest was asked to unplug: let it finish (or time out). */
         mig.cancel_waits_unplug = true;
-        if (mig.out_watch) {
-            g_source_remove(mig.out_watch);
-            mig.out_watch = 0;
-        }
-        mig.cancel_timer = g_timeout_add(CANCEL_UNPLUG_WAIT_MS,
-                                         cancel_wait_over, NULL);
+        remove_source(&mig.out_watch);
+        /* A cancel ends as cancelled, whatever the peer does now. */
+        remove_source(&mig.peer_watch);
+        remove_source(&mig.unplug_limit_timer);
+        mig.cancel_timer = g_timeout_add(
+            migrate_params()->__org_baton_unplug_timeout,
+            cancel_wait_over, NULL);
         return;
     }
     migration_finish_cancel();
@@ -612,6 +719,12 @@ MigrationInfo *qmp_query_migrate(GError **errp)
         break;
     default:
         break;
+    }
+    if (mig.status == MIGRATION_STATUS_WAIT_UNPLUG ||
+        (mig.status == MIGRATION_STATUS_CANCELLING &&
+         mig.cancel_waits_unplug)) {
+        info->has___org_baton_unplug_pending = true;
+        info->__org_baton_unplug_pending = unplug_pending_count();
     }
     return info;
 }

@@ -13,6 +13,9 @@
 #define DEFAULT_MAX_BANDWIDTH   (128u << 20)     /* bytes/s */
 #define DEFAULT_DOWNTIME_MS     300
 #define MAX_DOWNTIME_MS         2000000          /* QEMU: 2000 s */
+/* Failover: QEMU waits 30 s after a cancel; an hour is plenty of room. */
+#define DEFAULT_UNPLUG_TIMEOUT_MS 30000
+#define MAX_UNPLUG_WAIT_MS      3600000
 
 static bool caps[MigrationCapability__MAX];
 static MigrationParameters params;
@@ -85,6 +88,8 @@ static void params_init(void)
     SET(multifd_zstd_level, 1);
     SET(x_vcpu_dirty_limit_period, 1000);
     SET(vcpu_dirty_limit, 1);
+    SET(__org_baton_unplug_timeout, DEFAULT_UNPLUG_TIMEOUT_MS);
+    SET(__org_baton_wait_unplug_limit, 0);
 #undef SET
     p->tls_creds = g_strdup("");
     p->tls_hostname = g_strdup("");
@@ -138,7 +143,15 @@ void qmp_migrate_set_parameters(MigrateSetParameters *s, GError **errp)
         !check_range("max_cpu_throttle", s->has_max_cpu_throttle,
                      s->max_cpu_throttle, 1, 99,
                      "an integer in the range of cpu_throttle_initial to "
-                     "99", errp)) {
+                     "99", errp) ||
+        !check_range("__org.baton_unplug-timeout",
+                     s->has___org_baton_unplug_timeout,
+                     s->__org_baton_unplug_timeout, 1, MAX_UNPLUG_WAIT_MS,
+                     "an integer in the range of 1 to 3600000 ms", errp) ||
+        !check_range("__org.baton_wait-unplug-limit",
+                     s->has___org_baton_wait_unplug_limit,
+                     s->__org_baton_wait_unplug_limit, 0, MAX_UNPLUG_WAIT_MS,
+                     "an integer in the range of 0 to 3600000 ms", errp)) {
         return;
     }
 
@@ -172,6 +185,8 @@ void qmp_migrate_set_parameters(MigrateSetParameters *s, GError **errp)
     COPY(multifd_zstd_level);
     COPY(x_vcpu_dirty_limit_period);
     COPY(vcpu_dirty_limit);
+    COPY(__org_baton_unplug_timeout);
+    COPY(__org_baton_wait_unplug_limit);
 #undef COPY
     if (s->tls_creds) {
         g_free(p->tls_creds);

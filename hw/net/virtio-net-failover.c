@@ -45,6 +45,7 @@ struct FailoverPair {
     FailoverTransition history[FAILOVER_HISTORY];
     char *reasons[FAILOVER_HISTORY];
     unsigned nhistory;          /* total transitions; ring of the last 8 */
+    FailoverPairMigration mig;
 };
 
 static GPtrArray *pairs;
@@ -188,6 +189,16 @@ const char *failover_pair_primary_id(FailoverPair *pair)
     return pair->primary_id;
 }
 
+bool failover_pair_negotiated(FailoverPair *pair)
+{
+    return pair->negotiated;
+}
+
+FailoverPairMigration *failover_pair_migration(FailoverPair *pair)
+{
+    return &pair->mig;
+}
+
 /* ---- Pair life and state ------------------------------------------------ */
 
 static FailoverPair *pair_new(const char *standby_id)
@@ -213,6 +224,7 @@ static void pair_maybe_free(FailoverPair *p)
     if (p->standby || p->primary || p->opts) {
         return;
     }
+    failover_migration_forget(p);
     g_ptr_array_remove(failover_pairs(), p);
     for (unsigned i = 0; i < FAILOVER_HISTORY; i++) {
         g_free(p->reasons[i]);
@@ -238,8 +250,10 @@ void failover_pair_set_state(FailoverPair *pair, FailoverPrimaryState state,
     pair->nhistory++;
 }
 
-static void pair_set_error(FailoverPair *p, GError *err)
+void failover_pair_report_error(FailoverPair *pair, GError *err)
 {
+    FailoverPair *p = pair;
+
     g_free(p->last_error);
     p->last_error = g_strdup(err->message);
     /* QEMU warns on stderr, except under qtest. */
@@ -302,6 +316,7 @@ bool failover_pair_plug_primary(FailoverPair *pair, const char *reason,
                                     "replug-failed");
             return false;
         }
+        pair->mig.migrated = false;
         failover_pair_set_state(pair, FAILOVER_PRIMARY_STATE_PLUGGED, reason);
         return true;
     default:
@@ -323,7 +338,7 @@ void failover_standby_negotiated(VirtIONet *n)
     qapi_event_send_failover_negotiated(p->standby_id);
     p->negotiated = true;
     if (!failover_pair_plug_primary(p, "negotiated", &err)) {
-        pair_set_error(p, err);
+        failover_pair_report_error(p, err);
         g_error_free(err);
     }
 }
@@ -506,6 +521,7 @@ static void failover_device_realize(DeviceListener *listener,
         p->opts = qemu_opts_copy(dev->opts);
     }
     g_clear_pointer(&p->last_error, g_free);
+    p->mig.migrated = false;
     failover_pair_set_state(p, FAILOVER_PRIMARY_STATE_PLUGGED,
                             creating_reason ? creating_reason : "device-add");
 }
@@ -595,11 +611,11 @@ static void failover_standby_unrealize(VirtIONet *n)
      * one stays with the guest (it is its only NIC now); one the guest
      * already let go of comes back, for the same reason.
      */
-    if (p->state == FAILOVER_PRIMARY_STATE_UNPLUGGED) {
+    if (p->state == FAILOVER_PRIMARY_STATE_UNPLUGGED && !p->mig.held) {
         GError *err = NULL;
 
         if (!failover_pair_plug_primary(p, "standby-deleted", &err)) {
-            pair_set_error(p, err);
+            failover_pair_report_error(p, err);
             g_error_free(err);
         }
     }
@@ -644,7 +660,7 @@ static void failover_standby_reset(VirtIONet *n)
         return;
     }
     if (!failover_pair_unplug_primary(p, "virtio-reset", &err)) {
-        pair_set_error(p, err);
+        failover_pair_report_error(p, err);
         g_error_free(err);
     }
 }
@@ -668,10 +684,13 @@ static void failover_partial_eject(PCIDevice *dev)
     }
     failover_pair_set_state(p, FAILOVER_PRIMARY_STATE_UNPLUGGED,
                             "guest-eject");
+    if (failover_migration_ejected(p)) {
+        return;
+    }
     /* STANDBY came back (or the standby went) while the guest decided. */
     if ((p->negotiated || !p->standby) &&
         !failover_pair_plug_primary(p, "negotiated", &err)) {
-        pair_set_error(p, err);
+        failover_pair_report_error(p, err);
         g_error_free(err);
     }
 }
@@ -737,6 +756,7 @@ static void failover_system_reset(void *opaque)
         failover_pair_set_state(p, FAILOVER_PRIMARY_STATE_UNPLUGGED,
                                 "system-reset");
     }
+    failover_migration_reset_done();
 }
 
 static bool failover_device_del(const char *id, DeviceState *dev,
@@ -765,6 +785,9 @@ static bool failover_device_del(const char *id, DeviceState *dev,
     p = pd ? failover_pair_of_primary(pd) : NULL;
     if (!p) {
         return false;
+    }
+    if (failover_migration_device_del(p, id, errp)) {
+        return true;
     }
     switch (p->state) {
     case FAILOVER_PRIMARY_STATE_UNPLUGGED:
@@ -827,6 +850,7 @@ static FailoverPairInfo *pair_info(FailoverPair *p)
         tail = &(*tail)->next;
     }
     info->last_error = g_strdup(p->last_error);
+    failover_migration_fill_info(p, info);
     return info;
 }
 

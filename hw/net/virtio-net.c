@@ -15,6 +15,7 @@
 
 #include "hw/virtio/virtio-net.h"
 #include "qapi/error.h"
+#include "migration/vmstate.h"
 
 #define ETH_ALEN 6
 #define MAC_DEFAULT_FIRST 0x56
@@ -687,6 +688,71 @@ static Property virtio_net_properties[] = {
     DEFINE_PROP_END_OF_LIST(),
 };
 
+/* ---- Migration ------------------------------------------------------------ */
+
+static bool virtio_net_post_load(void *opaque, int version_id, GError **errp)
+{
+    VirtIONet *n = opaque;
+    VirtIODevice *vdev = VIRTIO_DEVICE(n);
+    uint64_t f = vdev->guest_features;
+
+    if (n->mac_table.in_use > MAC_TABLE_ENTRIES ||
+        n->mac_table.first_multi > n->mac_table.in_use) {
+        error_setg(errp, "MAC table of %u entries (first multicast %u) "
+                   "does not fit %d", n->mac_table.in_use,
+                   n->mac_table.first_multi, MAC_TABLE_ENTRIES);
+        return false;
+    }
+    /* What set_features derives from the features, minus its side effects. */
+    n->mergeable_rx_bufs = virtio_has_feature(f, VIRTIO_NET_F_MRG_RXBUF);
+    n->guest_hdr_len = (n->mergeable_rx_bufs ||
+                        virtio_has_feature(f, VIRTIO_F_VERSION_1)) ?
+                       sizeof(VirtioNetHdrMrgRxbuf) : sizeof(VirtioNetHdr);
+    /* The link is this host's backend's, not the source's. */
+    if (n->nic && n->nic->link_down) {
+        n->status &= ~VIRTIO_NET_S_LINK_UP;
+    } else {
+        n->status |= VIRTIO_NET_S_LINK_UP;
+    }
+    virtio_config_refresh(vdev);
+    if ((vdev->status & VIRTIO_CONFIG_S_DRIVER_OK) && n->nic) {
+        qemu_flush_queued_packets(n->nic);
+    }
+    return true;
+}
+
+/*
+ * The standby's negotiated features (STANDBY among them) travel in the
+ * nested virtio-device state: that is what re-creates failover on the
+ * destination.
+ */
+static const VMStateDescription vmstate_virtio_net = {
+    .name = "virtio-net",
+    .version_id = 1,
+    .post_load = virtio_net_post_load,
+    .fields = (const VMStateField[]) {
+        { .name = "virtio", .kind = VMS_STRUCT, .offset = 0,
+          .size = sizeof(VirtIODevice), .vmsd = &vmstate_virtio_device },
+        VMSTATE_BUFFER(mac.a, VirtIONet),
+        VMSTATE_UINT16(status, VirtIONet),
+        VMSTATE_UINT64(curr_guest_offloads, VirtIONet),
+        VMSTATE_BOOL(promisc, VirtIONet),
+        VMSTATE_BOOL(allmulti, VirtIONet),
+        VMSTATE_BOOL(alluni, VirtIONet),
+        VMSTATE_BOOL(nomulti, VirtIONet),
+        VMSTATE_BOOL(nouni, VirtIONet),
+        VMSTATE_BOOL(nobcast, VirtIONet),
+        VMSTATE_UINT32(mac_table.in_use, VirtIONet),
+        VMSTATE_UINT32(mac_table.first_multi, VirtIONet),
+        VMSTATE_BOOL(mac_table.multi_overflow, VirtIONet),
+        VMSTATE_BOOL(mac_table.uni_overflow, VirtIONet),
+        VMSTATE_BUFFER_POINTER(mac_table.macs, VirtIONet,
+                               MAC_TABLE_ENTRIES * ETH_ALEN),
+        VMSTATE_BUFFER_POINTER(vlans, VirtIONet, MAX_VLAN / 8),
+        VMSTATE_END_OF_LIST()
+    },
+};
+
 static void virtio_net_class_init(ObjectClass *oc, void *data)
 {
     DeviceClass *dc = DEVICE_CLASS(oc);
@@ -694,6 +760,7 @@ static void virtio_net_class_init(ObjectClass *oc, void *data)
 
     device_class_set_props(dc, virtio_net_properties);
     dc->category = DEVICE_CATEGORY_NETWORK;
+    dc->vmsd = &vmstate_virtio_net;
     vdc->realize = virtio_net_device_realize;
     vdc->unrealize = virtio_net_device_unrealize;
     vdc->get_features = virtio_net_get_features;

@@ -16,6 +16,7 @@
 #include "hw/pci/pcie.h"
 #include "hw/qdev-properties.h"
 #include "qapi/error.h"
+#include "migration/vmstate.h"
 
 #define PCI_PM_SIZEOF           8
 #define PCI_PM_PMC              2
@@ -841,6 +842,46 @@ static Property virtio_pci_properties[] = {
     DEFINE_PROP_END_OF_LIST(),
 };
 
+/* ---- Migration ------------------------------------------------------------ */
+
+static const VMStateDescription vmstate_virtio_pci_queue = {
+    .name = "virtio-pci-queue",
+    .version_id = 1,
+    .fields = (const VMStateField[]) {
+        VMSTATE_UINT16_MAX(num, VirtIOPCIQueue, VIRTQUEUE_MAX_SIZE),
+        VMSTATE_BOOL(enabled, VirtIOPCIQueue),
+        VMSTATE_UINT32_ARRAY(desc, VirtIOPCIQueue, 2),
+        VMSTATE_UINT32_ARRAY(avail, VirtIOPCIQueue, 2),
+        VMSTATE_UINT32_ARRAY(used, VirtIOPCIQueue, 2),
+        VMSTATE_END_OF_LIST()
+    },
+};
+
+/* The register copies of the queues the device has. */
+static uint64_t virtio_pci_vmstate_num_queues(void *opaque)
+{
+    VirtIODevice *vdev = proxy_vdev(opaque);
+
+    return vdev ? virtio_get_num_queues(vdev) : 0;
+}
+
+static const VMStateDescription vmstate_virtio_pci = {
+    .name = "virtio-pci",
+    .version_id = 1,
+    .fields = (const VMStateField[]) {
+        VMSTATE_PCI_DEVICE(pci_dev, VirtIOPCIProxy),
+        VMSTATE_UINT32(dfselect, VirtIOPCIProxy),
+        VMSTATE_UINT32(gfselect, VirtIOPCIProxy),
+        VMSTATE_UINT32_ARRAY(guest_features, VirtIOPCIProxy, 2),
+        { .name = "vqs", .kind = VMS_STRUCT_ARRAY, .flags = VMS_VARIABLE,
+          .offset = offsetof(VirtIOPCIProxy, vqs),
+          .size = sizeof(VirtIOPCIQueue),
+          .count_fn = virtio_pci_vmstate_num_queues,
+          .max = VIRTIO_QUEUE_MAX, .vmsd = &vmstate_virtio_pci_queue },
+        VMSTATE_END_OF_LIST()
+    },
+};
+
 static void virtio_pci_class_init(ObjectClass *oc, void *data)
 {
     PCIDeviceClass *pc = PCI_DEVICE_CLASS(oc);
@@ -852,6 +893,7 @@ static void virtio_pci_class_init(ObjectClass *oc, void *data)
     pc->config_read = virtio_pci_config_read;
     pc->config_write = virtio_pci_config_write;
     pc->vendor_id = PCI_VENDOR_ID_REDHAT_QUMRANET;
+    DEVICE_CLASS(oc)->vmsd = &vmstate_virtio_pci;
 }
 
 static void virtio_pci_bus_class_init(ObjectClass *oc, void *data)

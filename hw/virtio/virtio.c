@@ -15,6 +15,7 @@
 #include "hw/virtio/virtio.h"
 #include "hw/qdev-properties.h"
 #include "qapi/error.h"
+#include "migration/vmstate.h"
 
 /* ---- Little-endian ring fields ----------------------------------------- */
 
@@ -822,6 +823,88 @@ static void virtio_device_reset(DeviceState *dev)
     virtio_reset(VIRTIO_DEVICE(dev));
 }
 
+/* ---- Migration ------------------------------------------------------------ */
+
+static const VMStateDescription vmstate_virtqueue = {
+    .name = "virtqueue",
+    .version_id = 1,
+    .fields = (const VMStateField[]) {
+        VMSTATE_UINT32_MAX(num, VirtQueue, VIRTQUEUE_MAX_SIZE),
+        VMSTATE_UINT64(desc, VirtQueue),
+        VMSTATE_UINT64(avail, VirtQueue),
+        VMSTATE_UINT64(used, VirtQueue),
+        VMSTATE_BOOL(enabled, VirtQueue),
+        VMSTATE_UINT16(vector, VirtQueue),
+        VMSTATE_UINT16(last_avail_idx, VirtQueue),
+        VMSTATE_UINT16(used_idx, VirtQueue),
+        VMSTATE_UINT16(signalled_used, VirtQueue),
+        VMSTATE_BOOL(signalled_used_valid, VirtQueue),
+        VMSTATE_BOOL(notification, VirtQueue),
+        VMSTATE_END_OF_LIST()
+    },
+};
+
+/* Only the queues the device has (same configuration on both sides). */
+static uint64_t virtio_vmstate_num_queues(void *opaque)
+{
+    return virtio_get_num_queues(opaque);
+}
+
+static bool virtio_device_post_load(void *opaque, int version_id,
+                                    GError **errp)
+{
+    VirtIODevice *vdev = opaque;
+    int nq = virtio_get_num_queues(vdev);
+
+    if (vdev->guest_features & ~vdev->host_features) {
+        error_setg(errp, "guest features 0x%" PRIx64 " not offered here "
+                   "(0x%" PRIx64 ")", vdev->guest_features,
+                   vdev->host_features);
+        return false;
+    }
+    if (vdev->queue_sel >= VIRTIO_QUEUE_MAX) {
+        error_setg(errp, "queue_sel %u out of range", vdev->queue_sel);
+        return false;
+    }
+    for (int i = 0; i < nq; i++) {
+        VirtQueue *vq = &vdev->vq[i];
+
+        if (!vq->num) {
+            error_setg(errp, "virtqueue %d has size 0", i);
+            return false;
+        }
+        /* Ring views are re-derived at the next use. */
+        vq->desc_p = NULL;
+        vq->avail_p = NULL;
+        vq->used_p = NULL;
+        vq->inuse = 0;
+    }
+    vdev->started = vdev->status & VIRTIO_CONFIG_S_DRIVER_OK;
+    vdev->broken_logged = false;
+    virtio_config_refresh(vdev);
+    return true;
+}
+
+const VMStateDescription vmstate_virtio_device = {
+    .name = "virtio-device",
+    .version_id = 1,
+    .post_load = virtio_device_post_load,
+    .fields = (const VMStateField[]) {
+        VMSTATE_UINT8(status, VirtIODevice),
+        VMSTATE_UINT8(isr, VirtIODevice),
+        VMSTATE_UINT16(queue_sel, VirtIODevice),
+        VMSTATE_UINT64(guest_features, VirtIODevice),
+        VMSTATE_UINT16(config_vector, VirtIODevice),
+        VMSTATE_UINT8(generation, VirtIODevice),
+        VMSTATE_BOOL(broken, VirtIODevice),
+        VMSTATE_STRUCT_VARRAY_POINTER_FN(vq, VirtIODevice,
+                                         virtio_vmstate_num_queues,
+                                         VIRTIO_QUEUE_MAX, vmstate_virtqueue,
+                                         VirtQueue),
+        VMSTATE_END_OF_LIST()
+    },
+};
+
 static void virtio_device_class_init(ObjectClass *oc, void *data)
 {
     DeviceClass *dc = DEVICE_CLASS(oc);
@@ -832,6 +915,7 @@ static void virtio_device_class_init(ObjectClass *oc, void *data)
     dc->reset = virtio_device_reset;
     dc->bus_type = TYPE_VIRTIO_BUS;
     dc->user_creatable = false;
+    dc->vmsd = &vmstate_virtio_device;
     vdc->legacy_features |= VIRTIO_LEGACY_FEATURES;
 }
 

@@ -29,6 +29,13 @@ typedef enum MigrationEventType {
     MIG_EVENT_COMPLETED,        /* source: the destination has everything */
     MIG_EVENT_FAILED,           /* source: the migration failed */
     MIG_EVENT_CANCELLED,        /* source: migrate_cancel finished */
+    /*
+     * Destination: every section was loaded and checked; the VM has not
+     * been started yet.  Devices that must act on the loaded state as a
+     * whole (failover plugs its primaries: the hotplug controllers' state
+     * has been restored by then) do it here.
+     */
+    MIG_EVENT_INCOMING_LOADED,
 } MigrationEventType;
 
 typedef void MigrationNotifyFunc(MigrationEventType event, void *opaque);
@@ -50,6 +57,15 @@ void migration_add_unplug_pending_check(MigrationUnplugPendingFunc *fn,
 void migration_remove_unplug_pending_check(MigrationUnplugPendingFunc *fn,
                                            void *opaque);
 void migration_unplug_pending_changed(void);
+
+/*
+ * Preconditions of `migrate` beyond the generic ones: each registered
+ * check may refuse the command with an error (failover refuses a paused
+ * guest with a plugged primary: nobody would answer the unplug request).
+ */
+typedef bool MigrationStartCheckFunc(void *opaque, GError **errp);
+void migration_add_start_check(MigrationStartCheckFunc *fn, void *opaque);
+void migration_remove_start_check(MigrationStartCheckFunc *fn, void *opaque);
 
 /*
  * Leave dev's state out of the stream (failover: an unplugged primary) or

@@ -63,4 +63,41 @@ bool failover_pair_plug_primary(FailoverPair *pair, const char *reason,
  */
 void failover_standby_negotiated(VirtIONet *n);
 
+/* Whether the standby's current driver accepted STANDBY. */
+bool failover_pair_negotiated(FailoverPair *pair);
+/* Record (and warn about, outside qtest) why a plug or unplug failed. */
+void failover_pair_report_error(FailoverPair *pair, GError *err);
+
+/*
+ * Migration side (hw/net/virtio-net-failover-migration.c).  What one
+ * outgoing migration did to a pair; times are wall clock, microseconds.
+ */
+typedef struct FailoverPairMigration {
+    bool held;                  /* unplugged for the running migration */
+    bool replug_on_eject;       /* migration over, request still pending */
+    bool migrated;              /* completed: the guest runs elsewhere */
+    bool has_times;             /* a migration unplugged this pair */
+    int64_t request_us;         /* the unplug request */
+    int64_t eject_us;           /* the guest's eject, 0 if none */
+} FailoverPairMigration;
+
+FailoverPairMigration *failover_pair_migration(FailoverPair *pair);
+/*
+ * The guest ejected pair's primary (state is unplugged now).  True when
+ * the migration side took care of it: the caller must not re-plug.
+ */
+bool failover_migration_ejected(FailoverPair *pair);
+/*
+ * device_del of pair's realized primary: true if the migration side
+ * decided (errp set when refused), false to go on as usual.
+ */
+bool failover_migration_device_del(FailoverPair *pair, const char *id,
+                                   GError **errp);
+/* system_reset completed every pending request: let migration move. */
+void failover_migration_reset_done(void);
+/* The last migration's unplug times for the query. */
+void failover_migration_fill_info(FailoverPair *pair, FailoverPairInfo *info);
+/* pair is about to be freed. */
+void failover_migration_forget(FailoverPair *pair);
+
 #endif

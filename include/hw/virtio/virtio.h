@@ -182,6 +182,13 @@ typedef struct VirtioBusClass {
 #define VIRTIO_BUS_GET_CLASS(obj) \
     OBJECT_GET_CLASS(VirtioBusClass, (obj), TYPE_VIRTIO_BUS)
 
+/*
+ * Migration state of the generic part (status, features, queues); a
+ * device's own description nests it over its VirtIODevice member.
+ */
+typedef struct VMStateDescription VMStateDescription;
+extern const VMStateDescription vmstate_virtio_device;
+
 /* The device on a transport's bus, or NULL. */
 VirtIODevice *virtio_bus_get_device(VirtioBusState *bus);
 
