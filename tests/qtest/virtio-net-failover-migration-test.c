@@ -578,8 +578,11 @@ static void run_out_in(bool native, bool multi, const char *transport)
     check_card(dst.qts, "standby0", "52:54:00:11:11:11", true);
     check_card(dst.qts, "primary0", MAC0, true);
     check_state(dst.qts, "standby0", "plugged");
-    g_assert_true(json_object_get_boolean_member(
-        pair_info(dst.qts, "standby0"), "negotiated"));
+    {
+        g_autoptr(JsonObject) d = pair_info(dst.qts, "standby0");
+
+        g_assert_true(json_object_get_boolean_member(d, "negotiated"));
+    }
     /* The guest's view came along: bus numbers, standby driver state. */
     g_assert_cmphex(vendor_at(&dst, 1), ==, 0x1af4);
     g_assert_cmphex(status_at(&dst, 1), ==, 0x0f);
