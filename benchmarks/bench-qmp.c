@@ -3,6 +3,8 @@
  * QMP-side load generator for `make bench` (benchmarks/run.py).
  *
  *   bench-qmp BINARY spawn RUNS     spawn to QMP greeting, per run in ms
+ *   bench-qmp BINARY spawn-q35 RUNS the same with 32 root ports, each with
+ *                                   a virtio-net-pci (issue 3's figure)
  *   bench-qmp BINARY rss            VmRSS at idle with -m 128M, KiB
  *   bench-qmp BINARY qmp-rt SECS    query-status round trips per second
  *   bench-qmp BINARY echo-rt SECS   unix socket echo round trips per second
@@ -82,7 +84,7 @@ static void read_line(int fd, int ms)
  * The binary is started directly (no /bin/sh in between) with the options
  * libqtest passes, and timed until its QMP greeting has been read.
  */
-static double spawn_once(const char *binary)
+static double spawn_once(const char *binary, GPtrArray *extra)
 {
     g_autofree char *qpath = g_strdup_printf("%s/bench-%d.sock",
                                              g_get_tmp_dir(), getpid());
@@ -91,16 +93,27 @@ static double spawn_once(const char *binary)
     g_autofree char *qtest_arg = g_strdup_printf("unix:%s", qpath);
     g_autofree char *chardev_arg = g_strdup_printf("socket,path=%s,id=char0",
                                                    mpath);
-    char *argv[] = {
+    char *base[] = {
         (char *)binary, "-qtest", qtest_arg, "-qtest-log", "/dev/null",
         "-chardev", chardev_arg, "-mon", "chardev=char0,mode=control",
-        "-display", "none", "-accel", "qtest", NULL
+        "-display", "none", "-accel", "qtest",
     };
+    g_autoptr(GPtrArray) args = g_ptr_array_new();
+    char **argv;
     int qlfd = listen_unix(qpath);
     int mlfd = listen_unix(mpath);
     int qfd, mfd, wstatus;
     double start, end;
     pid_t pid;
+
+    for (size_t i = 0; i < G_N_ELEMENTS(base); i++) {
+        g_ptr_array_add(args, base[i]);
+    }
+    for (guint i = 0; extra && i < extra->len; i++) {
+        g_ptr_array_add(args, g_ptr_array_index(extra, i));
+    }
+    g_ptr_array_add(args, NULL);
+    argv = (char **)args->pdata;
 
     start = now_ms();
     if (posix_spawn(&pid, binary, NULL, NULL, argv, environ) != 0) {
@@ -124,9 +137,35 @@ static double spawn_once(const char *binary)
 
 static void bench_spawn(const char *binary, int runs)
 {
-    spawn_once(binary);     /* warm the page cache */
+    spawn_once(binary, NULL);   /* warm the page cache */
     for (int i = 0; i < runs; i++) {
-        printf("spawn_ms %.3f\n", spawn_once(binary));
+        printf("spawn_ms %.3f\n", spawn_once(binary, NULL));
+    }
+}
+
+/*
+ * q35 with 32 root ports (two functions in each of slots 1..16) and a
+ * virtio-net-pci behind every one.
+ */
+static void bench_spawn_q35(const char *binary, int runs)
+{
+    g_autoptr(GPtrArray) extra = g_ptr_array_new_with_free_func(g_free);
+
+    g_ptr_array_add(extra, g_strdup("-nodefaults"));
+    for (int i = 0; i < 32; i++) {
+        int slot = 1 + i / 2, fn = i % 2;
+
+        g_ptr_array_add(extra, g_strdup("-device"));
+        g_ptr_array_add(extra, g_strdup_printf(
+            "pcie-root-port,id=rp%d,bus=pcie.0,addr=0x%x.%d,chassis=%d%s",
+            i, slot, fn, i + 1, fn ? "" : ",multifunction=on"));
+        g_ptr_array_add(extra, g_strdup("-device"));
+        g_ptr_array_add(extra, g_strdup_printf("virtio-net-pci,bus=rp%d,"
+                                               "id=nic%d", i, i));
+    }
+    spawn_once(binary, extra);
+    for (int i = 0; i < runs; i++) {
+        printf("spawn_q35_ms %.3f\n", spawn_once(binary, extra));
     }
 }
 
@@ -281,6 +320,8 @@ int main(int argc, char **argv)
 
     if (g_str_equal(what, "spawn")) {
         bench_spawn(argv[1], arg > 0 ? (int)arg : 30);
+    } else if (g_str_equal(what, "spawn-q35")) {
+        bench_spawn_q35(argv[1], arg > 0 ? (int)arg : 21);
     } else if (g_str_equal(what, "rss")) {
         bench_rss();
     } else if (g_str_equal(what, "qmp-rt")) {

@@ -115,6 +115,18 @@ def main():
     add('spawn to QMP greeting (median of %d)' % SPAWN_RUNS, v, fmt_ms(v),
         '<= 10 ms', lambda x: x <= 10, err=err)
 
+    # q35 with 32 root ports and 32 devices (issue 3)
+    r = run_bench(bench_qmp, [binary, 'spawn-q35', '21'])
+    v = err = None
+    if isinstance(r, str):
+        err = r
+    elif r.get('spawn_q35_ms'):
+        v = statistics.median(r['spawn_q35_ms'])
+    else:
+        err = 'no samples'
+    add('q35, 32 root ports + 32 virtio-net: ready for QMP (median of 21)',
+        v, fmt_ms(v), '<= 20 ms', lambda x: x <= 20, err=err)
+
     # resident memory at idle
     r = run_bench(bench_qmp, [binary, 'rss'])
     v = err = None
@@ -163,6 +175,25 @@ def main():
         err = 'no samples'
     add('1 MiB QMP message answered (median of 5)', v, fmt_ms(v), '<= 20 ms',
         lambda x: x <= 20, baseline='QEMU 8.1: > 10 s', err=err)
+
+    # virtio-net device-side, rings filled in guest RAM, dgram unix sink
+    # (issue 4); the raw figure is the same socket written directly.
+    bench_vn = os.path.join(build, 'benchmarks', 'bench-virtio-net')
+    r = run_bench(bench_vn, [], timeout=300)
+    for key, unit, size, target, ok in (
+            ('64-pps', 'pps', 64, '>= 1,000,000 /s', lambda x: x >= 1e6),
+            ('1500-gbps', 'gbps', 1500, '>= 5 Gbit/s', lambda x: x >= 5)):
+        raw = None if isinstance(r, str) else (r.get('raw-' + key) or [None])[0]
+        for d in ('tx', 'rx'):
+            v = None if isinstance(r, str) else \
+                (r.get('%s-%s' % (d, key)) or [None])[0]
+            shown = 'n/a' if v is None else (
+                fmt_rate(v) if unit == 'pps' else '%.2f Gbit/s' % v)
+            base = 'raw socket: ' + ('n/a' if raw is None else (
+                fmt_rate(raw) if unit == 'pps' else '%.2f Gbit/s' % raw))
+            add('virtio-net %s, %d-byte frames' % (d.upper(), size), v,
+                shown, target, ok, baseline=base,
+                err=r if isinstance(r, str) else None)
 
     # Migration over a unix socket (issue 6).
     bench_mig = os.path.join(build, 'benchmarks', 'bench-migration')
