@@ -7,26 +7,16 @@
  */
 #include "chardev/char-internal.h"
 
-#include <errno.h>
 #include <glib-unix.h>
-#include <fcntl.h>
-#include <netdb.h>
-#include <netinet/in.h>
-#include <netinet/tcp.h>
 #include <stdio.h>
-#include <string.h>
-#include <sys/socket.h>
-#include <sys/un.h>
-#include <unistd.h>
 
 #include "qapi/error.h"
 #include "qemu/main-loop.h"
+#include "qemu/sockets.h"
 
 typedef struct SocketChardev {
-    bool is_unix;
+    SockAddr addr;
     bool is_listen;
-    char *path;                 /* unix */
-    char *host, *port;          /* tcp */
     int listen_fd;
     guint accept_id;
     bool unlink_path;           /* we created the listening socket file */
@@ -39,177 +29,22 @@ static const char *const socket_params[] = {
     "nodelay", "reconnect", NULL,
 };
 
-static void set_nonblock(int fd)
-{
-    fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK);
-}
-
 static void socket_connected(Chardev *chr, int fd)
 {
     SocketChardev *s = chr->be_opaque;
-    int one = 1;
 
-    set_nonblock(fd);
-    if (!s->is_unix) {
-        setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+    socket_set_nonblock(fd);
+    if (s->addr.type == SOCK_ADDR_INET) {
+        socket_set_nodelay(fd);
     }
     chr_connect(chr, fd, fd, true, true);
-}
-
-static bool unix_addr(const char *path, struct sockaddr_un *sun,
-                      GError **errp)
-{
-    memset(sun, 0, sizeof(*sun));
-    sun->sun_family = AF_UNIX;
-    if (strlen(path) >= sizeof(sun->sun_path)) {
-        error_setg(errp, "UNIX socket path '%s' is too long", path);
-        return false;
-    }
-    strcpy(sun->sun_path, path);
-    return true;
-}
-
-static int unix_connect(const char *path, GError **errp)
-{
-    struct sockaddr_un sun;
-    int fd;
-
-    if (!unix_addr(path, &sun, errp)) {
-        return -1;
-    }
-    fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    if (fd < 0) {
-        error_setg_errno(errp, errno, "Failed to create socket");
-        return -1;
-    }
-    while (connect(fd, (struct sockaddr *)&sun, sizeof(sun)) < 0) {
-        if (errno != EINTR) {
-            error_setg_errno(errp, errno, "Failed to connect to '%s'", path);
-            close(fd);
-            return -1;
-        }
-    }
-    return fd;
-}
-
-static int unix_listen(const char *path, GError **errp)
-{
-    struct sockaddr_un sun;
-    int fd;
-
-    if (!unix_addr(path, &sun, errp)) {
-        return -1;
-    }
-    fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    if (fd < 0) {
-        error_setg_errno(errp, errno, "Failed to create socket");
-        return -1;
-    }
-    /* A stale socket file from an earlier run would make bind fail. */
-    unlink(path);
-    if (bind(fd, (struct sockaddr *)&sun, sizeof(sun)) < 0) {
-        error_setg_errno(errp, errno, "Failed to bind socket to %s", path);
-        close(fd);
-        return -1;
-    }
-    if (listen(fd, 1) < 0) {
-        error_setg_errno(errp, errno, "Failed to listen on socket");
-        close(fd);
-        unlink(path);
-        return -1;
-    }
-    return fd;
-}
-
-static struct addrinfo *tcp_resolve(const char *host, const char *port,
-                                    bool passive, GError **errp)
-{
-    struct addrinfo hints = {
-        .ai_family = AF_UNSPEC,
-        .ai_socktype = SOCK_STREAM,
-        .ai_flags = passive ? AI_PASSIVE : 0,
-    };
-    struct addrinfo *res = NULL;
-    int rc;
-
-    rc = getaddrinfo(host && *host ? host : NULL, port, &hints, &res);
-    if (rc != 0) {
-        error_setg(errp, "address resolution failed for %s:%s: %s",
-                   host ? host : "", port, gai_strerror(rc));
-        return NULL;
-    }
-    return res;
-}
-
-static int tcp_connect(const char *host, const char *port, GError **errp)
-{
-    struct addrinfo *res = tcp_resolve(host, port, false, errp);
-    int err = ECONNREFUSED;
-    int fd = -1;
-
-    if (!res) {
-        return -1;
-    }
-    for (struct addrinfo *ai = res; ai; ai = ai->ai_next) {
-        fd = socket(ai->ai_family, ai->ai_socktype | SOCK_CLOEXEC,
-                    ai->ai_protocol);
-        if (fd < 0) {
-            err = errno;
-            continue;
-        }
-        if (connect(fd, ai->ai_addr, ai->ai_addrlen) == 0) {
-            break;
-        }
-        err = errno;
-        close(fd);
-        fd = -1;
-    }
-    freeaddrinfo(res);
-    if (fd < 0) {
-        error_setg_errno(errp, err, "Failed to connect to '%s:%s'",
-                         host ? host : "", port);
-    }
-    return fd;
-}
-
-static int tcp_listen(const char *host, const char *port, GError **errp)
-{
-    struct addrinfo *res = tcp_resolve(host, port, true, errp);
-    int err = EADDRNOTAVAIL;
-    int fd = -1;
-    int one = 1;
-
-    if (!res) {
-        return -1;
-    }
-    for (struct addrinfo *ai = res; ai; ai = ai->ai_next) {
-        fd = socket(ai->ai_family, ai->ai_socktype | SOCK_CLOEXEC,
-                    ai->ai_protocol);
-        if (fd < 0) {
-            err = errno;
-            continue;
-        }
-        setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
-        if (bind(fd, ai->ai_addr, ai->ai_addrlen) == 0 &&
-            listen(fd, 1) == 0) {
-            break;
-        }
-        err = errno;
-        close(fd);
-        fd = -1;
-    }
-    freeaddrinfo(res);
-    if (fd < 0) {
-        error_setg_errno(errp, err, "Failed to bind socket");
-    }
-    return fd;
 }
 
 static gboolean on_accept(gint fd, GIOCondition cond, gpointer data)
 {
     Chardev *chr = data;
     SocketChardev *s = chr->be_opaque;
-    int cfd = accept4(s->listen_fd, NULL, NULL, SOCK_CLOEXEC);
+    int cfd = socket_accept(s->listen_fd);
 
     if (cfd < 0) {
         return G_SOURCE_CONTINUE;   /* EAGAIN, or the client gave up */
@@ -229,12 +64,6 @@ static void start_listening(Chardev *chr)
     }
 }
 
-static int socket_try_connect(SocketChardev *s, GError **errp)
-{
-    return s->is_unix ? unix_connect(s->path, errp)
-                      : tcp_connect(s->host, s->port, errp);
-}
-
 static gboolean on_reconnect(gpointer data)
 {
     Chardev *chr = data;
@@ -245,7 +74,7 @@ static gboolean on_reconnect(gpointer data)
         s->reconnect_id = 0;
         return G_SOURCE_REMOVE;
     }
-    fd = socket_try_connect(s, NULL);
+    fd = socket_connect(&s->addr, NULL);
     if (fd < 0) {
         return G_SOURCE_CONTINUE;
     }
@@ -291,12 +120,10 @@ static void socket_close(Chardev *chr)
     if (s->listen_fd >= 0) {
         close(s->listen_fd);
         if (s->unlink_path) {
-            unlink(s->path);
+            socket_unlink(&s->addr);
         }
     }
-    g_free(s->path);
-    g_free(s->host);
-    g_free(s->port);
+    socket_addr_clear(&s->addr);
     g_free(s);
     chr->be_opaque = NULL;
 }
@@ -362,17 +189,21 @@ bool chr_open_socket(Chardev *chr, QemuOpts *opts, GError **errp)
     }
 
     s = g_new0(SocketChardev, 1);
-    s->is_unix = path != NULL;
+    if (path) {
+        if (!socket_addr_set_unix(&s->addr, path, false, errp)) {
+            g_free(s);
+            return false;
+        }
+    } else {
+        socket_addr_set_inet(&s->addr, host, port);
+    }
     s->is_listen = is_listen;
-    s->path = g_strdup(path);
-    s->host = g_strdup(host);
-    s->port = g_strdup(port);
     s->listen_fd = -1;
     s->reconnect_s = reconnect;
     chr->be_opaque = s;
     chr->close = socket_close;
     chr->on_disconnect = socket_on_disconnect;
-    if (s->is_unix) {
+    if (path) {
         chr->filename = g_strdup_printf("unix:%s%s", path,
                                         is_listen ? ",server=on" : "");
     } else {
@@ -381,7 +212,7 @@ bool chr_open_socket(Chardev *chr, QemuOpts *opts, GError **errp)
     }
 
     if (!is_listen) {
-        int fd = socket_try_connect(s, reconnect ? NULL : errp);
+        int fd = socket_connect(&s->addr, reconnect ? NULL : errp);
         if (fd < 0) {
             if (!reconnect) {
                 return false;
@@ -393,13 +224,11 @@ bool chr_open_socket(Chardev *chr, QemuOpts *opts, GError **errp)
         return true;
     }
 
-    s->listen_fd = s->is_unix ? unix_listen(path, errp)
-                              : tcp_listen(host, port, errp);
+    s->listen_fd = socket_listen(&s->addr, errp);
     if (s->listen_fd < 0) {
         return false;
     }
-    s->unlink_path = s->is_unix;
-    set_nonblock(s->listen_fd);
+    s->unlink_path = path != NULL;
     start_listening(chr);
     if (is_wait) {
         /*

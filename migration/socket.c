@@ -6,80 +6,32 @@
 #include "migration/internal.h"
 
 #include <errno.h>
-#include <netdb.h>
-#include <sys/socket.h>
-#include <sys/un.h>
 #include <unistd.h>
 #include <glib-unix.h>
-#include <netinet/in.h>
-#include <netinet/tcp.h>
 
 #include "qapi/error.h"
+#include "qemu/sockets.h"
 
-/* "host:port", "[v6addr]:port"; host may be empty. */
-static bool split_host_port(const char *s, char **host, char **port,
-                            GError **errp)
+/* addr is what follows "tcp:" or "unix:". */
+static bool parse_addr(const char *addr, bool is_unix, SockAddr *a,
+                       GError **errp)
 {
-    const char *colon;
-
-    if (s[0] == '[') {
-        const char *close = strchr(s, ']');
-        if (!close || close[1] != ':') {
-            error_setg(errp, "error parsing address '%s'", s);
-            return false;
-        }
-        *host = g_strndup(s + 1, close - s - 1);
-        *port = g_strdup(close + 2);
-        return true;
+    if (is_unix) {
+        return socket_addr_set_unix(a, addr, false, errp);
     }
-    colon = strrchr(s, ':');
-    if (!colon) {
-        error_setg(errp, "error parsing address '%s'", s);
-        return false;
-    }
-    *host = g_strndup(s, colon - s);
-    *port = g_strdup(colon + 1);
-    /* Options after a comma (",ipv4", ...) are accepted and ignored. */
-    char *comma = strchr(*port, ',');
-    if (comma) {
-        *comma = 0;
-    }
-    return true;
+    return inet_parse(a, addr, errp);
 }
 
-static struct addrinfo *resolve(const char *host, const char *port,
-                                bool passive, GError **errp)
-{
-    struct addrinfo hints = {
-        .ai_family = AF_UNSPEC,
-        .ai_socktype = SOCK_STREAM,
-        .ai_flags = passive ? AI_PASSIVE : 0,
-    };
-    struct addrinfo *res = NULL;
-    int r;
-
-    if (!*host || !strcmp(host, "0")) {
-        host = passive ? NULL : "localhost";
-        if (passive) {
-            hints.ai_family = AF_INET;
-        }
-    }
-    r = getaddrinfo(host, port, &hints, &res);
-    if (r) {
-        error_setg(errp, "address resolution failed for %s:%s: %s",
-                   host ? host : "", port, gai_strerror(r));
-        return NULL;
-    }
-    return res;
-}
-
+/*
+ * Big buffers: a migration stream is bulk data.  Set before connecting,
+ * as the TCP window scale is fixed by the handshake.
+ */
 static void tune_socket(int fd, int family)
 {
-    int one = 1;
     int size = 4 << 20;
 
     if (family != AF_UNIX) {
-        setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+        socket_set_nodelay(fd);
     }
     setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &size, sizeof(size));
     setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &size, sizeof(size));
@@ -88,123 +40,55 @@ static void tune_socket(int fd, int family)
 /* Outgoing */
 
 typedef struct Connecting {
-    int fd;
-    guint watch;
-    char *desc;                 /* for the error message */
+    SocketConnect *conn;
     MigConnectedFunc *cb;
     void *opaque;
 } Connecting;
 
 static Connecting *connecting;
 
-static void connecting_free(Connecting *c)
+static void connect_done(int fd, GError *err, void *opaque)
 {
-    if (c->watch) {
-        g_source_remove(c->watch);
-    }
-    g_free(c->desc);
-    g_free(c);
-}
+    Connecting *c = opaque;
 
-static gboolean connect_done(gint fd, GIOCondition cond, gpointer data)
-{
-    Connecting *c = data;
-    int err = 0;
-    socklen_t len = sizeof(err);
-    GError *gerr = NULL;
-
-    if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &len) < 0) {
-        err = errno;
-    }
-    c->watch = 0;
     connecting = NULL;
-    if (err) {
-        error_setg_errno(&gerr, err, "Failed to connect to '%s'", c->desc);
-        close(fd);
-        fd = -1;
-    }
-    c->cb(fd, 0, gerr, c->opaque);
-    connecting_free(c);
-    return G_SOURCE_REMOVE;
+    c->cb(fd, 0, err, c->opaque);
+    g_free(c);
 }
 
 bool mig_socket_connect(const char *addr, bool is_unix, MigConnectedFunc *cb,
                         void *opaque, GError **errp)
 {
-    Connecting *c = g_new0(Connecting, 1);
+    g_auto(SockAddr) a = { 0 };
     GError *err = NULL;
-    int fd = -1;
-    int r = -1;
-    int saved_errno = 0;
+    Connecting *c;
 
-    c->cb = cb;
-    c->opaque = opaque;
-    c->desc = g_strdup(addr);
-    if (is_unix) {
-        struct sockaddr_un un = { .sun_family = AF_UNIX };
-        if (strlen(addr) >= sizeof(un.sun_path)) {
-            error_setg(&err, "UNIX socket path '%s' is too long", addr);
-            goto fail;
-        }
-        strcpy(un.sun_path, addr);
-        fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
-        if (fd < 0) {
-            error_setg_errno(&err, errno, "Failed to create socket");
-            goto fail;
-        }
-        tune_socket(fd, AF_UNIX);
-        r = connect(fd, (struct sockaddr *)&un, sizeof(un));
-        saved_errno = errno;
-    } else {
-        g_autofree char *host = NULL, *port = NULL;
-        struct addrinfo *res, *ai;
-
-        if (!split_host_port(addr, &host, &port, &err) ||
-            !(res = resolve(host, port, false, &err))) {
-            goto fail;
-        }
-        /* The first address family that gives a socket; no fallbacks. */
-        for (ai = res; ai; ai = ai->ai_next) {
-            fd = socket(ai->ai_family,
-                        SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
-            if (fd >= 0) {
-                tune_socket(fd, ai->ai_family);
-                r = connect(fd, ai->ai_addr, ai->ai_addrlen);
-                saved_errno = errno;
-                break;
-            }
-        }
-        freeaddrinfo(res);
-        if (fd < 0) {
-            error_setg_errno(&err, errno, "Failed to create socket");
-            goto fail;
-        }
-    }
-    /* A unix socket with a full backlog says EAGAIN: that is a failure. */
-    if (r < 0 && saved_errno != EINPROGRESS) {
-        error_setg_errno(&err, saved_errno, "Failed to connect to '%s'",
-                         addr);
-        close(fd);
+    if (!parse_addr(addr, is_unix, &a, &err)) {
         goto fail;
     }
-    /* Connected or in progress: report from the main loop either way. */
-    c->fd = fd;
-    c->watch = g_unix_fd_add(fd, G_IO_OUT, connect_done, c);
+    c = g_new0(Connecting, 1);
+    c->cb = cb;
+    c->opaque = opaque;
+    /* Connected or in progress: the answer comes from the main loop. */
+    c->conn = socket_connect_async(&a, tune_socket, connect_done, c, &err);
+    if (!c->conn) {
+        g_free(c);
+        goto fail;
+    }
     connecting = c;
     return true;
 
 fail:
     /* Asynchronous like QEMU: migrate returns {}, then the state fails. */
     cb(-1, 0, err, opaque);
-    connecting_free(c);
     return true;
 }
 
 void mig_socket_connect_cancel(void)
 {
     if (connecting) {
-        close(connecting->fd);
-        connecting_free(connecting);
+        socket_connect_cancel(connecting->conn);
+        g_free(connecting);
         connecting = NULL;
     }
 }
@@ -212,8 +96,6 @@ void mig_socket_connect_cancel(void)
 /* Incoming */
 
 typedef struct Listening {
-    int fd;
-    char *unix_path;
     MigAcceptFunc *cb;
     void *opaque;
 } Listening;
@@ -221,43 +103,40 @@ typedef struct Listening {
 static gboolean accept_ready(gint lfd, GIOCondition cond, gpointer data)
 {
     Listening *l = data;
-    int fd = accept4(lfd, NULL, NULL, SOCK_CLOEXEC);
+    int fd = socket_accept(lfd);
 
     if (fd < 0) {
-        return errno == EINTR || errno == EAGAIN ? G_SOURCE_CONTINUE
-                                                 : G_SOURCE_REMOVE;
+        return errno == EAGAIN ? G_SOURCE_CONTINUE : G_SOURCE_REMOVE;
     }
     tune_socket(fd, AF_INET);
     close(lfd);
     /* QEMU leaves the socket file behind; so do we. */
     l->cb(fd, 0, l->opaque);
-    g_free(l->unix_path);
     g_free(l);
     return G_SOURCE_REMOVE;
 }
 
-static MigrationSocketAddressList *describe(int fd, bool is_unix,
-                                            const char *path)
+/* Where we listen, for query-migrate: the port the kernel chose for :0. */
+static MigrationSocketAddressList *describe(int fd, const SockAddr *a)
 {
     MigrationSocketAddressList *list = g_new0(MigrationSocketAddressList, 1);
-    MigrationSocketAddress *a = g_new0(MigrationSocketAddress, 1);
-    struct sockaddr_storage ss;
-    socklen_t len = sizeof(ss);
-    char host[NI_MAXHOST] = "", port[NI_MAXSERV] = "";
+    MigrationSocketAddress *m = g_new0(MigrationSocketAddress, 1);
+    g_auto(SockAddr) bound = { 0 };
 
-    list->value = a;
-    if (is_unix) {
-        a->type = SOCKET_ADDRESS_TYPE_UNIX;
-        a->path = g_strdup(path);
+    list->value = m;
+    if (a->type == SOCK_ADDR_UNIX) {
+        m->type = SOCKET_ADDRESS_TYPE_UNIX;
+        m->path = g_strdup(a->path);
         return list;
     }
-    a->type = SOCKET_ADDRESS_TYPE_INET;
-    if (getsockname(fd, (struct sockaddr *)&ss, &len) == 0) {
-        getnameinfo((struct sockaddr *)&ss, len, host, sizeof(host), port,
-                    sizeof(port), NI_NUMERICHOST | NI_NUMERICSERV);
+    m->type = SOCKET_ADDRESS_TYPE_INET;
+    if (socket_local_address(fd, &bound, NULL)) {
+        m->host = g_steal_pointer(&bound.host);
+        m->port = g_steal_pointer(&bound.port);
+    } else {
+        m->host = g_strdup("");
+        m->port = g_strdup("");
     }
-    a->host = g_strdup(host);
-    a->port = g_strdup(port);
     return list;
 }
 
@@ -265,58 +144,21 @@ bool mig_socket_listen(const char *addr, bool is_unix, MigAcceptFunc *cb,
                        void *opaque, MigrationSocketAddressList **addrs,
                        GError **errp)
 {
-    int fd = -1;
-    int one = 1;
+    g_auto(SockAddr) a = { 0 };
+    Listening *l;
+    int fd;
 
-    if (is_unix) {
-        struct sockaddr_un un = { .sun_family = AF_UNIX };
-        if (strlen(addr) >= sizeof(un.sun_path)) {
-            error_setg(errp, "UNIX socket path '%s' is too long", addr);
-            return false;
-        }
-        strcpy(un.sun_path, addr);
-        fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-        unlink(addr);
-        if (fd < 0 || bind(fd, (struct sockaddr *)&un, sizeof(un)) < 0) {
-            error_setg_errno(errp, errno, "Failed to bind socket to %s",
-                             addr);
-            goto fail;
-        }
-    } else {
-        g_autofree char *host = NULL, *port = NULL;
-        struct addrinfo *res;
-
-        if (!split_host_port(addr, &host, &port, errp) ||
-            !(res = resolve(host, port, true, errp))) {
-            return false;
-        }
-        fd = socket(res->ai_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
-        if (fd >= 0) {
-            setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
-        }
-        if (fd < 0 || bind(fd, res->ai_addr, res->ai_addrlen) < 0) {
-            error_setg_errno(errp, errno, "Failed to bind socket");
-            freeaddrinfo(res);
-            goto fail;
-        }
-        freeaddrinfo(res);
+    if (!parse_addr(addr, is_unix, &a, errp)) {
+        return false;
     }
-    if (listen(fd, 1) < 0) {
-        error_setg_errno(errp, errno, "Failed to listen on socket");
-        goto fail;
+    fd = socket_listen(&a, errp);
+    if (fd < 0) {
+        return false;
     }
-    Listening *l = g_new0(Listening, 1);
-    l->fd = fd;
+    l = g_new0(Listening, 1);
     l->cb = cb;
     l->opaque = opaque;
-    l->unix_path = is_unix ? g_strdup(addr) : NULL;
-    *addrs = describe(fd, is_unix, addr);
+    *addrs = describe(fd, &a);
     g_unix_fd_add(fd, G_IO_IN, accept_ready, l);
     return true;
-
-fail:
-    if (fd >= 0) {
-        close(fd);
-    }
-    return false;
 }

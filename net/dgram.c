@@ -7,7 +7,6 @@
 #include <errno.h>
 #include <limits.h>
 #include <string.h>
-#include <sys/un.h>
 #include <unistd.h>
 
 #include "net/clients.h"
@@ -27,15 +26,7 @@ typedef struct NetDgramState {
 
 static void dgram_update_watch(NetDgramState *s)
 {
-    GIOCondition cond = 0;
-
-    if (qemu_can_send_packet(s->nc)) {
-        cond |= G_IO_IN;
-    }
-    if (!g_queue_is_empty(s->nc->queue)) {
-        cond |= G_IO_OUT;
-    }
-    net_fd_watch_set(&s->watch, cond);
+    net_fd_watch_set(&s->watch, net_fd_watch_wanted(s->nc));
 }
 
 /*
@@ -156,45 +147,53 @@ static const NetClientInfo dgram_info = {
 };
 
 NetClientState *net_dgram_new(const char *model, const char *id,
-                              const NetSockAddr *local,
-                              const NetSockAddr *remote, GError **errp)
+                              const SockAddr *local,
+                              const SockAddr *remote, GError **errp)
 {
+    struct sockaddr_storage to = { 0 };
+    socklen_t to_len = 0;
     NetDgramState *s;
     int fd;
 
-    if (local && remote && local->ss.ss_family != remote->ss.ss_family) {
-        error_setg(errp, "local and remote addresses are not of the same "
-                   "family");
+    if (remote && !socket_resolve(remote, &to, &to_len, errp)) {
         return NULL;
     }
     if (local) {
-        fd = net_socket_bind(local, SOCK_DGRAM, errp);
+        struct sockaddr_storage me = { 0 };
+        socklen_t me_len = sizeof(me);
+
+        fd = socket_bind(local, SOCK_DGRAM, errp);
+        if (fd < 0) {
+            return NULL;
+        }
+        getsockname(fd, (struct sockaddr *)&me, &me_len);
+        if (remote && me.ss_family != to.ss_family) {
+            error_setg(errp, "local and remote addresses are not of the same "
+                       "family");
+            close(fd);
+            socket_unlink(local);
+            return NULL;
+        }
     } else {
-        fd = socket(remote->ss.ss_family,
-                    SOCK_DGRAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+        fd = socket(to.ss_family, SOCK_DGRAM | SOCK_CLOEXEC | SOCK_NONBLOCK,
+                    0);
         if (fd < 0) {
             error_setg_errno(errp, errno, "can't create datagram socket");
+            return NULL;
         }
-    }
-    if (fd < 0) {
-        return NULL;
     }
     s = g_new0(NetDgramState, 1);
     s->fd = fd;
     s->buf = g_malloc(NET_BUFSIZE);
     if (remote) {
-        memcpy(&s->remote, &remote->ss, remote->len);
-        s->remote_len = remote->len;
+        s->remote = to;
+        s->remote_len = to_len;
     } else {
         s->learn_remote = true;
     }
     dgram_connect(s);
-    if (local && local->ss.ss_family == AF_UNIX) {
-        const struct sockaddr_un *un = (const struct sockaddr_un *)&local->ss;
-
-        if (un->sun_path[0]) {
-            s->unlink_path = g_strdup(un->sun_path);
-        }
+    if (local && local->type == SOCK_ADDR_UNIX && !local->abstract) {
+        s->unlink_path = g_strdup(local->path);
     }
     s->nc = qemu_new_net_client(&dgram_info, NULL, model, id, s);
     s->watch.fd = -1;
@@ -206,7 +205,8 @@ NetClientState *net_dgram_new(const char *model, const char *id,
 NetClientState *net_init_dgram(QemuOpts *opts, const char *id, GError **errp)
 {
     static const char *const prefixes[] = { "local", "remote", NULL };
-    NetSockAddr local = { 0 }, remote = { 0 };
+    g_auto(SockAddr) local = { 0 };
+    g_auto(SockAddr) remote = { 0 };
     bool has_local = qemu_opt_get(opts, "local.type") != NULL;
     bool has_remote = qemu_opt_get(opts, "remote.type") != NULL;
     NetClientState *nc = NULL;
@@ -228,7 +228,5 @@ NetClientState *net_init_dgram(QemuOpts *opts, const char *id, GError **errp)
         nc = net_dgram_new("dgram", id, &local, has_remote ? &remote : NULL,
                            errp);
     }
-    net_sockaddr_clear(&local);
-    net_sockaddr_clear(&remote);
     return nc;
 }

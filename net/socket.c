@@ -20,7 +20,8 @@ NetClientState *net_init_socket(QemuOpts *opts, const char *id,
     const char *mcast = qemu_opt_get(opts, "mcast");
     const char *localaddr = qemu_opt_get(opts, "localaddr");
     const char *fd = qemu_opt_get(opts, "fd");
-    NetSockAddr a = { 0 }, b = { 0 };
+    g_auto(SockAddr) a = { 0 };
+    g_auto(SockAddr) b = { 0 };
     NetClientState *nc = NULL;
 
     if (!net_opts_check(opts, allowed, NULL, errp)) {
@@ -57,7 +58,5 @@ NetClientState *net_init_socket(QemuOpts *opts, const char *id,
             nc = net_dgram_new("socket", id, &a, &b, errp);
         }
     }
-    net_sockaddr_clear(&a);
-    net_sockaddr_clear(&b);
     return nc;
 }

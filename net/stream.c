@@ -5,12 +5,8 @@
  * at a time and listens again when that client leaves; as a client it
  * reconnects every reconnect= seconds if asked to.
  */
-#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/un.h>
-#include <netdb.h>
-#include <stddef.h>
 #include <unistd.h>
 
 #include "net/clients.h"
@@ -20,7 +16,7 @@
 typedef struct NetStreamState {
     NetClientState *nc;
     NetStreamConn conn;
-    NetSockAddr addr;
+    SockAddr addr;
     bool server;
     int listen_fd;
     NetFdWatch listen_watch;
@@ -53,20 +49,17 @@ static void stream_send_ready(NetClientState *nc)
 static void stream_cleanup(NetClientState *nc)
 {
     NetStreamState *s = nc->opaque;
-    const struct sockaddr_un *un = (const struct sockaddr_un *)&s->addr.ss;
 
     net_stream_conn_destroy(&s->conn);
     net_fd_watch_stop(&s->listen_watch);
     if (s->listen_fd >= 0) {
         close(s->listen_fd);
-        if (un->sun_family == AF_UNIX && un->sun_path[0]) {
-            unlink(un->sun_path);
-        }
+        socket_unlink(&s->addr);
     }
     if (s->reconnect_id) {
         g_source_remove(s->reconnect_id);
     }
-    net_sockaddr_clear(&s->addr);
+    socket_addr_clear(&s->addr);
     g_free(s);
 }
 
@@ -79,29 +72,18 @@ static const NetClientInfo stream_info = {
 };
 
 /* A SocketAddress as QMP shows it. */
-static JsonNode *socket_address_json(const struct sockaddr_storage *ss,
-                                     socklen_t len)
+static JsonNode *socket_address_json(const SockAddr *a)
 {
     JsonObject *o = json_object_new();
     JsonNode *node = json_node_alloc();
 
-    if (ss->ss_family == AF_UNIX) {
-        const struct sockaddr_un *un = (const struct sockaddr_un *)ss;
-        size_t off = offsetof(struct sockaddr_un, sun_path);
-        size_t n = len > off ? strnlen(un->sun_path, len - off) : 0;
-        g_autofree char *path = g_strndup(un->sun_path, n);
-
+    if (a->type == SOCK_ADDR_UNIX) {
         json_object_set_string_member(o, "type", "unix");
-        json_object_set_string_member(o, "path", path);
+        json_object_set_string_member(o, "path", a->path);
     } else {
-        char host[INET6_ADDRSTRLEN] = "";
-        char port[8] = "";
-
-        getnameinfo((const struct sockaddr *)ss, len, host, sizeof(host),
-                    port, sizeof(port), NI_NUMERICHOST | NI_NUMERICSERV);
         json_object_set_string_member(o, "type", "inet");
-        json_object_set_string_member(o, "host", host);
-        json_object_set_string_member(o, "port", port);
+        json_object_set_string_member(o, "host", a->host);
+        json_object_set_string_member(o, "port", a->port);
     }
     json_node_init_object(node, o);
     json_object_unref(o);
@@ -110,17 +92,15 @@ static JsonNode *socket_address_json(const struct sockaddr_storage *ss,
 
 static void stream_connected(NetStreamState *s, int fd)
 {
-    struct sockaddr_storage ss = { 0 };
-    socklen_t len = sizeof(ss);
+    g_auto(SockAddr) peer = { 0 };
     JsonNode *addr;
 
     net_stream_conn_attach(&s->conn, fd);
-    if (s->server) {
-        getpeername(fd, (struct sockaddr *)&ss, &len);
-        addr = socket_address_json(&ss, len);
-    } else {
-        addr = socket_address_json(&s->addr.ss, s->addr.len);
+    /* The server reports who came in; a client where it went. */
+    if (!socket_peer_address(fd, &peer, NULL)) {
+        socket_addr_set_inet(&peer, "", "");
     }
+    addr = socket_address_json(&peer);
     qapi_event_send_netdev_stream_connected(s->nc->name, addr);
     json_node_unref(addr);
 }
@@ -128,7 +108,7 @@ static void stream_connected(NetStreamState *s, int fd)
 static gboolean stream_accept(int fd, GIOCondition cond, void *opaque)
 {
     NetStreamState *s = opaque;
-    int cfd = accept4(fd, NULL, NULL, SOCK_CLOEXEC);
+    int cfd = socket_accept(fd);
 
     if (cfd < 0) {
         return G_SOURCE_CONTINUE;
@@ -157,7 +137,7 @@ static void stream_closed(NetStreamConn *c)
 static gboolean stream_reconnect(void *opaque)
 {
     NetStreamState *s = opaque;
-    int fd = net_socket_connect(&s->addr, SOCK_STREAM, NULL);
+    int fd = socket_connect(&s->addr, NULL);
 
     if (fd < 0) {
         return G_SOURCE_CONTINUE;
@@ -168,7 +148,7 @@ static gboolean stream_reconnect(void *opaque)
 }
 
 NetClientState *net_stream_new(const char *model, const char *id,
-                               NetSockAddr *addr, bool server,
+                               SockAddr *addr, bool server,
                                unsigned reconnect, GError **errp)
 {
     NetStreamState *s = g_new0(NetStreamState, 1);
@@ -180,13 +160,13 @@ NetClientState *net_stream_new(const char *model, const char *id,
     s->server = server;
     s->reconnect = reconnect;
     if (server) {
-        s->listen_fd = net_socket_listen(addr, SOCK_STREAM, errp);
+        s->listen_fd = socket_listen(addr, errp);
         if (s->listen_fd < 0) {
             g_free(s);
             return NULL;
         }
     } else {
-        fd = net_socket_connect(addr, SOCK_STREAM, &err);
+        fd = socket_connect(addr, &err);
         if (fd < 0 && !reconnect) {
             g_propagate_error(errp, err);
             g_free(s);
@@ -198,7 +178,7 @@ NetClientState *net_stream_new(const char *model, const char *id,
             g_clear_error(&err);
         }
     }
-    s->addr = *addr;            /* takes addr's desc */
+    s->addr = *addr;            /* takes addr's strings */
     memset(addr, 0, sizeof(*addr));
 
     s->nc = qemu_new_net_client(&stream_info, NULL, model, id, s);
@@ -221,8 +201,7 @@ NetClientState *net_init_stream(QemuOpts *opts, const char *id,
     static const char *const allowed[] = { "server", "reconnect", NULL };
     static const char *const addr_prefix[] = { "addr", NULL };
     const char *rc = qemu_opt_get(opts, "reconnect");
-    NetSockAddr addr;
-    NetClientState *nc;
+    SockAddr addr;
     GError *err = NULL;
     unsigned reconnect = 0;
     bool server;
@@ -248,7 +227,5 @@ NetClientState *net_init_stream(QemuOpts *opts, const char *id,
     if (!net_parse_sockaddr(opts, "addr", &addr, errp)) {
         return NULL;
     }
-    nc = net_stream_new("stream", id, &addr, server, reconnect, errp);
-    net_sockaddr_clear(&addr);
-    return nc;
+    return net_stream_new("stream", id, &addr, server, reconnect, errp);
 }

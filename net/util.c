@@ -4,13 +4,8 @@
  * addresses, fd watches and the length-prefixed stream framing.
  */
 #include <errno.h>
-#include <fcntl.h>
 #include <limits.h>
-#include <netdb.h>
-#include <netinet/in.h>
-#include <netinet/tcp.h>
 #include <string.h>
-#include <sys/un.h>
 #include <unistd.h>
 #include <glib-unix.h>
 
@@ -65,62 +60,6 @@ bool net_opts_check(const QemuOpts *opts, const char *const *allowed,
 
 /* Socket addresses */
 
-void net_sockaddr_clear(NetSockAddr *a)
-{
-    g_free(a->desc);
-    memset(a, 0, sizeof(*a));
-}
-
-static bool resolve_inet(const char *host, const char *port, NetSockAddr *out,
-                         GError **errp)
-{
-    struct addrinfo hints = { .ai_flags = AI_PASSIVE,
-                              .ai_family = AF_UNSPEC,
-                              .ai_socktype = SOCK_STREAM };
-    struct addrinfo *res = NULL;
-    int rc;
-
-    rc = getaddrinfo(host[0] ? host : NULL, port, &hints, &res);
-    if (rc) {
-        error_setg(errp, "address resolution failed for %s:%s: %s", host,
-                   port, gai_strerror(rc));
-        return false;
-    }
-    /* Prefer IPv4, as "localhost" means 127.0.0.1 to most users. */
-    struct addrinfo *pick = res;
-    for (struct addrinfo *ai = res; ai; ai = ai->ai_next) {
-        if (ai->ai_family == AF_INET) {
-            pick = ai;
-            break;
-        }
-    }
-    memcpy(&out->ss, pick->ai_addr, pick->ai_addrlen);
-    out->len = pick->ai_addrlen;
-    out->desc = g_strdup_printf("%s:%s", host, port);
-    freeaddrinfo(res);
-    return true;
-}
-
-static bool make_unix(const char *path, bool abstract, NetSockAddr *out,
-                      GError **errp)
-{
-    struct sockaddr_un *un = (struct sockaddr_un *)&out->ss;
-    size_t len = strlen(path);
-    size_t off = abstract ? 1 : 0;
-
-    if (len + off >= sizeof(un->sun_path)) {
-        error_setg(errp, "UNIX socket path '%s' is too long", path);
-        return false;
-    }
-    memset(un, 0, sizeof(*un));
-    un->sun_family = AF_UNIX;
-    memcpy(un->sun_path + off, path, len);
-    out->len = abstract ? offsetof(struct sockaddr_un, sun_path) + off + len
-                        : sizeof(*un);
-    out->desc = g_strdup(path);
-    return true;
-}
-
 static const char *addr_opt(const QemuOpts *opts, const char *prefix,
                             const char *key)
 {
@@ -144,7 +83,7 @@ static bool has_prefix_keys(const QemuOpts *opts, const char *prefix)
 }
 
 bool net_parse_sockaddr(const QemuOpts *opts, const char *prefix,
-                        NetSockAddr *out, GError **errp)
+                        SockAddr *out, GError **errp)
 {
     const char *type = addr_opt(opts, prefix, "type");
 
@@ -169,7 +108,8 @@ bool net_parse_sockaddr(const QemuOpts *opts, const char *prefix,
             error_setg(errp, "Parameter '%s.port' is missing", prefix);
             return false;
         }
-        return resolve_inet(host, port, out, errp);
+        socket_addr_set_inet(out, host, port);
+        return true;
     }
     if (!strcmp(type, "unix")) {
         const char *path = addr_opt(opts, prefix, "path");
@@ -186,7 +126,7 @@ bool net_parse_sockaddr(const QemuOpts *opts, const char *prefix,
                 return false;
             }
         }
-        return make_unix(path, abstract, out, errp);
+        return socket_addr_set_unix(out, path, abstract, errp);
     }
     if (!strcmp(type, "fd") || !strcmp(type, "vsock")) {
         error_setg(errp, "Parameter '%s.type' does not accept value '%s' "
@@ -199,14 +139,14 @@ bool net_parse_sockaddr(const QemuOpts *opts, const char *prefix,
     return false;
 }
 
-bool net_parse_host_port(const char *str, NetSockAddr *out, GError **errp)
+bool net_parse_host_port(const char *str, SockAddr *out, GError **errp)
 {
     const char *colon = strrchr(str, ':');
-    g_autofree char *host = NULL;
     char *end;
     long port;
 
     memset(out, 0, sizeof(*out));
+    /* The legacy option's own messages, checked before the generic ones. */
     if (!colon) {
         error_setg(errp, "host address '%s' doesn't contain ':' separating "
                    "host from port", str);
@@ -217,94 +157,7 @@ bool net_parse_host_port(const char *str, NetSockAddr *out, GError **errp)
         error_setg(errp, "port number '%s' is invalid", colon + 1);
         return false;
     }
-    host = g_strndup(str, colon - str);
-    if (host[0] == '[' && host[strlen(host) - 1] == ']') {
-        char *inner = g_strndup(host + 1, strlen(host) - 2);
-        g_free(host);
-        host = inner;
-    }
-    return resolve_inet(host, colon + 1, out, errp);
-}
-
-static int new_socket(const NetSockAddr *a, int type, GError **errp)
-{
-    int fd = socket(a->ss.ss_family, type | SOCK_CLOEXEC, 0);
-
-    if (fd < 0) {
-        error_setg_errno(errp, errno, "Failed to create socket");
-    }
-    return fd;
-}
-
-static void set_nonblock(int fd)
-{
-    fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK);
-}
-
-static bool unix_path_of(const NetSockAddr *a, const char **path)
-{
-    const struct sockaddr_un *un = (const struct sockaddr_un *)&a->ss;
-
-    if (a->ss.ss_family != AF_UNIX || un->sun_path[0] == '\0') {
-        return false;
-    }
-    *path = un->sun_path;
-    return true;
-}
-
-int net_socket_bind(const NetSockAddr *a, int type, GError **errp)
-{
-    int fd = new_socket(a, type, errp);
-    const char *path;
-    int one = 1;
-
-    if (fd < 0) {
-        return -1;
-    }
-    if (a->ss.ss_family != AF_UNIX) {
-        setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
-    } else if (unix_path_of(a, &path)) {
-        /* A stale socket file from an earlier run would block bind. */
-        unlink(path);
-    }
-    if (bind(fd, (const struct sockaddr *)&a->ss, a->len) < 0) {
-        error_setg_errno(errp, errno, "Failed to bind socket to %s", a->desc);
-        close(fd);
-        return -1;
-    }
-    set_nonblock(fd);
-    return fd;
-}
-
-int net_socket_listen(const NetSockAddr *a, int type, GError **errp)
-{
-    int fd = net_socket_bind(a, type, errp);
-
-    if (fd < 0) {
-        return -1;
-    }
-    if (listen(fd, 1) < 0) {
-        error_setg_errno(errp, errno, "Failed to listen on socket");
-        close(fd);
-        return -1;
-    }
-    return fd;
-}
-
-int net_socket_connect(const NetSockAddr *a, int type, GError **errp)
-{
-    int fd = new_socket(a, type, errp);
-
-    if (fd < 0) {
-        return -1;
-    }
-    if (connect(fd, (const struct sockaddr *)&a->ss, a->len) < 0) {
-        error_setg_errno(errp, errno, "Failed to connect to '%s'", a->desc);
-        close(fd);
-        return -1;
-    }
-    set_nonblock(fd);
-    return fd;
+    return inet_parse(out, str, errp);
 }
 
 /* fd watches */
@@ -315,6 +168,19 @@ void net_fd_watch_init(NetFdWatch *w, int fd, NetFdFunc *fn, void *opaque)
     w->fd = fd;
     w->fn = fn;
     w->opaque = opaque;
+}
+
+GIOCondition net_fd_watch_wanted(NetClientState *nc)
+{
+    GIOCondition cond = 0;
+
+    if (qemu_can_send_packet(nc)) {
+        cond |= G_IO_IN;
+    }
+    if (!g_queue_is_empty(nc->queue)) {
+        cond |= G_IO_OUT;
+    }
+    return cond;
 }
 
 void net_fd_watch_set(NetFdWatch *w, GIOCondition cond)
@@ -448,15 +314,13 @@ ssize_t net_stream_write_frame(int fd, const struct iovec *iov, int iovcnt,
 
 static void conn_update_watch(NetStreamConn *c)
 {
-    GIOCondition cond = 0;
+    GIOCondition cond;
 
     if (c->fd < 0) {
         return;
     }
-    if (qemu_can_send_packet(c->nc)) {
-        cond |= G_IO_IN;
-    }
-    if (c->pending || !g_queue_is_empty(c->nc->queue)) {
+    cond = net_fd_watch_wanted(c->nc);
+    if (c->pending) {
         cond |= G_IO_OUT;
     }
     net_fd_watch_set(&c->watch, cond);
@@ -564,12 +428,10 @@ void net_stream_conn_init(NetStreamConn *c, NetClientState *nc,
 
 void net_stream_conn_attach(NetStreamConn *c, int fd)
 {
-    int one = 1;
-
     net_stream_conn_detach(c);
     /* Frames are small and latency matters more than segment count. */
-    setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
-    set_nonblock(fd);
+    socket_set_nodelay(fd);
+    socket_set_nonblock(fd);
     c->fd = fd;
     net_frame_reader_reset(&c->reader);
     net_fd_watch_init(&c->watch, fd, conn_ready, c);

@@ -1,15 +1,15 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * What the backends in net/ share: their constructors (called by
- * net_client_init), option checking, socket addresses in QEMU's two
- * spellings, fd watches on the main loop, and the 4-byte big-endian length
+ * net_client_init), option checking, QEMU's two spellings of a socket
+ * address, fd watches on the main loop, and the 4-byte big-endian length
  * framing of stream sockets.
  */
 #ifndef NET_CLIENTS_H
 #define NET_CLIENTS_H
 
-#include <sys/socket.h>
 #include "net/net.h"
+#include "qemu/sockets.h"
 
 /*
  * Constructors: create the backend named id from opts and return its
@@ -35,32 +35,23 @@ int net_hub_port_count(int hub_id);
 bool net_opts_check(const QemuOpts *opts, const char *const *allowed,
                     const char *const *addr_prefixes, GError **errp);
 
-/* A socket address, resolved. */
-typedef struct NetSockAddr {
-    struct sockaddr_storage ss;
-    socklen_t len;
-    char *desc;                 /* "127.0.0.1:5555" or "/path" for messages */
-} NetSockAddr;
-
-void net_sockaddr_clear(NetSockAddr *a);
-
 /*
  * QEMU 7.2+ spelling: PREFIX.type=inet|unix, PREFIX.host, PREFIX.port,
  * PREFIX.path, PREFIX.abstract.  Returns false with *errp set on a bad or
  * missing address; "Parameter 'PREFIX' is missing" when absent.
  */
 bool net_parse_sockaddr(const QemuOpts *opts, const char *prefix,
-                        NetSockAddr *out, GError **errp);
+                        SockAddr *out, GError **errp);
 /* Legacy "host:port" (host may be empty: any address). */
-bool net_parse_host_port(const char *str, NetSockAddr *out, GError **errp);
+bool net_parse_host_port(const char *str, SockAddr *out, GError **errp);
 
 /*
- * A stream backend on addr (its desc is taken over): server listens and
+ * A stream backend on addr (taken over, *addr is left empty): server listens and
  * serves one client at a time; a client connects now and, if reconnect is
  * non-zero, again every reconnect seconds after losing its server.
  */
 NetClientState *net_stream_new(const char *model, const char *id,
-                               NetSockAddr *addr, bool server,
+                               SockAddr *addr, bool server,
                                unsigned reconnect, GError **errp);
 /*
  * A datagram backend: one frame per datagram, sent to remote (or, with no
@@ -68,13 +59,8 @@ NetClientState *net_stream_new(const char *model, const char *id,
  * for an unbound client.
  */
 NetClientState *net_dgram_new(const char *model, const char *id,
-                              const NetSockAddr *local,
-                              const NetSockAddr *remote, GError **errp);
-
-/* Non-blocking, close-on-exec sockets; -1 with *errp set on failure. */
-int net_socket_listen(const NetSockAddr *a, int type, GError **errp);
-int net_socket_connect(const NetSockAddr *a, int type, GError **errp);
-int net_socket_bind(const NetSockAddr *a, int type, GError **errp);
+                              const SockAddr *local,
+                              const SockAddr *remote, GError **errp);
 
 /*
  * One fd watched by the main loop with a condition that changes (G_IO_IN
@@ -90,6 +76,11 @@ typedef struct NetFdWatch {
 } NetFdWatch;
 
 void net_fd_watch_init(NetFdWatch *w, int fd, NetFdFunc *fn, void *opaque);
+/*
+ * What a backend fd is watched for: G_IO_IN while nc's peer can take
+ * frames, G_IO_OUT while frames wait in nc's queue.
+ */
+GIOCondition net_fd_watch_wanted(NetClientState *nc);
 /* Watch for cond (0: none); cheap when cond does not change. */
 void net_fd_watch_set(NetFdWatch *w, GIOCondition cond);
 void net_fd_watch_stop(NetFdWatch *w);
