@@ -32,15 +32,7 @@ typedef struct NetTapState {
 
 static void tap_update_watch(NetTapState *s)
 {
-    GIOCondition cond = 0;
-
-    if (qemu_can_send_packet(s->nc)) {
-        cond |= G_IO_IN;
-    }
-    if (!g_queue_is_empty(s->nc->queue)) {
-        cond |= G_IO_OUT;
-    }
-    net_fd_watch_set(&s->watch, cond);
+    net_fd_watch_set(&s->watch, net_fd_watch_wanted(s->nc));
 }
 
 static ssize_t tap_receive(NetClientState *nc, const struct iovec *iov,
