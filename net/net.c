@@ -442,77 +442,6 @@ void qmp_netdev_del(const char *id, GError **errp)
     qemu_del_net_client(nc);
 }
 
-static void flatten_json(QemuOpts *opts, const char *prefix, JsonNode *node);
-
-static void flatten_object(QemuOpts *opts, const char *prefix,
-                           JsonObject *obj)
-{
-    g_autoptr(GList) names = json_object_get_members(obj);
-
-    for (GList *l = names; l; l = l->next) {
-        const char *name = l->data;
-        char *key;
-
-        if (!prefix && (!strcmp(name, "type") || !strcmp(name, "id"))) {
-            continue;           /* set first by the caller */
-        }
-        key = prefix ? g_strdup_printf("%s.%s", prefix, name)
-                     : g_strdup(name);
-        flatten_json(opts, key, json_object_get_member(obj, name));
-        g_free(key);
-    }
-}
-
-/*
- * Nested members become dotted keys (addr: {type: unix} -> addr.type=unix)
- * as -netdev spells them; a list repeats its key, and a list of {str: s}
- * (NetdevUserOptions' hostfwd) gives the strings.
- */
-static void flatten_json(QemuOpts *opts, const char *key, JsonNode *node)
-{
-    switch (json_node_get_node_type(node)) {
-    case JSON_NODE_OBJECT: {
-        JsonObject *obj = json_node_get_object(node);
-
-        if (json_object_get_size(obj) == 1 &&
-            json_object_has_member(obj, "str")) {
-            flatten_json(opts, key, json_object_get_member(obj, "str"));
-        } else {
-            flatten_object(opts, key, obj);
-        }
-        break;
-    }
-    case JSON_NODE_ARRAY: {
-        JsonArray *a = json_node_get_array(node);
-
-        for (guint i = 0; i < json_array_get_length(a); i++) {
-            flatten_json(opts, key, json_array_get_element(a, i));
-        }
-        break;
-    }
-    case JSON_NODE_VALUE: {
-        GType t = json_node_get_value_type(node);
-
-        if (t == G_TYPE_BOOLEAN) {
-            qemu_opt_set(opts, key, json_node_get_boolean(node) ? "on" : "off");
-        } else if (t == G_TYPE_INT64) {
-            g_autofree char *s = g_strdup_printf("%" G_GINT64_FORMAT,
-                                                 json_node_get_int(node));
-            qemu_opt_set(opts, key, s);
-        } else if (t == G_TYPE_DOUBLE) {
-            g_autofree char *s = g_strdup_printf("%g",
-                                                 json_node_get_double(node));
-            qemu_opt_set(opts, key, s);
-        } else {
-            qemu_opt_set(opts, key, json_node_get_string(node));
-        }
-        break;
-    }
-    case JSON_NODE_NULL:
-        break;
-    }
-}
-
 static bool check_str_arg(JsonObject *args, const char *name, GError **errp)
 {
     JsonNode *n = json_object_get_member(args, name);
@@ -541,7 +470,8 @@ void qmp_marshal_netdev_add(JsonObject *args, JsonNode **ret, GError **errp)
     /* type and id first, as on the command line */
     qemu_opt_set(opts, "type", json_object_get_string_member(args, "type"));
     qemu_opt_set(opts, "id", json_object_get_string_member(args, "id"));
-    flatten_object(opts, NULL, args);
+    qemu_opts_add_json_nested(opts, args, (const char *const[]) {
+                                  "type", "id", NULL });
     if (!net_client_init(opts, true, errp)) {
         return;
     }

@@ -68,8 +68,9 @@ static const OptDef opt_defs[] = {
     { "S", OPT_S, false, "do not start the guest at start-up ('cont' does)" },
     { "name", OPT_NAME, true, "[guest=]name[,debug-threads=on|off]" },
     { "device", OPT_DEVICE, true,
-      "driver[,prop=value...]  add a device ('help', 'DRIVER,help')" },
-    { "netdev", OPT_NETDEV, true, "type,id=ID[,...]  add a network backend" },
+      "driver[,prop=value...] | JSON  add a device ('help', "
+      "'DRIVER,help')" },
+    { "netdev", OPT_NETDEV, true, "type,id=ID[,...] | JSON  add a network backend" },
     { "chardev", OPT_CHARDEV, true,
       "backend,id=ID[,...]  socket (path|host,port, server, wait), "
       "stdio, file, null" },
@@ -90,7 +91,8 @@ static const OptDef opt_defs[] = {
     { "nodefconfig", OPT_NO_USER_CONFIG, false, NULL },
     { "global", OPT_GLOBAL, true, "driver.property=value  default for "
       "every device of that driver" },
-    { "object", OPT_OBJECT, true, "type,id=ID[,...]  create an object" },
+    { "object", OPT_OBJECT, true, "qom-type,id=ID[,...] | JSON  create an object "
+      "(memory-backend-ram, memory-backend-file)" },
     { "trace", OPT_TRACE, true, NULL },
     /* Accepted so that management-generated command lines start; they
      * configure things baton does not emulate. */
@@ -237,7 +239,16 @@ static void parse_argv(int argc, char **argv)
 static QemuOpts *parse_opts(CmdOpt *o, const char *implied)
 {
     GError *err = NULL;
-    QemuOpts *opts = qemu_opts_parse(o->arg, implied, &err);
+    QemuOpts *opts;
+    OptIndex idx = o->def->index;
+
+    /* libvirt writes these three as JSON objects (QEMU 6.0 and later). */
+    if (o->arg[0] == '{' &&
+        (idx == OPT_DEVICE || idx == OPT_NETDEV || idx == OPT_OBJECT)) {
+        opts = qemu_opts_parse_json(o->arg, idx != OPT_DEVICE, &err);
+    } else {
+        opts = qemu_opts_parse(o->arg, implied, &err);
+    }
     if (!opts) {
         fail_err(o->loc, err);
     }

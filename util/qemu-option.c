@@ -306,6 +306,100 @@ QemuOpts *qemu_opts_from_json(JsonObject *args)
     return opts;
 }
 
+static void add_json_node(QemuOpts *opts, const char *key, JsonNode *node);
+
+static void add_json_object(QemuOpts *opts, const char *prefix,
+                            JsonObject *obj, const char *const *skip)
+{
+    g_autoptr(GList) names = json_object_get_members(obj);
+
+    for (GList *l = names; l; l = l->next) {
+        const char *name = l->data;
+        g_autofree char *key = NULL;
+
+        if (skip && g_strv_contains(skip, name)) {
+            continue;
+        }
+        key = prefix ? g_strdup_printf("%s.%s", prefix, name)
+                     : g_strdup(name);
+        add_json_node(opts, key, json_object_get_member(obj, name));
+    }
+}
+
+static void add_json_node(QemuOpts *opts, const char *key, JsonNode *node)
+{
+    switch (json_node_get_node_type(node)) {
+    case JSON_NODE_OBJECT: {
+        JsonObject *obj = json_node_get_object(node);
+
+        /* QAPI's String wrapper ({"str": s}, e.g. hostfwd) is just s. */
+        if (json_object_get_size(obj) == 1 &&
+            json_object_has_member(obj, "str")) {
+            add_json_node(opts, key, json_object_get_member(obj, "str"));
+        } else {
+            add_json_object(opts, key, obj, NULL);
+        }
+        break;
+    }
+    case JSON_NODE_ARRAY: {
+        JsonArray *a = json_node_get_array(node);
+
+        for (guint i = 0; i < json_array_get_length(a); i++) {
+            add_json_node(opts, key, json_array_get_element(a, i));
+        }
+        break;
+    }
+    case JSON_NODE_VALUE: {
+        GType t = json_node_get_value_type(node);
+        g_autofree char *s = NULL;
+
+        if (t == G_TYPE_BOOLEAN) {
+            s = g_strdup(json_node_get_boolean(node) ? "on" : "off");
+        } else if (t == G_TYPE_INT64) {
+            s = g_strdup_printf("%" G_GINT64_FORMAT, json_node_get_int(node));
+        } else if (t == G_TYPE_DOUBLE) {
+            s = g_strdup_printf("%.17g", json_node_get_double(node));
+        } else {
+            s = g_strdup(json_node_get_string(node));
+        }
+        qemu_opt_set(opts, key, s);
+        break;
+    }
+    case JSON_NODE_NULL:
+        break;
+    }
+}
+
+void qemu_opts_add_json_nested(QemuOpts *opts, JsonObject *obj,
+                               const char *const *skip)
+{
+    add_json_object(opts, NULL, obj, skip);
+}
+
+QemuOpts *qemu_opts_parse_json(const char *str, bool nested, GError **errp)
+{
+    g_autoptr(JsonParser) parser = json_parser_new();
+    g_autoptr(GError) err = NULL;
+    JsonNode *root;
+    QemuOpts *opts;
+
+    if (!json_parser_load_from_data(parser, str, -1, &err)) {
+        error_setg(errp, "JSON parse error, %s", err->message);
+        return NULL;
+    }
+    root = json_parser_get_root(parser);
+    if (!root || !JSON_NODE_HOLDS_OBJECT(root)) {
+        error_setg(errp, "JSON option must be an object");
+        return NULL;
+    }
+    if (!nested) {
+        return qemu_opts_from_json(json_node_get_object(root));
+    }
+    opts = qemu_opts_new();
+    qemu_opts_add_json_nested(opts, json_node_get_object(root), NULL);
+    return opts;
+}
+
 char *qemu_opts_to_string(const QemuOpts *opts)
 {
     GString *s = g_string_new(NULL);

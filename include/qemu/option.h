@@ -42,6 +42,20 @@ QemuOpts *qemu_opts_parse(const char *params, const char *implied_key,
  */
 QemuOpts *qemu_opts_from_json(JsonObject *args);
 
+/*
+ * The same with nested members as dotted keys (addr: {type: unix} ->
+ * addr.type=unix, as -netdev spells them) and lists as repeated keys;
+ * members named in skip (NULL-terminated, may be NULL) are left out.
+ */
+void qemu_opts_add_json_nested(QemuOpts *opts, JsonObject *obj,
+                               const char *const *skip);
+/*
+ * The JSON form of an option, as libvirt writes -device, -netdev and
+ * -object: '{"driver": "virtio-net-pci", "id": "nic0", ...}'.  nested:
+ * flatten as qemu_opts_add_json_nested, else as qemu_opts_from_json.
+ */
+QemuOpts *qemu_opts_parse_json(const char *str, bool nested, GError **errp);
+
 const char *qemu_opt_get(const QemuOpts *opts, const char *name);
 bool qemu_opt_has(const QemuOpts *opts, const char *name);
 /* Parse a boolean option; def if absent.  Error for a bad spelling. */

@@ -223,7 +223,10 @@ static void test_stream_server_frames(void)
     QTestState *qts = qtest_initf(
         "-netdev stream,id=s0,server=on,addr.type=unix,addr.path=%s "
         "-netdev hubport,id=h0,hubid=0,netdev=s0 "
-        "-netdev stream,id=s1,server=on,addr.type=unix,addr.path=%s "
+        /* libvirt's JSON form, nested address included */
+        "-netdev '{\"type\": \"stream\", \"id\": \"s1\", "
+        "\"server\": true, \"addr\": {\"type\": \"unix\", "
+        "\"path\": \"%s\"}}' "
         "-netdev hubport,id=h1,hubid=0,netdev=s1", p0, p1);
     static const uint8_t frame[60] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
                                        0x52, 0x54, 0x00, 0x12, 0x34, 0x56,

@@ -339,6 +339,40 @@ static void test_global_errors(void)
     g_assert_true(g_str_has_prefix(err, "baton-system-x86_64: -global nodot: "));
 }
 
+/* libvirt's JSON form of -device, typed values and commas included. */
+static void test_json_device(void)
+{
+    g_autoptr(QTestState) qts = qtest_init(
+        "-M none -device '{\"driver\": \"baton-test-device\", "
+        "\"id\": \"tb\", \"u8\": 7, \"flag\": true, "
+        "\"str\": \"a,b\"}'");
+    g_autofree char *str = NULL;
+    g_autoptr(JsonNode) flag = NULL;
+
+    g_assert_cmpint(qom_get_int(qts, "/machine/peripheral/tb", "u8"), ==, 7);
+    str = qom_get_str(qts, "/machine/peripheral/tb", "str");
+    g_assert_cmpstr(str, ==, "a,b");
+    flag = qtest_qmp_assert_success_ref(qts, "{'execute': 'qom-get', "
+        "'arguments': {'path': 'tb', 'property': 'flag'}}");
+    g_assert_true(json_node_get_boolean(flag));
+}
+
+static void test_json_device_errors(void)
+{
+    int status;
+    g_autofree char *out = NULL, *err = NULL;
+    g_autofree char *cmd = g_strdup_printf("%s -M none -device '{\"driver\": '",
+                                           g_getenv("QTEST_QEMU_BINARY"));
+    g_auto(GStrv) argv = NULL;
+
+    g_assert_true(g_shell_parse_argv(cmd, NULL, &argv, NULL));
+    g_assert_true(g_spawn_sync(NULL, argv, NULL, G_SPAWN_DEFAULT, NULL, NULL,
+                               &out, &err, &status, NULL));
+    g_assert_false(g_spawn_check_wait_status(status, NULL));
+    g_assert_true(g_str_has_prefix(err, "baton-system-x86_64: -device "
+                                   "{\"driver\": : JSON parse error, "));
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -352,6 +386,8 @@ int main(int argc, char **argv)
     qtest_add_func("/qdev/list-properties", test_list_properties);
     qtest_add_func("/qdev/device-help", test_device_help);
     qtest_add_func("/qdev/global", test_global);
+    qtest_add_func("/qdev/json-device", test_json_device);
+    qtest_add_func("/qdev/json-device-errors", test_json_device_errors);
     qtest_add_func("/qdev/global-errors", test_global_errors);
     return g_test_run();
 }

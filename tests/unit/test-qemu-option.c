@@ -136,6 +136,29 @@ static void test_from_json(void)
     g_assert_false(qemu_opt_has(o, "obj"));
 }
 
+static void test_json_nested(void)
+{
+    GError *err = NULL;
+    g_autoptr(QemuOpts) o = qemu_opts_parse_json(
+        "{\"type\": \"user\", \"id\": \"n0\", \"restrict\": false, "
+        "\"addr\": {\"type\": \"inet\", \"port\": 5555}, "
+        "\"hostfwd\": [{\"str\": \"tcp::1-:22\"}, {\"str\": \"tcp::2-:80\"}]}",
+        true, &err);
+    g_autofree char *s = NULL;
+
+    g_assert_no_error(err);
+    s = qemu_opts_to_string(o);
+    g_assert_cmpstr(s, ==, "type=user,id=n0,restrict=off,addr.type=inet,"
+                    "addr.port=5555,hostfwd=tcp::1-:22,hostfwd=tcp::2-:80");
+
+    g_assert_null(qemu_opts_parse_json("[1]", true, &err));
+    g_assert_cmpstr(err->message, ==, "JSON option must be an object");
+    g_clear_error(&err);
+    g_assert_null(qemu_opts_parse_json("{\"a\":", false, &err));
+    g_assert_true(g_str_has_prefix(err->message, "JSON parse error, "));
+    g_clear_error(&err);
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -149,5 +172,6 @@ int main(int argc, char **argv)
     g_test_add_func("/option/ids", test_ids);
     g_test_add_func("/option/empty-parameter", test_empty_parameter);
     g_test_add_func("/option/from-json", test_from_json);
+    g_test_add_func("/option/json-nested", test_json_nested);
     return g_test_run();
 }
