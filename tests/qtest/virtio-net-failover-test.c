@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "libqtest.h"
+#include "libqos/query-pci.h"
 #include "libqos/virtio-net.h"
 #include "libqos/pci-hotplug.h"
 
@@ -65,50 +66,13 @@ static void machine_stop(Machine *m)
 
 /* ---- What management sees ---------------------------------------------- */
 
-static bool devices_have(JsonArray *devs, const char *id)
-{
-    for (guint i = 0; devs && i < json_array_get_length(devs); i++) {
-        JsonObject *d = json_array_get_object_element(devs, i);
-
-        if (!g_strcmp0(json_object_get_string_member(d, "qdev_id"), id)) {
-            return true;
-        }
-        if (json_object_has_member(d, "pci_bridge")) {
-            JsonObject *br = json_object_get_object_member(d, "pci_bridge");
-
-            if (json_object_has_member(br, "devices") &&
-                devices_have(json_object_get_array_member(br, "devices"),
-                             id)) {
-                return true;
-            }
-        }
-    }
-    return false;
-}
-
-static bool in_query_pci(QTestState *qts, const char *id)
-{
-    g_autoptr(JsonNode) ret = qtest_qmp_assert_success_ref(qts,
-        "{'execute': 'query-pci'}");
-    JsonArray *buses = json_node_get_array(ret);
-
-    for (guint i = 0; i < json_array_get_length(buses); i++) {
-        JsonObject *b = json_array_get_object_element(buses, i);
-
-        if (devices_have(json_object_get_array_member(b, "devices"), id)) {
-            return true;
-        }
-    }
-    return false;
-}
-
 /* query-pci lists it and its MAC reads back through QOM. */
 static void check_card(QTestState *qts, const char *id, const char *mac,
                        bool present)
 {
     g_autofree char *path = g_strdup_printf("/machine/peripheral/%s", id);
 
-    g_assert_cmpint(in_query_pci(qts, id), ==, present);
+    g_assert_cmpint(qpci_query_has(qts, id), ==, present);
     if (present) {
         g_autoptr(JsonNode) ret = qtest_qmp_assert_success_ref(qts,
             "{'execute': 'qom-get', 'arguments': {'path': '%s', "
