@@ -5,6 +5,7 @@
  * (named after the object's id, which -machine memory-backend=ID finds).
  */
 #include "backends/hostmem.h"
+#include "backends/secret.h"
 #include "qom/object_interfaces.h"
 
 #include <stdio.h>
@@ -141,8 +142,8 @@ bool user_creatable_print_help(const QemuOpts *opts)
 
     if (type && !strcmp(type, "help")) {
         printf("List of user creatable objects:\n");
-        printf("  %s\n  %s\n", TYPE_MEMORY_BACKEND_FILE,
-               TYPE_MEMORY_BACKEND_RAM);
+        printf("  %s\n  %s\n  %s\n", TYPE_MEMORY_BACKEND_FILE,
+               TYPE_MEMORY_BACKEND_RAM, TYPE_SECRET);
         return true;
     }
     return false;
@@ -161,7 +162,8 @@ Object *user_creatable_add_opts(QemuOpts *opts, GError **errp)
     }
     oc = object_class_by_name(type);
     if (!oc || object_class_is_abstract(oc) ||
-        !object_class_dynamic_cast(oc, TYPE_MEMORY_BACKEND)) {
+        (!object_class_dynamic_cast(oc, TYPE_MEMORY_BACKEND) &&
+         !object_class_dynamic_cast(oc, TYPE_SECRET))) {
         error_setg(errp, "invalid object type: %s", type);
         return NULL;
     }
@@ -189,7 +191,9 @@ Object *user_creatable_add_opts(QemuOpts *opts, GError **errp)
             return NULL;
         }
     }
-    if (!hostmem_complete(MEMORY_BACKEND(obj), id, errp)) {
+    if (object_dynamic_cast(obj, TYPE_SECRET)
+        ? !secret_complete(SECRET(obj), errp)
+        : !hostmem_complete(MEMORY_BACKEND(obj), id, errp)) {
         object_unref(obj);
         return NULL;
     }

@@ -3,12 +3,16 @@
  * The socket backend: unix or tcp, as a server (one client at a time; the
  * next is accepted when the current one leaves) or as a client connecting
  * at creation.  libqtest relies on the client mode: it listens, and the
- * binary connects to it.
+ * binary connects to it.  fd=N takes a socket the parent process opened:
+ * libvirt passes a listening one for server=on, a connected one otherwise.
  */
 #include "chardev/char-internal.h"
 
+#include <errno.h>
 #include <glib-unix.h>
 #include <stdio.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
 
 #include "qapi/error.h"
 #include "qemu/main-loop.h"
@@ -26,8 +30,27 @@ typedef struct SocketChardev {
 
 static const char *const socket_params[] = {
     "path", "host", "port", "to", "ipv4", "ipv6", "server", "wait",
-    "nodelay", "reconnect", NULL,
+    "nodelay", "reconnect", "fd", NULL,
 };
+
+/* fd=N: an inherited descriptor, which must be a socket. */
+static int socket_get_inherited_fd(const char *str, GError **errp)
+{
+    char *end;
+    guint64 n = g_ascii_strtoull(str, &end, 10);
+    struct stat st;
+
+    if (!*str || *end || n > G_MAXINT) {
+        error_setg(errp, "Unable to parse FD number %s: Invalid argument",
+                   str);
+        return -1;
+    }
+    if (fstat((int)n, &st) < 0 || !S_ISSOCK(st.st_mode)) {
+        error_setg(errp, "File descriptor '%s' is not a socket", str);
+        return -1;
+    }
+    return (int)n;
+}
 
 static void socket_connected(Chardev *chr, int fd)
 {
@@ -138,11 +161,67 @@ static bool get_bool(QemuOpts *opts, const char *name, bool def, bool *given,
     return qemu_opt_get_bool(opts, name, def, errp);
 }
 
+static void socket_wait_for_client(Chardev *chr)
+{
+    /*
+     * As QEMU at start-up: block until the first client is there.  The
+     * main loop spins meanwhile so that SIGTERM is still honoured.
+     */
+    fprintf(stderr, "baton-system-x86_64: info: QEMU waiting for "
+            "connection on: disconnected:%s\n", chr->filename);
+    main_loop_init_signals();
+    while (!chr->connected && !main_loop_exit_requested()) {
+        g_main_context_iteration(NULL, TRUE);
+    }
+}
+
+static bool socket_open_fd(Chardev *chr, const char *fdstr, bool is_listen,
+                           bool is_wait, uint64_t reconnect, GError **errp)
+{
+    SocketChardev *s;
+    int fd;
+
+    if (reconnect) {
+        /* An inherited socket cannot be opened again. */
+        error_setg(errp, "'reconnect' option is incompatible with 'fd'");
+        return false;
+    }
+    fd = socket_get_inherited_fd(fdstr, errp);
+    if (fd < 0) {
+        return false;
+    }
+    s = g_new0(SocketChardev, 1);
+    s->is_listen = is_listen;
+    s->listen_fd = -1;
+    chr->be_opaque = s;
+    chr->close = socket_close;
+    chr->on_disconnect = socket_on_disconnect;
+    chr->filename = g_strdup_printf("fd:%s%s", fdstr,
+                                    is_listen ? ",server=on" : "");
+    if (!is_listen) {
+        socket_connected(chr, fd);
+        return true;
+    }
+    /* libvirt hands over a listening socket; listen() again is harmless. */
+    if (listen(fd, 1) < 0) {
+        error_setg(errp, "Failed to listen on socket: %s", g_strerror(errno));
+        return false;
+    }
+    socket_set_nonblock(fd);
+    s->listen_fd = fd;
+    start_listening(chr);
+    if (is_wait) {
+        socket_wait_for_client(chr);
+    }
+    return true;
+}
+
 bool chr_open_socket(Chardev *chr, QemuOpts *opts, GError **errp)
 {
     const char *path = qemu_opt_get(opts, "path");
     const char *host = qemu_opt_get(opts, "host");
     const char *port = qemu_opt_get(opts, "port");
+    const char *fdstr = qemu_opt_get(opts, "fd");
     GError *err = NULL;
     bool has_wait = false, is_listen, is_wait = true;
     uint64_t reconnect = 0;
@@ -167,7 +246,12 @@ bool chr_open_socket(Chardev *chr, QemuOpts *opts, GError **errp)
         g_propagate_error(errp, err);
         return false;
     }
-    if (!path) {
+    if ((path != NULL) + (host != NULL) + (fdstr != NULL) > 1) {
+        error_setg(errp, "chardev: socket: 'path', 'host' and 'fd' are "
+                   "mutually exclusive");
+        return false;
+    }
+    if (!path && !fdstr) {
         if (!host) {
             error_setg(errp, "chardev: socket: no host given");
             return false;
@@ -188,6 +272,10 @@ bool chr_open_socket(Chardev *chr, QemuOpts *opts, GError **errp)
         return false;
     }
 
+    if (fdstr) {
+        return socket_open_fd(chr, fdstr, is_listen, is_wait, reconnect,
+                              errp);
+    }
     s = g_new0(SocketChardev, 1);
     if (path) {
         if (!socket_addr_set_unix(&s->addr, path, false, errp)) {
@@ -231,16 +319,7 @@ bool chr_open_socket(Chardev *chr, QemuOpts *opts, GError **errp)
     s->unlink_path = path != NULL;
     start_listening(chr);
     if (is_wait) {
-        /*
-         * As QEMU at start-up: block until the first client is there.  The
-         * main loop spins meanwhile so that SIGTERM is still honoured.
-         */
-        fprintf(stderr, "baton-system-x86_64: info: QEMU waiting for "
-                "connection on: disconnected:%s\n", chr->filename);
-        main_loop_init_signals();
-        while (!chr->connected && !main_loop_exit_requested()) {
-            g_main_context_iteration(NULL, TRUE);
-        }
+        socket_wait_for_client(chr);
     }
     return true;
 }

@@ -92,7 +92,7 @@ static const OptDef opt_defs[] = {
     { "global", OPT_GLOBAL, true, "driver.property=value  default for "
       "every device of that driver" },
     { "object", OPT_OBJECT, true, "qom-type,id=ID[,...] | JSON  create an object "
-      "(memory-backend-ram, memory-backend-file)" },
+      "(memory-backend-ram, memory-backend-file, secret)" },
     { "trace", OPT_TRACE, true, NULL },
     /* Accepted so that management-generated command lines start; they
      * configure things baton does not emulate. */
@@ -194,7 +194,10 @@ static void print_help(void)
     printf("\nAccepted and ignored for compatibility: -no-shutdown, "
            "-no-acpi, -no-hpet, -realtime, -smp, -cpu, -uuid, -rtc, -boot, "
            "-msg, -sandbox, -overcommit, -vga, -serial, -parallel, "
-           "-audiodev.\n");
+           "-audiodev.\n"
+           "-machine usb, vmport, smm, dump-guest-core, mem-merge, hpet, "
+           "graphics, kernel-irqchip and suppress-vmdesc are stored (qom-get "
+           "/machine) but change nothing.\n");
 }
 
 static void print_version(void)
@@ -624,8 +627,7 @@ void qemu_init(int argc, char **argv)
         }
     }
     /* The machine, then devices in command-line order. */
-    if (!machine_create(mc, machine_opts,
-                        ram_given ? ram_size : mc->default_ram_size, &err)) {
+    if (!machine_create(mc, machine_opts, ram_given ? ram_size : 0, &err)) {
         fail_err(machine_loc, err);
     }
     if (!net_init_clients(&err)) {

@@ -8,6 +8,7 @@
 
 #include "hw/boards.h"
 #include "qapi/error.h"
+#include "qapi/util.h"
 
 MachineState *current_machine;
 
@@ -89,13 +90,14 @@ static bool machine_apply_opts(MachineState *ms, QemuOpts *opts,
 }
 
 static bool machine_init_ram(MachineState *ms, MachineClass *mc,
-                             GError **errp)
+                             bool size_given, GError **errp)
 {
     const char *id = mc->default_ram_id ? mc->default_ram_id : "ram";
 
     ms->ram = g_new0(MemoryRegion, 1);
     if (ms->memory_backend) {
         RAMBlock *block = ram_block_by_name(ms->memory_backend);
+        uint64_t backend_size;
 
         if (!block) {
             error_setg(errp, "Memory backend '%s' not found",
@@ -103,6 +105,15 @@ static bool machine_init_ram(MachineState *ms, MachineClass *mc,
             g_clear_pointer(&ms->ram, g_free);
             return false;
         }
+        backend_size = block->size;
+        /* Without -m the backend decides the size. */
+        if (size_given && ms->ram_size != backend_size) {
+            error_setg(errp, "Size specified by -m option must match size "
+                       "of explicitly specified 'memory-backend' property");
+            g_clear_pointer(&ms->ram, g_free);
+            return false;
+        }
+        ms->ram_size = backend_size;
         memory_region_init_ram_from_block(ms->ram, OBJECT(ms), id, block);
     } else if (!memory_region_init_ram(ms->ram, OBJECT(ms), id,
                                        ms->ram_size, errp)) {
@@ -144,7 +155,7 @@ MachineState *machine_create(MachineClass *mc, QemuOpts *opts,
     }
     ms->ram_size = ram_size ? ram_size : mc->default_ram_size;
     if ((ms->ram_size || ms->memory_backend) &&
-        !machine_init_ram(ms, mc, errp)) {
+        !machine_init_ram(ms, mc, ram_size != 0, errp)) {
         return NULL;
     }
     if (mc->init) {
@@ -173,11 +184,100 @@ static void machine_set_memory_backend(Object *obj, const char *v,
     ms->memory_backend = g_strdup(v);
 }
 
+static JsonNode *machine_get_bool_field(Object *obj, ObjectProperty *prop,
+                                        GError **errp)
+{
+    bool *p = (bool *)((uint8_t *)obj + GPOINTER_TO_SIZE(prop->opaque));
+
+    return qom_value_from_bool(*p);
+}
+
+static bool machine_set_bool_field(Object *obj, ObjectProperty *prop,
+                                   JsonNode *value, GError **errp)
+{
+    bool *p = (bool *)((uint8_t *)obj + GPOINTER_TO_SIZE(prop->opaque));
+
+    return qom_value_to_bool(value, prop->name, p, errp);
+}
+
+void machine_class_add_bool(ObjectClass *oc, const char *name, size_t offset)
+{
+    object_class_property_add(oc, name, "bool", machine_get_bool_field,
+                              machine_set_bool_field, NULL,
+                              GSIZE_TO_POINTER(offset));
+}
+
+static JsonNode *machine_get_on_off_auto(Object *obj, ObjectProperty *prop,
+                                         GError **errp)
+{
+    int *p = (int *)((uint8_t *)obj + GPOINTER_TO_SIZE(prop->opaque));
+
+    return qom_value_from_str(qapi_enum_lookup(&OnOffAuto_lookup, *p));
+}
+
+static bool machine_set_on_off_auto(Object *obj, ObjectProperty *prop,
+                                    JsonNode *value, GError **errp)
+{
+    int *p = (int *)((uint8_t *)obj + GPOINTER_TO_SIZE(prop->opaque));
+    const char *s;
+
+    if (!qom_value_to_str(value, prop->name, &s, errp)) {
+        return false;
+    }
+    for (int i = 0; i < OnOffAuto_lookup.size; i++) {
+        if (!strcmp(OnOffAuto_lookup.array[i], s)) {
+            *p = i;
+            return true;
+        }
+    }
+    error_setg(errp, "Parameter '%s' does not accept value '%s'",
+               prop->name, s);
+    return false;
+}
+
+void machine_class_add_on_off_auto(ObjectClass *oc, const char *name,
+                                   size_t offset)
+{
+    object_class_property_add(oc, name, "OnOffAuto", machine_get_on_off_auto,
+                              machine_set_on_off_auto, NULL,
+                              GSIZE_TO_POINTER(offset));
+}
+
+static char *machine_get_kernel_irqchip(Object *obj, GError **errp)
+{
+    return g_strdup(MACHINE(obj)->kernel_irqchip);
+}
+
+/* Without KVM there is no in-kernel irqchip; the value is only kept. */
+static void machine_set_kernel_irqchip(Object *obj, const char *v,
+                                       GError **errp)
+{
+    MachineState *ms = MACHINE(obj);
+
+    if (strcmp(v, "on") && strcmp(v, "off") && strcmp(v, "split")) {
+        error_setg(errp, "Parameter 'kernel-irqchip' does not accept "
+                   "value '%s'", v);
+        return;
+    }
+    g_free(ms->kernel_irqchip);
+    ms->kernel_irqchip = g_strdup(v);
+}
+
+static void machine_instance_init(Object *obj)
+{
+    MachineState *ms = MACHINE(obj);
+
+    ms->dump_guest_core = true;
+    ms->mem_merge = true;
+    ms->graphics = true;
+}
+
 static void machine_instance_finalize(Object *obj)
 {
     MachineState *ms = MACHINE(obj);
 
     g_free(ms->memory_backend);
+    g_free(ms->kernel_irqchip);
     if (ms->ram) {
         memory_region_finalize(ms->ram);
         g_free(ms->ram);
@@ -192,6 +292,19 @@ static void machine_class_init(ObjectClass *oc, void *data)
     object_class_property_add_str(oc, "memory-backend",
                                   machine_get_memory_backend,
                                   machine_set_memory_backend);
+    /* Accepted as QEMU does; baton has no USB, core dumps of guest RAM,
+     * KSM, display or KVM irqchip to apply them to. */
+    machine_class_add_bool(oc, "usb", offsetof(MachineState, usb));
+    machine_class_add_bool(oc, "dump-guest-core",
+                           offsetof(MachineState, dump_guest_core));
+    machine_class_add_bool(oc, "mem-merge",
+                           offsetof(MachineState, mem_merge));
+    machine_class_add_bool(oc, "graphics", offsetof(MachineState, graphics));
+    machine_class_add_bool(oc, "suppress-vmdesc",
+                           offsetof(MachineState, suppress_vmdesc));
+    object_class_property_add_str(oc, "kernel-irqchip",
+                                  machine_get_kernel_irqchip,
+                                  machine_set_kernel_irqchip);
 }
 
 static void machine_register_types(void)
@@ -202,6 +315,7 @@ static void machine_register_types(void)
         .instance_size = sizeof(MachineState),
         .class_size = sizeof(MachineClass),
         .abstract = true,
+        .instance_init = machine_instance_init,
         .instance_finalize = machine_instance_finalize,
         .class_init = machine_class_init,
     };

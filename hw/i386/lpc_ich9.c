@@ -259,6 +259,10 @@ static Property ich9_lpc_props[] = {
                      use_acpi_hotplug_bridge, true),
     DEFINE_PROP_BOOL("x-keep-pci-slot-hpc", ICH9LPCState, keep_pci_slot_hpc,
                      true),
+    /* libvirt sets these from <pm>; baton builds no ACPI tables. */
+    DEFINE_PROP_UINT8("disable_s3", ICH9LPCState, disable_s3, 0),
+    DEFINE_PROP_UINT8("disable_s4", ICH9LPCState, disable_s4, 0),
+    DEFINE_PROP_UINT8("s4_val", ICH9LPCState, s4_val, 2),
     DEFINE_PROP_END_OF_LIST(),
 };
 

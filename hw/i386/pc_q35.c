@@ -11,6 +11,25 @@
 #include "hw/i386/ioapic.h"
 #include "hw/nvram/fw_cfg.h"
 
+/* The PC machine options libvirt sets; stored for qom-get only. */
+typedef struct PCQ35MachineState {
+    MachineState parent_obj;
+    OnOffAuto vmport;           /* no VMware backdoor port is emulated */
+    OnOffAuto smm;              /* there is no CPU to enter SMM */
+    OnOffAuto acpi;             /* ACPI PCI hotplug is always there */
+    bool hpet;                  /* no HPET is emulated */
+} PCQ35MachineState;
+
+static void pc_q35_instance_init(Object *obj)
+{
+    PCQ35MachineState *pcms = (PCQ35MachineState *)obj;
+
+    pcms->vmport = ON_OFF_AUTO_AUTO;
+    pcms->smm = ON_OFF_AUTO_AUTO;
+    pcms->acpi = ON_OFF_AUTO_AUTO;
+    pcms->hpet = true;
+}
+
 static bool pc_q35_add_lpc(MachineState *ms, PCIBus *bus, DeviceState *ioapic,
                            GError **errp)
 {
@@ -84,11 +103,20 @@ static void pc_q35_class_init(ObjectClass *oc, void *data)
     mc->default_ram_size = 128 * 1024 * 1024;
     mc->default_ram_id = "pc.ram";
     mc->init = pc_q35_init;
+    machine_class_add_on_off_auto(oc, "vmport",
+                                  offsetof(PCQ35MachineState, vmport));
+    machine_class_add_on_off_auto(oc, "smm",
+                                  offsetof(PCQ35MachineState, smm));
+    machine_class_add_on_off_auto(oc, "acpi",
+                                  offsetof(PCQ35MachineState, acpi));
+    machine_class_add_bool(oc, "hpet", offsetof(PCQ35MachineState, hpet));
 }
 
 static const TypeInfo pc_q35_info = {
     .name = MACHINE_TYPE_NAME("pc-q35-8.1"),
     .parent = TYPE_MACHINE,
+    .instance_size = sizeof(PCQ35MachineState),
+    .instance_init = pc_q35_instance_init,
     .class_init = pc_q35_class_init,
 };
 

@@ -21,6 +21,13 @@ typedef struct MachineState {
     RAMBlock *ram_block;
     bool nodefaults;
     BusState *main_bus;         /* sysbus root */
+    /* -machine options kept for qom-get; nothing here emulates them. */
+    bool usb;
+    bool dump_guest_core;
+    bool mem_merge;
+    bool graphics;
+    bool suppress_vmdesc;
+    char *kernel_irqchip;       /* "on", "off", "split" or NULL */
 } MachineState;
 
 typedef struct MachineClass {
@@ -54,10 +61,17 @@ MachineClass *machine_find_class(const char *name);
 /*
  * Create /machine of class mc, apply opts (from -machine; the implied key
  * "type" is skipped), allocate RAM and run mc->init.  ram_size 0 means
- * mc->default_ram_size.
+ * -m was not given: the memory backend's size, else mc->default_ram_size.
  */
 MachineState *machine_create(MachineClass *mc, QemuOpts *opts,
                              uint64_t ram_size, GError **errp);
+
+/* Machine properties stored at offset in the instance (type "bool"). */
+void machine_class_add_bool(ObjectClass *oc, const char *name,
+                            size_t offset);
+/* An OnOffAuto stored at offset (type "OnOffAuto": on, off, auto). */
+void machine_class_add_on_off_auto(ObjectClass *oc, const char *name,
+                                   size_t offset);
 /* List machines for -machine help. */
 void machine_print_help(void);
 Object *qdev_get_machine(void);

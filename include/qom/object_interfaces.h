@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * User-creatable objects: -object TYPE,id=ID,... and object-add/object-del.
- * They live at /objects/ID.  Only memory backends are user-creatable.
+ * They live at /objects/ID: memory backends and secrets.
  */
 #ifndef QOM_OBJECT_INTERFACES_H
 #define QOM_OBJECT_INTERFACES_H

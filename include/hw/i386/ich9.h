@@ -47,6 +47,10 @@ typedef struct ICH9LPCState {
     /* Properties */
     bool use_acpi_hotplug_bridge;   /* acpi-pci-hotplug-with-bridge-support */
     bool keep_pci_slot_hpc;         /* x-keep-pci-slot-hpc */
+    /* Sleep states offered to the guest; stored only (no ACPI tables). */
+    uint8_t disable_s3;
+    uint8_t disable_s4;
+    uint8_t s4_val;
     /* Interrupt routing: PIRQ A..H and SCI, towards the IOAPIC. */
     DeviceState *ioapic;
 } ICH9LPCState;
