@@ -72,7 +72,7 @@ static const OptDef opt_defs[] = {
       "'DRIVER,help')" },
     { "netdev", OPT_NETDEV, true, "type,id=ID[,...] | JSON  add a network backend" },
     { "chardev", OPT_CHARDEV, true,
-      "backend,id=ID[,...]  socket (path|host,port, server, wait), "
+      "backend,id=ID[,...]  socket (path|host,port|fd, server, wait), "
       "stdio, file, null" },
     { "mon", OPT_MON, true, "chardev=ID,mode=control  QMP monitor" },
     { "qmp", OPT_QMP, true, "dev  QMP monitor on a chardev spec "
@@ -99,6 +99,7 @@ static const OptDef opt_defs[] = {
     { "no-shutdown", OPT_IGNORED, false, NULL },
     { "no-acpi", OPT_IGNORED, false, NULL },
     { "no-hpet", OPT_IGNORED, false, NULL },
+    { "usb", OPT_IGNORED, false, NULL },
     { "realtime", OPT_IGNORED_ARG, true, NULL },
     { "smp", OPT_IGNORED_ARG, true, NULL },
     { "cpu", OPT_IGNORED_ARG, true, NULL },
@@ -192,7 +193,7 @@ static void print_help(void)
         }
     }
     printf("\nAccepted and ignored for compatibility: -no-shutdown, "
-           "-no-acpi, -no-hpet, -realtime, -smp, -cpu, -uuid, -rtc, -boot, "
+           "-no-acpi, -no-hpet, -usb, -realtime, -smp, -cpu, -uuid, -rtc, -boot, "
            "-msg, -sandbox, -overcommit, -vga, -serial, -parallel, "
            "-audiodev.\n"
            "-machine usb, vmport, smm, dump-guest-core, mem-merge, hpet, "

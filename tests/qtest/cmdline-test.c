@@ -367,6 +367,20 @@ static void test_accepted_options(void)
     assert_status(qts, "prelaunch", false);
 }
 
+/* Options for things baton does not emulate start the machine anyway. */
+static void test_ignored_options(void)
+{
+    g_autoptr(QTestState) qts =
+        qtest_init("-no-shutdown -no-acpi -no-hpet -usb -realtime mlock=off "
+                   "-smp 1,sockets=1,cores=1,threads=1 -cpu host "
+                   "-uuid c7a5fdbd-edaf-9455-926a-d65c16db1809 "
+                   "-rtc base=utc -boot strict=on -msg timestamp=on "
+                   "-sandbox on -overcommit mem-lock=off -vga none "
+                   "-serial none -parallel none -audiodev none,id=a0");
+
+    assert_status(qts, "running", true);
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -388,6 +402,7 @@ int main(int argc, char **argv)
     qtest_add_func("cmdline/sigterm-paused", test_sigterm_paused);
     qtest_add_func("cmdline/incoming-defer", test_incoming_defer);
     qtest_add_func("cmdline/accepted-options", test_accepted_options);
+    qtest_add_func("cmdline/ignored-options", test_ignored_options);
 
     return g_test_run();
 }
