@@ -19,6 +19,7 @@
 #include <string.h>
 #include <arpa/inet.h>
 #include <netinet/in.h>
+#include <poll.h>
 #include <sys/socket.h>
 #include <sys/un.h>
 #include <sys/wait.h>
@@ -638,6 +639,302 @@ static void test_intx_pending(void)
     qtest_quit(dst);
 }
 
+/*
+ * Frames through a virtio-net queue across migration.  Each process has
+ * its own stream netdev connected to a socket the test listens on; the
+ * guest driver (libqos structures, guest RAM) moves with the migration
+ * and carries on against the destination without re-initialising.
+ */
+#define NET_TIMEOUT_US (5 * 1000 * 1000)
+#define NET_MAC_CMDLINE "52:54:00:12:34:56"
+#define NET_MACHINE MACHINE \
+    "-device pcie-root-port,id=root0,bus=pcie.0,addr=0x1,chassis=1 " \
+    "-netdev stream,id=n0,server=off,addr.type=unix,addr.path=%s " \
+    "-device virtio-net-pci,bus=root0,netdev=n0,id=nic0," \
+    "mac=" NET_MAC_CMDLINE " "
+
+typedef struct NetPeer {
+    char *path;
+    int listen_fd;
+    int fd;
+} NetPeer;
+
+static void net_peer_listen(NetPeer *p, const char *name)
+{
+    struct sockaddr_un sa = { .sun_family = AF_UNIX };
+
+    p->path = tmp_path(name);
+    g_assert_cmpuint(strlen(p->path), <, sizeof(sa.sun_path));
+    g_strlcpy(sa.sun_path, p->path, sizeof(sa.sun_path));
+    p->listen_fd = socket(AF_UNIX, SOCK_STREAM, 0);
+    g_assert_cmpint(p->listen_fd, >=, 0);
+    g_assert_cmpint(bind(p->listen_fd, (struct sockaddr *)&sa, sizeof(sa)),
+                    ==, 0);
+    g_assert_cmpint(listen(p->listen_fd, 1), ==, 0);
+    p->fd = -1;
+}
+
+/* The netdev may connect asynchronously: wait for it, bounded. */
+static void net_peer_accept(NetPeer *p)
+{
+    struct pollfd pfd = { .fd = p->listen_fd, .events = POLLIN };
+    struct timeval tv = { .tv_sec = 5 };
+
+    g_assert_cmpint(poll(&pfd, 1, NET_TIMEOUT_US / 1000), ==, 1);
+    p->fd = accept(p->listen_fd, NULL, NULL);
+    g_assert_cmpint(p->fd, >=, 0);
+    /* A read that would block for ever fails the test instead. */
+    g_assert_cmpint(setsockopt(p->fd, SOL_SOCKET, SO_RCVTIMEO, &tv,
+                               sizeof(tv)), ==, 0);
+}
+
+static void net_peer_close(NetPeer *p)
+{
+    if (p->fd >= 0) {
+        close(p->fd);
+    }
+    close(p->listen_fd);
+    unlink(p->path);
+    g_free(p->path);
+}
+
+static void net_read_full(int fd, void *buf, size_t len)
+{
+    size_t done = 0;
+
+    while (done < len) {
+        ssize_t r = read(fd, (uint8_t *)buf + done, len - done);
+
+        g_assert_cmpint(r, >, 0);
+        done += r;
+    }
+}
+
+/* Stream netdev framing: a 4-byte big-endian length, then the frame. */
+static size_t net_peer_recv(NetPeer *p, uint8_t *buf, size_t max)
+{
+    uint32_t be;
+    size_t len;
+
+    net_read_full(p->fd, &be, 4);
+    len = GUINT32_FROM_BE(be);
+    g_assert_cmpuint(len, <=, max);
+    net_read_full(p->fd, buf, len);
+    return len;
+}
+
+static void net_peer_send(NetPeer *p, const uint8_t *frame, size_t len)
+{
+    uint32_t be = GUINT32_TO_BE(len);
+
+    g_assert_cmpint(write(p->fd, &be, 4), ==, 4);
+    g_assert_cmpint(write(p->fd, frame, len), ==, (ssize_t)len);
+}
+
+static void net_make_frame(uint8_t *f, size_t len, const uint8_t *dst,
+                           uint8_t seed)
+{
+    memcpy(f, dst, 6);
+    memcpy(f + 6, "\x02\x00\x00\x00\x00\x01", 6);
+    f[12] = 0x08;
+    f[13] = 0x00;
+    for (size_t i = 14; i < len; i++) {
+        f[i] = seed + i;
+    }
+}
+
+/* The guest sends a frame; the peer must read exactly it. */
+static void net_check_tx(QVirtioNet *n, NetPeer *p, size_t len,
+                         uint8_t seed)
+{
+    uint8_t frame[1514], got[2048];
+
+    net_make_frame(frame, len, (const uint8_t *)"\xff\xff\xff\xff\xff\xff",
+                   seed);
+    qvirtio_net_tx(n, frame, len);
+    g_assert_cmpuint(net_peer_recv(p, got, sizeof(got)), ==, len);
+    g_assert(memcmp(got, frame, len) == 0);
+}
+
+/* The next used RX entry is head, holding the frame after the header. */
+static void net_check_rx(QTestState *qts, QVirtioNet *n, uint16_t head,
+                         uint64_t buf, const uint8_t *frame, size_t len)
+{
+    uint8_t got[2048];
+    uint32_t id, used_len;
+
+    g_assert(qvirtqueue_wait_used(qts, n->rx, &id, &used_len,
+                                  NET_TIMEOUT_US));
+    g_assert_cmpuint(id, ==, head);
+    g_assert_cmpuint(used_len, ==, n->hdr_len + len);
+    qtest_memread(qts, buf, got, used_len);
+    g_assert_cmpint(got[10] | got[11] << 8, ==, 1);     /* num_buffers */
+    g_assert(memcmp(got + n->hdr_len, frame, len) == 0);
+}
+
+/* A control-queue command; returns the device's ack byte. */
+static uint8_t net_ctrl(QTestState *qts, QVirtioNet *n, uint8_t cls,
+                        uint8_t cmd, const void *data, size_t len)
+{
+    uint64_t buf = guest_alloc(n->alloc, 64);
+    uint8_t hdr[2] = { cls, cmd };
+    uint16_t head;
+    uint32_t id;
+    uint8_t ack;
+
+    g_assert(n->ctrl);
+    qtest_memwrite(qts, buf, hdr, sizeof(hdr));
+    qtest_memwrite(qts, buf + 16, data, len);
+    qtest_writeb(qts, buf + 32, 0xff);
+    head = qvirtqueue_add(qts, n->ctrl, buf, sizeof(hdr), false, true);
+    qvirtqueue_add(qts, n->ctrl, buf + 16, len, false, true);
+    qvirtqueue_add(qts, n->ctrl, buf + 32, 1, true, false);
+    qvirtqueue_kick(&n->pci.vdev, n->ctrl, head);
+    g_assert(qvirtqueue_wait_used(qts, n->ctrl, &id, NULL, NET_TIMEOUT_US));
+    g_assert_cmpuint(id, ==, head);
+    ack = qtest_readb(qts, buf + 32);
+    guest_free(n->alloc, buf);
+    return ack;
+}
+
+static char *net_main_mac(QTestState *qts)
+{
+    g_autoptr(JsonNode) ret = qtest_qmp_assert_success_ref(qts,
+        "{'execute': 'query-rx-filter', 'arguments': {'name': 'nic0'}}");
+    JsonArray *list = json_node_get_array(ret);
+
+    g_assert_cmpuint(json_array_get_length(list), ==, 1);
+    return g_strdup(json_object_get_string_member(
+                        json_array_get_object_element(list, 0), "main-mac"));
+}
+
+/* The property keeps the command line's MAC, as QEMU's does. */
+static char *net_qom_mac(QTestState *qts)
+{
+    g_autoptr(JsonNode) ret = qtest_qmp_assert_success_ref(qts,
+        "{'execute': 'qom-get', 'arguments': "
+        "{'path': '/machine/peripheral/nic0', 'property': 'mac'}}");
+
+    return g_strdup(json_node_get_string(ret));
+}
+
+static void test_virtio_net_frames(void)
+{
+    static const uint8_t new_mac[6] = { 0x52, 0x54, 0x00, 0xab, 0xcd, 0xef };
+    static const uint8_t other_mac[6] = { 0x52, 0x54, 0x00, 0x99, 0x99, 0x99 };
+    enum { SPARE = 3, TX_BEFORE = 2 };
+    g_autofree char *sock = tmp_path("net.sock");
+    g_autofree char *uri = g_strdup_printf("unix:%s", sock);
+    g_autofree char *mac = NULL;
+    g_autofree char *dmac = NULL;
+    g_autofree char *prop = NULL;
+    QTestState *src, *dst;
+    QGuestAllocator alloc;
+    QPCIBus *bus, *dbus;
+    NetPeer sp, dp;
+    QVirtioNet n;
+    uint8_t frame[1514], off = 0;
+    uint64_t rxbuf[1 + SPARE];
+    uint16_t rxhead[1 + SPARE];
+    uint16_t tx_used;
+
+    net_peer_listen(&sp, "net-src.sock");
+    net_peer_listen(&dp, "net-dst.sock");
+    dst = qtest_initf(NET_MACHINE "-incoming defer", dp.path);
+    net_peer_accept(&dp);
+    src = qtest_initf(NET_MACHINE, sp.path);
+    net_peer_accept(&sp);
+
+    pc_alloc_init(&alloc, src);
+    bus = qpci_new_pc(src);
+    g_assert_cmpint(qpci_secondary_buses_init(bus), ==, 1);
+    qvirtio_net_map_root_ports(bus, 1);
+    qvirtio_net_start(&n, bus, &alloc, QPCI_BDF(1, 0, 0), 0, false);
+
+    /* Run-time receive filter: a new MAC, and only frames to it. */
+    g_assert_cmpint(net_ctrl(src, &n, 1, 1, new_mac, 6), ==, 0);
+    g_assert_cmpint(net_ctrl(src, &n, 0, 0, &off, 1), ==, 0);
+    mac = net_main_mac(src);
+    g_assert_cmpstr(mac, ==, "52:54:00:ab:cd:ef");
+
+    /* Frames both ways on the source. */
+    for (int i = 0; i < TX_BEFORE; i++) {
+        net_check_tx(&n, &sp, i ? 60 : 342, i);
+    }
+    for (int i = 0; i <= SPARE; i++) {
+        rxbuf[i] = guest_alloc(&alloc, 2048);
+        qtest_memset(src, rxbuf[i], 0xa5, 2048);
+    }
+    rxhead[0] = qvirtqueue_add(src, n.rx, rxbuf[0], 2048, true, false);
+    qvirtqueue_kick(&n.pci.vdev, n.rx, rxhead[0]);
+    net_make_frame(frame, 98, new_mac, 7);
+    net_peer_send(&sp, frame, 98);
+    net_check_rx(src, &n, rxhead[0], rxbuf[0], frame, 98);
+
+    /* Buffers the guest posts now stay unused until after migration. */
+    for (int i = 1; i <= SPARE; i++) {
+        rxhead[i] = qvirtqueue_add(src, n.rx, rxbuf[i], 2048, true, false);
+        qvirtqueue_kick(&n.pci.vdev, n.rx, rxhead[i]);
+    }
+    g_assert_cmpuint(qtest_readw(src, n.rx->used + 2), ==, 1);
+    tx_used = qtest_readw(src, n.tx->used + 2);
+    g_assert_cmpuint(tx_used, ==, TX_BEFORE);
+    g_assert_cmpuint(n.tx->last_used_idx, ==, TX_BEFORE);
+
+    qtest_qmp_assert_success(dst, "{'execute': 'migrate-incoming', "
+                             "'arguments': {'uri': '%s'}}", uri);
+    migrate_and_complete(src, uri);
+    qtest_qmp_eventwait(dst, "RESUME");
+
+    /*
+     * The same driver, now talking to the destination: only the handles
+     * that name a process change.  BARs and rings are where they were.
+     */
+    dbus = qpci_new_pc(dst);
+    n.pci.vdev.qts = dst;
+    n.pci.pdev.bus = dbus;
+    g_assert_cmphex(qvirtio_get_status(&n.pci.vdev), ==, 0x0f);
+    g_assert_cmpuint(qtest_readw(dst, n.rx->used + 2), ==, 1);
+    g_assert_cmpuint(qtest_readw(dst, n.tx->used + 2), ==, tx_used);
+    dmac = net_main_mac(dst);
+    g_assert_cmpstr(dmac, ==, mac);
+    prop = net_qom_mac(dst);
+    g_assert_cmpstr(prop, ==, NET_MAC_CMDLINE);
+
+    /*
+     * RX into the buffers posted before migration, in order.  A frame for
+     * another MAC goes first: the filter migrated if it is dropped (the
+     * stream keeps order, so the next frame shows it was looked at).
+     */
+    net_make_frame(frame, 120, other_mac, 11);
+    net_peer_send(&dp, frame, 120);
+    net_make_frame(frame, 150, new_mac, 13);
+    net_peer_send(&dp, frame, 150);
+    net_check_rx(dst, &n, rxhead[1], rxbuf[1], frame, 150);
+    net_make_frame(frame, 1514, new_mac, 17);
+    net_peer_send(&dp, frame, 1514);
+    net_check_rx(dst, &n, rxhead[2], rxbuf[2], frame, 1514);
+    g_assert_cmpuint(qtest_readw(dst, n.rx->used + 2), ==, 3);
+    /* The last spare buffer is untouched, its contents migrated. */
+    for (int i = 0; i < 2048; i += 512) {
+        g_assert_cmphex(qtest_readb(dst, rxbuf[SPARE] + i), ==, 0xa5);
+    }
+
+    /* TX continues the used index from where the source left it. */
+    net_check_tx(&n, &dp, 200, 23);
+    g_assert_cmpuint(qtest_readw(dst, n.tx->used + 2), ==, tx_used + 1);
+    g_assert_cmpuint(n.tx->last_used_idx, ==, tx_used + 1);
+
+    qvirtio_net_stop(&n);
+    qpci_free_pc(bus);
+    qpci_free_pc(dbus);
+    alloc_destroy(&alloc);
+    qtest_quit(src);
+    qtest_quit(dst);
+    net_peer_close(&sp);
+    net_peer_close(&dp);
+}
+
 /* The destination must have the same devices. */
 static void test_device_mismatch(void)
 {
@@ -940,6 +1237,7 @@ int main(int argc, char **argv)
                    test_memory_backend_file);
     qtest_add_func("/migration/pci-state", test_pci_state);
     qtest_add_func("/migration/intx-pending", test_intx_pending);
+    qtest_add_func("/migration/virtio-net-frames", test_virtio_net_frames);
     qtest_add_func("/migration/device-mismatch", test_device_mismatch);
     qtest_add_func("/migration/cancel-active", test_cancel_active);
     qtest_add_func("/migration/cancel-setup", test_cancel_setup);
