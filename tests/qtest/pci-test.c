@@ -231,6 +231,8 @@ static void test_root_port_windows(void)
 
     /* After a reset the bus numbers are gone again. */
     qtest_qmp_assert_success(qts, "{'execute': 'system_reset'}");
+    /* The reset runs from the main loop after the reply; RESET says done. */
+    qtest_qmp_eventwait(qts, "RESET");
     devs = query_pci_bus0(qts, &q);
     g_assert_false(json_object_has_member(json_object_get_object_member(
         find_dev(devs, 1, 0), "pci_bridge"), "devices"));

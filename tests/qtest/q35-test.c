@@ -270,6 +270,8 @@ static void test_config_fuzz(void)
         g_assert_cmphex(qpci_config_readw(&d, 0x00), !=, 0xffff);
     }
     qtest_qmp_assert_success(qts, "{'execute': 'system_reset'}");
+    /* The reset runs from the main loop after the reply; RESET says done. */
+    qtest_qmp_eventwait(qts, "RESET");
     /* The machine still enumerates the same. */
     for (size_t i = 0; i < G_N_ELEMENTS(builtins); i++) {
         QPCIDevice d = qpci_device_at(bus, builtins[i].devfn);
