@@ -7,6 +7,7 @@
  * destination exit with status 1 and a one-line reason.
  */
 #include "libqtest.h"
+#include "libqos/stream-peer.h"
 #include "libqos/pci.h"
 #include "libqos/pci-hotplug.h"
 #include "libqos/malloc.h"
@@ -19,7 +20,6 @@
 #include <string.h>
 #include <arpa/inet.h>
 #include <netinet/in.h>
-#include <poll.h>
 #include <sys/socket.h>
 #include <sys/un.h>
 #include <sys/wait.h>
@@ -653,106 +653,16 @@ static void test_intx_pending(void)
     "-device virtio-net-pci,bus=root0,netdev=n0,id=nic0," \
     "mac=" NET_MAC_CMDLINE " "
 
-typedef struct NetPeer {
-    char *path;
-    int listen_fd;
-    int fd;
-} NetPeer;
-
-static void net_peer_listen(NetPeer *p, const char *name)
-{
-    struct sockaddr_un sa = { .sun_family = AF_UNIX };
-
-    p->path = tmp_path(name);
-    g_assert_cmpuint(strlen(p->path), <, sizeof(sa.sun_path));
-    g_strlcpy(sa.sun_path, p->path, sizeof(sa.sun_path));
-    p->listen_fd = socket(AF_UNIX, SOCK_STREAM, 0);
-    g_assert_cmpint(p->listen_fd, >=, 0);
-    g_assert_cmpint(bind(p->listen_fd, (struct sockaddr *)&sa, sizeof(sa)),
-                    ==, 0);
-    g_assert_cmpint(listen(p->listen_fd, 1), ==, 0);
-    p->fd = -1;
-}
-
-/* The netdev may connect asynchronously: wait for it, bounded. */
-static void net_peer_accept(NetPeer *p)
-{
-    struct pollfd pfd = { .fd = p->listen_fd, .events = POLLIN };
-    struct timeval tv = { .tv_sec = 5 };
-
-    g_assert_cmpint(poll(&pfd, 1, NET_TIMEOUT_US / 1000), ==, 1);
-    p->fd = accept(p->listen_fd, NULL, NULL);
-    g_assert_cmpint(p->fd, >=, 0);
-    /* A read that would block for ever fails the test instead. */
-    g_assert_cmpint(setsockopt(p->fd, SOL_SOCKET, SO_RCVTIMEO, &tv,
-                               sizeof(tv)), ==, 0);
-}
-
-static void net_peer_close(NetPeer *p)
-{
-    if (p->fd >= 0) {
-        close(p->fd);
-    }
-    close(p->listen_fd);
-    unlink(p->path);
-    g_free(p->path);
-}
-
-static void net_read_full(int fd, void *buf, size_t len)
-{
-    size_t done = 0;
-
-    while (done < len) {
-        ssize_t r = read(fd, (uint8_t *)buf + done, len - done);
-
-        g_assert_cmpint(r, >, 0);
-        done += r;
-    }
-}
-
-/* Stream netdev framing: a 4-byte big-endian length, then the frame. */
-static size_t net_peer_recv(NetPeer *p, uint8_t *buf, size_t max)
-{
-    uint32_t be;
-    size_t len;
-
-    net_read_full(p->fd, &be, 4);
-    len = GUINT32_FROM_BE(be);
-    g_assert_cmpuint(len, <=, max);
-    net_read_full(p->fd, buf, len);
-    return len;
-}
-
-static void net_peer_send(NetPeer *p, const uint8_t *frame, size_t len)
-{
-    uint32_t be = GUINT32_TO_BE(len);
-
-    g_assert_cmpint(write(p->fd, &be, 4), ==, 4);
-    g_assert_cmpint(write(p->fd, frame, len), ==, (ssize_t)len);
-}
-
-static void net_make_frame(uint8_t *f, size_t len, const uint8_t *dst,
-                           uint8_t seed)
-{
-    memcpy(f, dst, 6);
-    memcpy(f + 6, "\x02\x00\x00\x00\x00\x01", 6);
-    f[12] = 0x08;
-    f[13] = 0x00;
-    for (size_t i = 14; i < len; i++) {
-        f[i] = seed + i;
-    }
-}
-
 /* The guest sends a frame; the peer must read exactly it. */
-static void net_check_tx(QVirtioNet *n, NetPeer *p, size_t len,
+static void net_check_tx(QVirtioNet *n, QStreamPeer *p, size_t len,
                          uint8_t seed)
 {
     uint8_t frame[1514], got[2048];
 
-    net_make_frame(frame, len, (const uint8_t *)"\xff\xff\xff\xff\xff\xff",
+    qstream_make_frame(frame, len, (const uint8_t *)"\xff\xff\xff\xff\xff\xff",
                    seed);
     qvirtio_net_tx(n, frame, len);
-    g_assert_cmpuint(net_peer_recv(p, got, sizeof(got)), ==, len);
+    g_assert_cmpuint(qstream_peer_recv(p, got, sizeof(got)), ==, len);
     g_assert(memcmp(got, frame, len) == 0);
 }
 
@@ -831,19 +741,19 @@ static void test_virtio_net_frames(void)
     QTestState *src, *dst;
     QGuestAllocator alloc;
     QPCIBus *bus, *dbus;
-    NetPeer sp, dp;
+    QStreamPeer sp, dp;
     QVirtioNet n;
     uint8_t frame[1514], off = 0;
     uint64_t rxbuf[1 + SPARE];
     uint16_t rxhead[1 + SPARE];
     uint16_t tx_used;
 
-    net_peer_listen(&sp, "net-src.sock");
-    net_peer_listen(&dp, "net-dst.sock");
+    qstream_peer_listen(&sp);
+    qstream_peer_listen(&dp);
     dst = qtest_initf(NET_MACHINE "-incoming defer", dp.path);
-    net_peer_accept(&dp);
+    qstream_peer_accept(&dp);
     src = qtest_initf(NET_MACHINE, sp.path);
-    net_peer_accept(&sp);
+    qstream_peer_accept(&sp);
 
     pc_alloc_init(&alloc, src);
     bus = qpci_new_pc(src);
@@ -867,8 +777,8 @@ static void test_virtio_net_frames(void)
     }
     rxhead[0] = qvirtqueue_add(src, n.rx, rxbuf[0], 2048, true, false);
     qvirtqueue_kick(&n.pci.vdev, n.rx, rxhead[0]);
-    net_make_frame(frame, 98, new_mac, 7);
-    net_peer_send(&sp, frame, 98);
+    qstream_make_frame(frame, 98, new_mac, 7);
+    qstream_peer_send(&sp, frame, 98);
     net_check_rx(src, &n, rxhead[0], rxbuf[0], frame, 98);
 
     /* Buffers the guest posts now stay unused until after migration. */
@@ -906,13 +816,13 @@ static void test_virtio_net_frames(void)
      * another MAC goes first: the filter migrated if it is dropped (the
      * stream keeps order, so the next frame shows it was looked at).
      */
-    net_make_frame(frame, 120, other_mac, 11);
-    net_peer_send(&dp, frame, 120);
-    net_make_frame(frame, 150, new_mac, 13);
-    net_peer_send(&dp, frame, 150);
+    qstream_make_frame(frame, 120, other_mac, 11);
+    qstream_peer_send(&dp, frame, 120);
+    qstream_make_frame(frame, 150, new_mac, 13);
+    qstream_peer_send(&dp, frame, 150);
     net_check_rx(dst, &n, rxhead[1], rxbuf[1], frame, 150);
-    net_make_frame(frame, 1514, new_mac, 17);
-    net_peer_send(&dp, frame, 1514);
+    qstream_make_frame(frame, 1514, new_mac, 17);
+    qstream_peer_send(&dp, frame, 1514);
     net_check_rx(dst, &n, rxhead[2], rxbuf[2], frame, 1514);
     g_assert_cmpuint(qtest_readw(dst, n.rx->used + 2), ==, 3);
     /* The last spare buffer is untouched, its contents migrated. */
@@ -931,8 +841,8 @@ static void test_virtio_net_frames(void)
     alloc_destroy(&alloc);
     qtest_quit(src);
     qtest_quit(dst);
-    net_peer_close(&sp);
-    net_peer_close(&dp);
+    qstream_peer_close(&sp);
+    qstream_peer_close(&dp);
 }
 
 /* The destination must have the same devices. */

@@ -14,6 +14,7 @@
 #include <glib/gstdio.h>
 
 #include "libqtest.h"
+#include "libqos/stream-peer.h"
 #include "libqos/virtio-net.h"
 #include "libqos/pci-hotplug.h"
 
@@ -301,102 +302,18 @@ static void test_status_and_reset(void)
 
 /* ---- Frames through a stream netdev ----------------------------------- */
 
-typedef struct Peer {
-    char *dir;
-    char *path;
-    int listen_fd;
-    int fd;
-} Peer;
+/* The MAC a NIC gets by default: frames from the peer are for it. */
+static const uint8_t nic_mac[6] = { 0x52, 0x54, 0x00, 0x12, 0x34, 0x56 };
 
-static void peer_listen(Peer *p)
+static void start_stream(Machine *m, QStreamPeer *p, QVirtioNet *n)
 {
-    struct sockaddr_un sa = { .sun_family = AF_UNIX };
-
-    p->dir = g_dir_make_tmp("virtio-net-test-XXXXXX", NULL);
-    g_assert(p->dir);
-    p->path = g_build_filename(p->dir, "sock", NULL);
-    g_strlcpy(sa.sun_path, p->path, sizeof(sa.sun_path));
-    p->listen_fd = socket(AF_UNIX, SOCK_STREAM, 0);
-    g_assert_cmpint(p->listen_fd, >=, 0);
-    g_assert_cmpint(bind(p->listen_fd, (struct sockaddr *)&sa, sizeof(sa)),
-                    ==, 0);
-    g_assert_cmpint(listen(p->listen_fd, 1), ==, 0);
-}
-
-static void peer_accept(Peer *p)
-{
-    struct timeval tv = { .tv_sec = 5 };
-
-    p->fd = accept(p->listen_fd, NULL, NULL);
-    g_assert_cmpint(p->fd, >=, 0);
-    setsockopt(p->fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
-}
-
-static void peer_close(Peer *p)
-{
-    close(p->fd);
-    close(p->listen_fd);
-    unlink(p->path);
-    g_rmdir(p->dir);
-    g_free(p->path);
-    g_free(p->dir);
-}
-
-static void read_full(int fd, void *buf, size_t len)
-{
-    size_t done = 0;
-
-    while (done < len) {
-        ssize_t r = read(fd, (uint8_t *)buf + done, len - done);
-
-        g_assert_cmpint(r, >, 0);
-        done += r;
-    }
-}
-
-/* A frame from the device: 4-byte big-endian length, then the frame. */
-static size_t peer_recv(Peer *p, uint8_t *buf, size_t max)
-{
-    uint32_t be;
-    size_t len;
-
-    read_full(p->fd, &be, 4);
-    len = GUINT32_FROM_BE(be);
-    g_assert_cmpuint(len, <=, max);
-    read_full(p->fd, buf, len);
-    return len;
-}
-
-static void peer_send(Peer *p, const uint8_t *frame, size_t len)
-{
-    uint32_t be = GUINT32_TO_BE(len);
-
-    g_assert_cmpint(write(p->fd, &be, 4), ==, 4);
-    g_assert_cmpint(write(p->fd, frame, len), ==, (ssize_t)len);
-}
-
-static void make_frame(uint8_t *f, size_t len, uint8_t seed)
-{
-    static const uint8_t dst[6] = { 0x52, 0x54, 0x00, 0x12, 0x34, 0x56 };
-
-    memcpy(f, dst, 6);
-    memcpy(f + 6, "\x02\x00\x00\x00\x00\x01", 6);
-    f[12] = 0x08;
-    f[13] = 0x00;
-    for (size_t i = 14; i < len; i++) {
-        f[i] = seed + i;
-    }
-}
-
-static void start_stream(Machine *m, Peer *p, QVirtioNet *n)
-{
-    peer_listen(p);
+    qstream_peer_listen(p);
     machine_start(m, 1, ROOT_PORT
                   "-netdev stream,id=n0,server=off,addr.type=unix,"
                   "addr.path=%s "
                   "-device virtio-net-pci,bus=root0,netdev=n0,id=nic0",
                   p->path);
-    peer_accept(p);
+    qstream_peer_accept(p);
     qvirtio_net_start(n, m->bus, &m->alloc, NIC_DEVFN, 0, false);
 }
 
@@ -418,7 +335,7 @@ static void check_rx(Machine *m, QVirtioNet *n, uint64_t buf,
 static void test_stream_tx_rx(void)
 {
     Machine m;
-    Peer p;
+    QStreamPeer p;
     QVirtioNet n;
     uint8_t frame[1514], got[2048];
     uint64_t rxbuf;
@@ -428,24 +345,24 @@ static void test_stream_tx_rx(void)
     for (int i = 0; i < 3; i++) {
         size_t len = i == 0 ? 60 : i == 1 ? 1514 : 342;
 
-        make_frame(frame, len, i);
+        qstream_make_frame(frame, len, nic_mac, i);
         qvirtio_net_tx(&n, frame, len);
-        g_assert_cmpuint(peer_recv(&p, got, sizeof(got)), ==, len);
+        g_assert_cmpuint(qstream_peer_recv(&p, got, sizeof(got)), ==, len);
         g_assert(!memcmp(got, frame, len));
     }
     /* RX: the guest finds the frame after a virtio-net header. */
     rxbuf = guest_alloc(&m.alloc, 2048);
     qvirtio_net_rx_post(&n, rxbuf, 2048);
-    make_frame(frame, 98, 7);
-    peer_send(&p, frame, 98);
+    qstream_make_frame(frame, 98, nic_mac, 7);
+    qstream_peer_send(&p, frame, 98);
     check_rx(&m, &n, rxbuf, frame, 98);
     /* A frame arriving before any buffer waits for one. */
-    make_frame(frame, 200, 9);
-    peer_send(&p, frame, 200);
+    qstream_make_frame(frame, 200, nic_mac, 9);
+    qstream_peer_send(&p, frame, 200);
     qvirtio_net_rx_post(&n, rxbuf, 2048);
     check_rx(&m, &n, rxbuf, frame, 200);
     qvirtio_net_stop(&n);
-    peer_close(&p);
+    qstream_peer_close(&p);
     machine_stop(&m);
 }
 
@@ -459,7 +376,7 @@ static void test_tx_backpressure(void)
 {
     enum { FRAMES = 200, LEN = 60000 };
     Machine m;
-    Peer p;
+    QStreamPeer p;
     QVirtioNet n;
     uint64_t buf;
     uint32_t id, used = 0;
@@ -481,7 +398,7 @@ static void test_tx_backpressure(void)
     g_assert_cmpuint(used, <, FRAMES);
 
     for (int i = 0; i < FRAMES; i++) {
-        g_assert_cmpuint(peer_recv(&p, got, LEN + 16), ==, LEN);
+        g_assert_cmpuint(qstream_peer_recv(&p, got, LEN + 16), ==, LEN);
         g_assert_cmpint(got[0], ==, 0x5a);
         g_assert_cmpint(got[LEN - 1], ==, 0x5a);
     }
@@ -490,14 +407,14 @@ static void test_tx_backpressure(void)
         used++;
     }
     qvirtio_net_stop(&n);
-    peer_close(&p);
+    qstream_peer_close(&p);
     machine_stop(&m);
 }
 
 static void test_link(void)
 {
     Machine m;
-    Peer p;
+    QStreamPeer p;
     QVirtioNet n;
     QVirtioDevice *d = &n.pci.vdev;
 
@@ -514,14 +431,14 @@ static void test_link(void)
                              "{'name': 'n0', 'up': true}}");
     g_assert_cmphex(d->bus->config_readw(d, 6), ==, 1);
     qvirtio_net_stop(&n);
-    peer_close(&p);
+    qstream_peer_close(&p);
     machine_stop(&m);
 }
 
 static void test_reset_during_traffic(void)
 {
     Machine m;
-    Peer p;
+    QStreamPeer p;
     QVirtioNet n;
     uint8_t frame[600], got[2048];
     uint64_t rxbuf;
@@ -531,21 +448,21 @@ static void test_reset_during_traffic(void)
     qvirtio_net_rx_post(&n, rxbuf, 2048);
     /* Frames in flight while the driver resets the device. */
     for (int i = 0; i < 8; i++) {
-        make_frame(frame, sizeof(frame), i);
-        peer_send(&p, frame, sizeof(frame));
+        qstream_make_frame(frame, sizeof(frame), nic_mac, i);
+        qstream_peer_send(&p, frame, sizeof(frame));
     }
     qvirtio_reset(&n.pci.vdev);
     g_assert_cmphex(qtest_readw(m.qts, n.rx->used + 2), <=, 1);
     qvirtio_net_stop(&n);
     /* A fresh start works both ways. */
     qvirtio_net_start(&n, m.bus, &m.alloc, NIC_DEVFN, 0, false);
-    make_frame(frame, 100, 3);
+    qstream_make_frame(frame, 100, nic_mac, 3);
     qvirtio_net_tx(&n, frame, 100);
-    g_assert_cmpuint(peer_recv(&p, got, sizeof(got)), ==, 100);
+    g_assert_cmpuint(qstream_peer_recv(&p, got, sizeof(got)), ==, 100);
     rxbuf = guest_alloc(&m.alloc, 2048);
     qvirtio_net_rx_post(&n, rxbuf, 2048);
-    make_frame(frame, 77, 5);
-    peer_send(&p, frame, 77);
+    qstream_make_frame(frame, 77, nic_mac, 5);
+    qstream_peer_send(&p, frame, 77);
     /* Frames sent before the reset may be dropped; this one arrives. */
     for (;;) {
         uint32_t id, len;
@@ -559,7 +476,7 @@ static void test_reset_during_traffic(void)
         qvirtio_net_rx_post(&n, rxbuf, 2048);
     }
     qvirtio_net_stop(&n);
-    peer_close(&p);
+    qstream_peer_close(&p);
     machine_stop(&m);
 }
 
