@@ -90,25 +90,9 @@ static void machine_stop(Machine *m)
 
 #define F_STANDBY (1ULL << 62)
 
-/* libqos's driver on the standby at bus: up to DRIVER_OK. */
 static void negotiate(Machine *m, int bus, bool standby)
 {
-    QVirtioPCIDevice p;
-    QVirtioDevice *d = &p.vdev;
-    uint64_t f;
-
-    g_assert(qvirtio_pci_init(&p, m->bus, QPCI_BDF(bus, 0, 0)));
-    qvirtio_reset(d);
-    qvirtio_set_acknowledge(d);
-    qvirtio_set_driver(d);
-    f = qvirtio_get_features(d) & ~((1ULL << 30) | (1ULL << 28) |
-                                    (1ULL << 29));
-    if (!standby) {
-        f &= ~F_STANDBY;
-    }
-    qvirtio_set_features(d, f);
-    qvirtio_set_features_ok(d);
-    qvirtio_set_driver_ok(d);
+    qvirtio_net_negotiate(m->bus, QPCI_BDF(bus, 0, 0), standby);
 }
 
 static uint16_t vendor_at(Machine *m, int bus)

@@ -133,26 +133,9 @@ static void expect_no_negotiated(QTestState *qts)
 
 /* ---- The guest ---------------------------------------------------------- */
 
-/* libqos's driver: reset .. FEATURES_OK, DRIVER_OK; bus = root port + 1. */
 static void negotiate(Machine *m, int bus, bool standby)
 {
-    QVirtioPCIDevice p;
-    QVirtioDevice *d = &p.vdev;
-    uint64_t f;
-
-    g_assert(qvirtio_pci_init(&p, m->bus, QPCI_BDF(bus, 0, 0)));
-    qvirtio_reset(d);
-    qvirtio_set_acknowledge(d);
-    qvirtio_set_driver(d);
-    f = qvirtio_get_features(d) & ~((1ULL << 30) | (1ULL << 28) |
-                                    (1ULL << 29));
-    if (!standby) {
-        f &= ~F_STANDBY;
-    }
-    qvirtio_set_features(d, f);
-    qvirtio_set_features_ok(d);
-    g_assert_cmphex(qvirtio_get_status(d), ==, 0x0b);
-    qvirtio_set_driver_ok(d);
+    qvirtio_net_negotiate(m->bus, QPCI_BDF(bus, 0, 0), standby);
 }
 
 static uint16_t vendor_at(Machine *m, int bus)

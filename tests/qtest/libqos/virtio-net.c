@@ -78,3 +78,24 @@ void qvirtio_net_rx_post(QVirtioNet *n, uint64_t buf, uint32_t len)
 
     qvirtqueue_kick(&n->pci.vdev, n->rx, head);
 }
+
+void qvirtio_net_negotiate(QPCIBus *bus, int devfn, bool standby)
+{
+    QVirtioPCIDevice p;
+    QVirtioDevice *d = &p.vdev;
+    uint64_t f;
+
+    g_assert(qvirtio_pci_init(&p, bus, devfn));
+    qvirtio_reset(d);
+    qvirtio_set_acknowledge(d);
+    qvirtio_set_driver(d);
+    f = qvirtio_get_features(d) & ~((1ULL << 30) | (1ULL << 28) |
+                                    (1ULL << 29));
+    if (!standby) {
+        f &= ~(1ULL << QVIRTIO_NET_F_STANDBY);
+    }
+    qvirtio_set_features(d, f);
+    qvirtio_set_features_ok(d);
+    g_assert_cmphex(qvirtio_get_status(d), ==, 0x0b);
+    qvirtio_set_driver_ok(d);
+}

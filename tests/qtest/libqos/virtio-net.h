@@ -37,6 +37,14 @@ void qvirtio_net_map_root_ports(QPCIBus *bus, int nports);
 void qvirtio_net_start(QVirtioNet *n, QPCIBus *bus, QGuestAllocator *alloc,
                        int devfn, uint64_t drop, bool legacy);
 void qvirtio_net_stop(QVirtioNet *n);
+/*
+ * What QEMU's failover test does as the guest driver of the NIC at devfn:
+ * reset, ACKNOWLEDGE, DRIVER, every offered feature but indirect
+ * descriptors, event index and bit 30 (and STANDBY unless standby),
+ * FEATURES_OK (asserting it was accepted), DRIVER_OK.  No queues.
+ */
+void qvirtio_net_negotiate(QPCIBus *bus, int devfn, bool standby);
+
 /* Send a frame; waits until the device has used the buffer. */
 void qvirtio_net_tx(QVirtioNet *n, const void *frame, size_t len);
 /* Offer an RX buffer of len bytes at guest address buf. */
