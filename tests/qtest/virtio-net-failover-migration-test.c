@@ -88,7 +88,6 @@ static void machine_stop(Machine *m)
 
 /* ---- Guest ------------------------------------------------------------- */
 
-#define F_STANDBY (1ULL << 62)
 
 static void negotiate(Machine *m, int bus, bool standby)
 {
