@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "qapi/error.h"
+#include "qom/object_interfaces.h"
 
 static char *secret_get_data(Object *obj, GError **errp)
 {
@@ -110,8 +111,9 @@ static bool secret_is_base64(const char *s, size_t len)
     return true;
 }
 
-bool secret_complete(Secret *s, GError **errp)
+static bool secret_complete(Object *obj, GError **errp)
 {
+    Secret *s = SECRET(obj);
     g_autofree char *input = NULL;
     size_t len;
 
@@ -176,6 +178,7 @@ static void secret_finalize(Object *obj)
 
 static void secret_class_init(ObjectClass *oc, void *data)
 {
+    USER_CREATABLE_CLASS(oc)->complete = secret_complete;
     object_class_property_add_str(oc, "data", secret_get_data,
                                   secret_set_data);
     object_class_property_add_str(oc, "file", secret_get_file,
@@ -195,6 +198,10 @@ static const TypeInfo secret_info = {
     .instance_size = sizeof(Secret),
     .instance_finalize = secret_finalize,
     .class_init = secret_class_init,
+    .interfaces = (const InterfaceInfo[]) {
+        { TYPE_USER_CREATABLE },
+        { NULL },
+    },
 };
 
 static void secret_register(void)

@@ -23,7 +23,4 @@ typedef struct Secret {
 
 #define SECRET(obj) OBJECT_CHECK(Secret, (obj), TYPE_SECRET)
 
-/* Read and decode the secret: the last step of -object/object-add. */
-bool secret_complete(Secret *s, GError **errp);
-
 #endif
