@@ -22,6 +22,7 @@ struct Chardev {
     IOEventHandler *fe_event;
     void *fe_opaque;
     bool fe_open;               /* OPENED delivered, CLOSED not yet */
+    bool fe_claimed;            /* a device frontend owns it */
     guint open_idle;            /* OPENED waiting to be delivered */
 
     /* the current connection */

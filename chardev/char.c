@@ -431,6 +431,24 @@ void qemu_chr_fe_set_handlers(Chardev *chr, IOCanReadHandler *can_read,
     }
 }
 
+bool qemu_chr_fe_claim(Chardev *chr, GError **errp)
+{
+    if (chr->fe_claimed || chr->fe_read || chr->fe_event) {
+        error_setg(errp, "device '%s' is in use", chr->label);
+        return false;
+    }
+    chr->fe_claimed = true;
+    return true;
+}
+
+void qemu_chr_fe_release(Chardev *chr)
+{
+    if (chr->fe_claimed) {
+        qemu_chr_fe_set_handlers(chr, NULL, NULL, NULL, NULL);
+        chr->fe_claimed = false;
+    }
+}
+
 void qemu_chr_fe_disconnect(Chardev *chr)
 {
     chr_disconnect(chr);

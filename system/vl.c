@@ -31,6 +31,7 @@
 #include "system/system.h"
 #include "system/qdev-monitor.h"
 #include "hw/boards.h"
+#include "hw/char/serial.h"
 #include "hw/qdev-core.h"
 #include "net/net.h"
 
@@ -40,7 +41,7 @@ typedef enum {
     OPT_DEVICE, OPT_NETDEV, OPT_CHARDEV, OPT_MON, OPT_QMP, OPT_QMP_PRETTY,
     OPT_QTEST, OPT_QTEST_LOG, OPT_INCOMING, OPT_PIDFILE, OPT_DAEMONIZE,
     OPT_NO_USER_CONFIG, OPT_GLOBAL, OPT_OBJECT, OPT_TRACE, OPT_IGNORED,
-    OPT_IGNORED_ARG,
+    OPT_IGNORED_ARG, OPT_SERIAL,
 } OptIndex;
 
 typedef struct OptDef {
@@ -94,6 +95,9 @@ static const OptDef opt_defs[] = {
     { "object", OPT_OBJECT, true, "qom-type,id=ID[,...] | JSON  create an object "
       "(memory-backend-ram, memory-backend-file, secret)" },
     { "trace", OPT_TRACE, true, NULL },
+    { "serial", OPT_SERIAL, true,
+      "dev  a COM port (16550A, isa-serial) on chardev dev: null, stdio, "
+      "file:PATH, unix:PATH[,...], tcp:HOST:PORT[,...], chardev:ID, none" },
     /* Accepted so that management-generated command lines start; they
      * configure things baton does not emulate. */
     { "no-shutdown", OPT_IGNORED, false, NULL },
@@ -110,7 +114,6 @@ static const OptDef opt_defs[] = {
     { "sandbox", OPT_IGNORED_ARG, true, NULL },
     { "overcommit", OPT_IGNORED_ARG, true, NULL },
     { "vga", OPT_IGNORED_ARG, true, NULL },
-    { "serial", OPT_IGNORED_ARG, true, NULL },
     { "parallel", OPT_IGNORED_ARG, true, NULL },
     { "audiodev", OPT_IGNORED_ARG, true, NULL },
 };
@@ -194,7 +197,7 @@ static void print_help(void)
     }
     printf("\nAccepted and ignored for compatibility: -no-shutdown, "
            "-no-acpi, -no-hpet, -usb, -realtime, -smp, -cpu, -uuid, -rtc, -boot, "
-           "-msg, -sandbox, -overcommit, -vga, -serial, -parallel, "
+           "-msg, -sandbox, -overcommit, -vga, -parallel, "
            "-audiodev.\n"
            "-machine usb, vmport, smm, dump-guest-core, mem-merge, hpet, "
            "graphics, kernel-irqchip and suppress-vmdesc are stored (qom-get "
@@ -306,6 +309,62 @@ static void create_chardev(CmdOpt *o)
     if (!qemu_chr_new_from_opts(opts, &err)) {
         fail_err(o->loc, err);
     }
+}
+
+/*
+ * -serial DEV, in order, as serial0..: the board puts an isa-serial on
+ * each.  Without -serial or -nodefaults there is one, as on QEMU: on
+ * stdio with -nographic, else on a chardev that drops output (QEMU's
+ * console there is a display baton does not have).
+ */
+static void create_serials(bool nodefaults, bool nographic)
+{
+    bool any = false;
+    int n = 0;
+
+    for (guint i = 0; i < cmd_opts->len; i++) {
+        CmdOpt *o = g_ptr_array_index(cmd_opts, i);
+        g_autofree char *label = NULL;
+        GError *err = NULL;
+        Chardev *chr;
+
+        if (o->def->index != OPT_SERIAL) {
+            continue;
+        }
+        any = true;
+        if (!strcmp(o->arg, "none")) {
+            continue;
+        }
+        if (g_str_has_prefix(o->arg, "chardev:")) {
+            chr = qemu_chr_find(o->arg + 8);
+        } else {
+            label = g_strdup_printf("serial%d", n);
+            chr = qemu_chr_new(label, o->arg, &err);
+            if (!chr) {
+                /* QEMU reports the backend's error, then the port's. */
+                error_report("%s: %s", o->loc, err->message);
+                g_error_free(err);
+            }
+        }
+        if (!chr) {
+            fail(o->loc, "could not connect serial device to character "
+                 "backend '%s'", o->arg);
+        }
+        serial_hds_set(n++, chr);
+    }
+    if (any || nodefaults) {
+        return;
+    }
+    if (nographic && daemonize) {
+        fail(NULL, "-nographic cannot be used with -daemonize");
+    }
+    GError *err = NULL;
+    Chardev *chr = qemu_chr_new("serial0", nographic ? "stdio" : "null",
+                                &err);
+    if (!chr) {
+        fail_err(NULL, err);
+    }
+    serial_hds_set(0, chr);
 }
 
 static void create_monitor(CmdOpt *o)
@@ -449,6 +508,7 @@ void qemu_init(int argc, char **argv)
     bool accel_given = false;
     uint64_t ram_size = 0;
     bool ram_given = false, start_stopped = false;
+    bool nodefaults = false, nographic = false;
     GError *err = NULL;
 
     signal(SIGPIPE, SIG_IGN);
@@ -516,6 +576,12 @@ void qemu_init(int argc, char **argv)
         }
         case OPT_S:
             start_stopped = true;
+            break;
+        case OPT_NODEFAULTS:
+            nodefaults = true;
+            break;
+        case OPT_NOGRAPHIC:
+            nographic = true;
             break;
         case OPT_NAME: {
             g_autoptr(QemuOpts) opts = parse_opts(o, "guest");
@@ -613,6 +679,7 @@ void qemu_init(int argc, char **argv)
     if (qtest_spec && !qtest_server_init(qtest_spec, qtest_log, &err)) {
         fail_err("-qtest", err);
     }
+    create_serials(nodefaults, nographic);
 
     /* Objects (memory backends) first: the machine may use one. */
     for (guint i = 0; i < cmd_opts->len; i++) {

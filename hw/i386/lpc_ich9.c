@@ -210,6 +210,10 @@ static void ich9_lpc_realize(PCIDevice *d, GError **errp)
         acpi_pcihp_init(OBJECT(d), &lpc->acpi_pci_hotplug, d->bus,
                         get_system_io(), ACPI_PCIHP_ADDR_ICH9);
     }
+    lpc->isa_bus = isa_bus_new(DEVICE(d), get_system_io());
+    if (lpc->ioapic) {
+        isa_bus_connect_irqs(lpc->isa_bus, lpc->ioapic);
+    }
     ich9_lpc_reset(d);
     qemu_register_reset(ich9_lpc_system_reset, lpc);
 }

@@ -10,6 +10,7 @@
 #include "hw/i386/ich9.h"
 #include "hw/i386/ioapic.h"
 #include "hw/nvram/fw_cfg.h"
+#include "hw/char/serial.h"
 
 /* The PC machine options libvirt sets; stored for qom-get only. */
 typedef struct PCQ35MachineState {
@@ -47,7 +48,8 @@ static bool pc_q35_add_lpc(MachineState *ms, PCIBus *bus, DeviceState *ioapic,
     if (lpc->use_acpi_hotplug_bridge) {
         qbus_set_hotplug_handler(BUS(bus), OBJECT(lpc));
     }
-    return true;
+    /* -serial: COM ports on the LPC's ISA bus, as QEMU builds them. */
+    return serial_hds_isa_init(lpc->isa_bus, errp);
 }
 
 static void pc_q35_init(MachineState *ms, GError **errp)

@@ -52,6 +52,13 @@ void qemu_chr_cleanup(void);
 void qemu_chr_fe_set_handlers(Chardev *chr, IOCanReadHandler *can_read,
                               IOReadHandler *fd_read, IOEventHandler *event,
                               void *opaque);
+/*
+ * A device frontend (a -device chardev= property) takes the chardev for
+ * itself: false with "device 'ID' is in use" if a device, monitor or
+ * qtest already has it.  Release detaches the frontend's handlers.
+ */
+bool qemu_chr_fe_claim(Chardev *chr, GError **errp);
+void qemu_chr_fe_release(Chardev *chr);
 /* Queue all of buf for the peer; returns len, or -1 if not connected. */
 int qemu_chr_fe_write_all(Chardev *chr, const uint8_t *buf, int len);
 /* Drop the current connection (a server then waits for the next one). */

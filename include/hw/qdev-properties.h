@@ -52,6 +52,7 @@ extern const PropertyInfo qdev_prop_string;
 extern const PropertyInfo qdev_prop_macaddr;
 extern const PropertyInfo qdev_prop_on_off_auto;
 extern const PropertyInfo qdev_prop_pci_devfn;
+extern const PropertyInfo qdev_prop_chr;
 
 #define DEFINE_PROP(_name, _state, _field, _prop, _type, ...) { \
         .name = (_name), .info = &(_prop), \
@@ -100,6 +101,9 @@ extern const PropertyInfo qdev_prop_pci_devfn;
 #define DEFINE_PROP_PCI_DEVFN(_n, _s, _f, _d) \
     DEFINE_PROP(_n, _s, _f, qdev_prop_pci_devfn, int32_t, \
                 .set_default = true, .defval.i = (_d))
+/* A chardev by id; the field is Chardev * (NULL: none). */
+#define DEFINE_PROP_CHR(_n, _s, _f) \
+    DEFINE_PROP(_n, _s, _f, qdev_prop_chr, Chardev *)
 #define DEFINE_PROP_END_OF_LIST() { .name = NULL }
 
 typedef struct MACAddr {

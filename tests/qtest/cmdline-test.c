@@ -381,6 +381,31 @@ static void test_ignored_options(void)
     assert_status(qts, "running", true);
 }
 
+static void test_serial_errors(void)
+{
+    expect_error("-M q35 -nodefaults -device isa-serial,chardev=nope",
+                 "-device isa-serial,chardev=nope: Property "
+                 "'isa-serial.chardev' can't find value 'nope'");
+    expect_error("-M q35 -nodefaults -chardev null,id=c0 "
+                 "-device isa-serial,chardev=c0 -device isa-serial,chardev=c0",
+                 "-device isa-serial,chardev=c0: Property "
+                 "'isa-serial.chardev' can't take value 'c0': "
+                 "device 'c0' is in use");
+    expect_error("-M q35 -nodefaults -device isa-serial,index=4",
+                 "-device isa-serial,index=4: Max. supported number of ISA "
+                 "serial ports is 4.");
+    expect_error("-M q35 -nodefaults -device isa-serial,irq=16",
+                 "-device isa-serial,irq=16: Invalid IRQ 16 for the isa "
+                 "device (limit is 15)");
+    expect_error("-M q35 -serial bogus",
+                 "-serial bogus: 'bogus' is not a valid char driver name");
+    expect_error("-M q35 -serial chardev:nope",
+                 "-serial chardev:nope: could not connect serial device to "
+                 "character backend 'chardev:nope'");
+    expect_error("-M q35 -nographic -daemonize",
+                 "-nographic cannot be used with -daemonize");
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -403,6 +428,7 @@ int main(int argc, char **argv)
     qtest_add_func("cmdline/incoming-defer", test_incoming_defer);
     qtest_add_func("cmdline/accepted-options", test_accepted_options);
     qtest_add_func("cmdline/ignored-options", test_ignored_options);
+    qtest_add_func("cmdline/serial-errors", test_serial_errors);
 
     return g_test_run();
 }

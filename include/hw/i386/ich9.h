@@ -10,6 +10,7 @@
 
 #include "hw/pci/pci.h"
 #include "hw/acpi/pcihp.h"
+#include "hw/isa/isa.h"
 
 #define TYPE_ICH9_LPC_DEVICE "ICH9-LPC"
 #define TYPE_ICH9_AHCI "ich9-ahci"
@@ -53,6 +54,7 @@ typedef struct ICH9LPCState {
     uint8_t s4_val;
     /* Interrupt routing: PIRQ A..H and SCI, towards the IOAPIC. */
     DeviceState *ioapic;
+    ISABus *isa_bus;            /* "isa.0": ISA IRQ n is GSI n */
 } ICH9LPCState;
 
 #define ICH9_LPC_DEVICE(obj) \
