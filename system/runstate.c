@@ -25,9 +25,36 @@ RunState runstate_get(void)
     return current_run_state;
 }
 
+typedef struct VMChangeEntry {
+    VMChangeStateHandler *cb;
+    void *opaque;
+} VMChangeEntry;
+
+static GArray *vm_change_handlers;
+
+void qemu_add_vm_change_state_handler(VMChangeStateHandler *cb, void *opaque)
+{
+    VMChangeEntry e = { cb, opaque };
+
+    if (!vm_change_handlers) {
+        vm_change_handlers = g_array_new(FALSE, FALSE, sizeof(VMChangeEntry));
+    }
+    g_array_append_val(vm_change_handlers, e);
+}
+
 void runstate_set(RunState state)
 {
+    bool was_running = runstate_is_running();
+
     current_run_state = state;
+    if (was_running == runstate_is_running() || !vm_change_handlers) {
+        return;
+    }
+    for (guint i = 0; i < vm_change_handlers->len; i++) {
+        VMChangeEntry *e = &g_array_index(vm_change_handlers, VMChangeEntry,
+                                          i);
+        e->cb(e->opaque, !was_running, state);
+    }
 }
 
 bool runstate_check(RunState state)

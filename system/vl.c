@@ -25,6 +25,7 @@
 #include "chardev/char.h"
 #include "monitor/monitor.h"
 #include "system/qtest.h"
+#include "qemu/accel.h"
 #include "migration/misc.h"
 #include "qom/object_interfaces.h"
 #include "system/runstate.h"
@@ -60,7 +61,8 @@ static const OptDef opt_defs[] = {
       "'help' lists them)" },
     { "M", OPT_MACHINE, true, NULL },
     { "accel", OPT_ACCEL, true,
-      "qtest  the only accelerator: the guest is driven over qtest" },
+      "tcg|qtest  accelerator ('help' lists them; kvm:tcg falls back to "
+      "tcg)" },
     { "enable-kvm", OPT_ENABLE_KVM, false, NULL },
     { "nodefaults", OPT_NODEFAULTS, false, "don't create default devices" },
     { "display", OPT_DISPLAY, true, "none  (there is no display)" },
@@ -187,8 +189,10 @@ static void print_help(void)
     print_version();
     printf("usage: baton-system-x86_64 [options]\n"
            "baton: a QEMU-compatible q35 device model for virtio-net "
-           "failover.\nNo CPU is emulated; the guest is driven over the "
-           "qtest protocol (-accel qtest).\n\nOptions:\n");
+           "failover.\nNo instruction set is emulated: under -accel qtest a "
+           "test drives the machine;\n-accel tcg (the default without "
+           "-qtest) runs the virtual clock with the host's.\n\n"
+           "Options:\n");
     for (size_t i = 0; i < G_N_ELEMENTS(opt_defs); i++) {
         const OptDef *d = &opt_defs[i];
         if (d->help) {
@@ -267,23 +271,60 @@ static bool is_help(const char *s)
     return s && (!strcmp(s, "help") || !strcmp(s, "?"));
 }
 
-/* -accel and -machine accel=: only qtest, since there is no CPU. */
-static void check_accel(const char *loc, const char *accel)
+/* -accel properties QEMU's tcg-accel has; baton has nothing to tune. */
+static const char *const tcg_props[] = {
+    "thread", "tb-size", "split-wx", "one-insn-per-tb", NULL,
+};
+
+typedef struct AccelOpt {
+    const char *list;           /* "kvm:tcg" */
+    const char *loc;            /* NULL: from -machine accel= */
+} AccelOpt;
+
+static void check_accel_props(CmdOpt *o, QemuOpts *opts, const char *accel)
 {
-    g_auto(GStrv) list = g_strsplit(accel, ":", -1);
-    for (int i = 0; list[i]; i++) {
-        if (!strcmp(list[i], "qtest")) {
-            qtest_set_accel(true);
+    for (guint j = 0; j < opts->list->len; j++) {
+        QemuOpt *opt = g_ptr_array_index(opts->list, j);
+        if (!strcmp(opt->name, "accel")) {
+            continue;
+        }
+        if (strcmp(accel, "tcg") ||
+            !g_strv_contains(tcg_props, opt->name)) {
+            fail(o->loc, "Property '%s-accel.%s' not found", accel,
+                 opt->name);
+        }
+    }
+}
+
+/*
+ * Choose the accelerator as QEMU does: each option in turn, each name of
+ * a "kvm:tcg" list in turn; without any, qtest if -qtest was given, else
+ * tcg.
+ */
+static void configure_accelerators(GArray *accels, bool have_qtest)
+{
+    bool failed = false;
+    const char *name;
+
+    if (!accels->len) {
+        AccelOpt def = { have_qtest ? "qtest" : "tcg", NULL };
+        g_array_append_val(accels, def);
+    }
+    for (guint i = 0; i < accels->len; i++) {
+        AccelOpt *a = &g_array_index(accels, AccelOpt, i);
+        if (accel_try(a->list, a->loc, &failed)) {
+            name = current_accel_name();
+            if (failed && !have_qtest) {
+                fprintf(stderr, "baton-system-x86_64: info: falling back "
+                        "to %s\n", name);
+            }
             return;
         }
     }
-    if (is_help(accel)) {
-        printf("Accelerators supported in baton:\nqtest\n");
-        exit(0);
+    if (!failed) {
+        fail(NULL, "no accelerator found");
     }
-    fail(loc, "accelerator '%s' is not supported: baton emulates no CPU; "
-         "use -accel qtest and drive the guest over the qtest protocol",
-         accel);
+    exit(1);
 }
 
 static void create_chardev(CmdOpt *o)
@@ -504,8 +545,8 @@ void qemu_init(int argc, char **argv)
     g_autoptr(QemuOpts) machine_opts = qemu_opts_new();
     const char *machine_loc = NULL;
     const char *qtest_spec = NULL, *qtest_log = NULL;
-    const char *accel_loc = NULL;
-    bool accel_given = false;
+    g_autoptr(GArray) accels = g_array_new(FALSE, FALSE, sizeof(AccelOpt));
+    bool accel_opt_given = false;
     uint64_t ram_size = 0;
     bool ram_given = false, start_stopped = false;
     bool nodefaults = false, nographic = false;
@@ -538,17 +579,24 @@ void qemu_init(int argc, char **argv)
         case OPT_ACCEL: {
             g_autoptr(QemuOpts) opts = parse_opts(o, "accel");
             const char *accel = qemu_opt_get(opts, "accel");
-            accel_loc = o->loc;
             if (!accel) {
                 fail(o->loc, "Parameter 'accel' is missing");
             }
-            check_accel(o->loc, accel);
-            accel_given = true;
+            if (is_help(accel)) {
+                accel_print_help();
+                exit(0);
+            }
+            check_accel_props(o, opts, accel);
+            AccelOpt a = { g_intern_string(accel), o->loc };
+            g_array_append_val(accels, a);
+            accel_opt_given = true;
             break;
         }
-        case OPT_ENABLE_KVM:
-            check_accel(o->loc, "kvm");
+        case OPT_ENABLE_KVM: {
+            AccelOpt a = { "kvm", o->loc };
+            g_array_append_val(accels, a);
             break;
+        }
         case OPT_DISPLAY: {
             g_autoptr(QemuOpts) opts = parse_opts(o, "type");
             const char *type = qemu_opt_get(opts, "type");
@@ -640,14 +688,19 @@ void qemu_init(int argc, char **argv)
         exit(0);
     }
     const char *maccel = qemu_opt_get(machine_opts, "accel");
+    if (maccel && (accel_opt_given || accels->len)) {
+        fail(NULL, "The -accel and \"-machine accel=\" options are "
+             "incompatible");
+    }
+    if (is_help(maccel)) {
+        accel_print_help();
+        exit(0);
+    }
     if (maccel) {
-        check_accel(machine_loc, maccel);
+        AccelOpt a = { g_intern_string(maccel), NULL };
+        g_array_append_val(accels, a);
     }
-    if (!accel_given && !maccel) {
-        /* QEMU would fall back to TCG; we can only do qtest. */
-        qtest_set_accel(true);
-    }
-    (void)accel_loc;
+    configure_accelerators(accels, qtest_spec != NULL);
     MachineClass *mc = machine_find_class(mtype);
     if (!mc) {
         fail(machine_loc, "unsupported machine type: \"%s\"\n"
@@ -713,6 +766,7 @@ void qemu_init(int argc, char **argv)
     qdev_machine_creation_done();
     qdev_check_global_props();
     qemu_system_reset(SHUTDOWN_CAUSE_NONE);
+    accel_setup_post();
 
     runstate_set_autostart(!start_stopped);
     if (incoming) {

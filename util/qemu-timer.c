@@ -1,7 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * Timers.  Virtual-clock timers sit in a list sorted by deadline and run
- * only when qtest moves the clock.  Realtime and host timers are GLib
+ * Timers.  Virtual-clock timers sit in a list sorted by deadline.  Under
+ * qtest they run only when the test moves the clock; under tcg the clock
+ * follows the host's monotonic clock while the VM runs (and stands still
+ * while it is stopped, as QEMU's does), and one GLib source wakes the main
+ * loop at the earliest deadline.  Realtime and host timers are GLib
  * sources with a ready time, so the main loop's poll sleeps exactly until
  * the next one is due.
  */
@@ -25,9 +28,14 @@ typedef struct TimerSource {
     QEMUTimer *timer;
 } TimerSource;
 
-static int64_t virtual_clock_ns;
+static int64_t virtual_clock_ns;        /* while not following or stopped */
 /* Pending virtual timers, earliest deadline first (FIFO among equals). */
 static GList *virtual_timers;
+/* tcg: virtual = monotonic + virtual_offset while virtual_running. */
+static bool virtual_follows_host;
+static bool virtual_running;
+static int64_t virtual_offset;
+static GSource *virtual_source;
 
 static int64_t clock_ns(clockid_t id)
 {
@@ -41,6 +49,9 @@ int64_t qemu_clock_get_ns(QEMUClockType type)
 {
     switch (type) {
     case QEMU_CLOCK_VIRTUAL:
+        if (virtual_running) {
+            return clock_ns(CLOCK_MONOTONIC) + virtual_offset;
+        }
         return virtual_clock_ns;
     case QEMU_CLOCK_HOST:
         return clock_ns(CLOCK_REALTIME);
@@ -84,6 +95,70 @@ QEMUTimer *timer_new(QEMUClockType type, int scale, QEMUTimerCB *cb,
     return ts;
 }
 
+/* tcg: wake the main loop when the earliest virtual timer falls due. */
+static void virtual_source_rearm(void)
+{
+    int64_t ready_us = -1;
+
+    if (!virtual_source) {
+        return;
+    }
+    if (virtual_running && virtual_timers) {
+        int64_t mono = ((QEMUTimer *)virtual_timers->data)->expire_ns -
+                       virtual_offset;
+        ready_us = mono < 0 ? 0 : mono / 1000 + 1;
+    }
+    g_source_set_ready_time(virtual_source, ready_us);
+}
+
+static gboolean virtual_source_dispatch(GSource *source, GSourceFunc unused,
+                                        gpointer data)
+{
+    g_source_set_ready_time(source, -1);
+    qemu_clock_advance_virtual(qemu_clock_get_ns(QEMU_CLOCK_VIRTUAL));
+    virtual_source_rearm();
+    return G_SOURCE_CONTINUE;
+}
+
+static GSourceFuncs virtual_source_funcs = {
+    .dispatch = virtual_source_dispatch,
+};
+
+void qemu_clock_virtual_follow_host(void)
+{
+    if (virtual_source) {
+        return;
+    }
+    virtual_follows_host = true;
+    virtual_source = g_source_new(&virtual_source_funcs, sizeof(GSource));
+    g_source_set_ready_time(virtual_source, -1);
+    g_source_attach(virtual_source, NULL);
+}
+
+void qemu_clock_virtual_run(bool run)
+{
+    if (!virtual_follows_host || run == virtual_running) {
+        return;
+    }
+    if (run) {
+        virtual_offset = virtual_clock_ns - clock_ns(CLOCK_MONOTONIC);
+    } else {
+        virtual_clock_ns = clock_ns(CLOCK_MONOTONIC) + virtual_offset;
+    }
+    virtual_running = run;
+    virtual_source_rearm();
+}
+
+void qemu_clock_virtual_set(int64_t ns)
+{
+    if (virtual_running) {
+        virtual_offset = ns - clock_ns(CLOCK_MONOTONIC);
+    } else {
+        virtual_clock_ns = ns;
+    }
+    virtual_source_rearm();
+}
+
 static gint compare_deadline(gconstpointer a, gconstpointer b)
 {
     const QEMUTimer *ta = a, *tb = b;
@@ -105,6 +180,7 @@ void timer_mod(QEMUTimer *ts, int64_t expire_time)
     if (ts->type == QEMU_CLOCK_VIRTUAL) {
         virtual_timers = g_list_insert_sorted(virtual_timers, ts,
                                               compare_deadline);
+        virtual_source_rearm();
         return;
     }
 
@@ -131,6 +207,7 @@ void timer_del(QEMUTimer *ts)
     ts->pending = false;
     if (ts->type == QEMU_CLOCK_VIRTUAL) {
         virtual_timers = g_list_remove(virtual_timers, ts);
+        virtual_source_rearm();
     } else {
         g_source_set_ready_time(ts->source, -1);
     }
@@ -164,6 +241,25 @@ int64_t qemu_clock_deadline_virtual(void)
 
 void qemu_clock_advance_virtual(int64_t dest_ns)
 {
+    if (virtual_running) {
+        /* The clock runs by itself: run what is due, move it if asked. */
+        while (virtual_timers) {
+            QEMUTimer *ts = virtual_timers->data;
+
+            if (ts->expire_ns > dest_ns) {
+                break;
+            }
+            virtual_timers = g_list_delete_link(virtual_timers,
+                                                virtual_timers);
+            ts->pending = false;
+            ts->cb(ts->opaque);
+        }
+        if (dest_ns > qemu_clock_get_ns(QEMU_CLOCK_VIRTUAL)) {
+            qemu_clock_virtual_set(dest_ns);
+        }
+        virtual_source_rearm();
+        return;
+    }
     /*
      * One timer at a time, re-reading the list head each round: a callback
      * may arm, re-arm or free any timer, including the next one.

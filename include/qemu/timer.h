@@ -63,4 +63,14 @@ int64_t qemu_clock_deadline_virtual(void);
  */
 void qemu_clock_advance_virtual(int64_t dest_ns);
 
+/*
+ * tcg: from now on the virtual clock follows the host's monotonic clock
+ * while running (qemu_clock_virtual_run(true)) and stands still while
+ * stopped; due timers run from the main loop.
+ */
+void qemu_clock_virtual_follow_host(void);
+void qemu_clock_virtual_run(bool run);
+/* Set the virtual clock (an incoming migration brings the source's). */
+void qemu_clock_virtual_set(int64_t ns);
+
 #endif

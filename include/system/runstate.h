@@ -23,6 +23,14 @@ bool runstate_check(RunState state);
 void runstate_set_autostart(bool on);
 bool runstate_get_autostart(void);
 
+/*
+ * Called whenever the VM starts or stops running (any way: cont, stop,
+ * migration, shutdown), after the new state is set.  This is where a vCPU
+ * starts and stops executing.
+ */
+typedef void VMChangeStateHandler(void *opaque, bool running, RunState state);
+void qemu_add_vm_change_state_handler(VMChangeStateHandler *cb, void *opaque);
+
 /* Stop the VM (emits STOP if it was running) and enter state. */
 void vm_stop(RunState state);
 /* Start the VM (emits RESUME if it was not running). */

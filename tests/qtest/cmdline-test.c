@@ -207,23 +207,79 @@ static void test_bad_machine(void)
                             "-machine nope", "unsupported machine type");
 }
 
-/* No CPU is emulated: a CPU accelerator is refused, naming the option. */
-static void test_accel_tcg(void)
+/* All of stderr, exactly, and status 1. */
+static void expect_stderr(const char *args, const char *want)
 {
-    expect_error_containing("-nodefaults -display none -accel tcg",
-                            ": -accel tcg: ");
+    g_auto(RunResult) r = { 0 };
+
+    run_binary(&r, args);
+    g_assert_cmpstr(r.err, ==, want);
+    g_assert_cmpint(r.status, ==, 1);
+}
+
+/* There is no KVM: refused in QEMU's words for a host without /dev/kvm. */
+static void expect_kvm_refused(const char *opt)
+{
+    g_autofree char *prog = prog_name();
+    g_autofree char *args = g_strdup_printf("-nodefaults -display none %s",
+                                            opt);
+    g_autofree char *want = g_strdup_printf(
+        "Could not access KVM kernel module: No such file or directory\n"
+        "%s: %s: failed to initialize kvm: No such file or directory\n",
+        prog, opt);
+
+    expect_stderr(args, want);
 }
 
 static void test_accel_kvm(void)
 {
-    expect_error_containing("-nodefaults -display none -accel kvm",
-                            ": -accel kvm: ");
+    expect_kvm_refused("-accel kvm");
 }
 
 static void test_enable_kvm(void)
 {
-    expect_error_containing("-nodefaults -display none -enable-kvm",
-                            ": -enable-kvm: ");
+    expect_kvm_refused("-enable-kvm");
+}
+
+/* kvm:tcg falls back to tcg, saying so as QEMU does, then starts. */
+static void test_accel_fallback(void)
+{
+    g_auto(RunResult) r = { 0 };
+    g_autofree char *prog = prog_name();
+    g_autofree char *want = g_strdup_printf(
+        "Could not access KVM kernel module: No such file or directory\n"
+        "%s: failed to initialize kvm: No such file or directory\n"
+        "%s: info: falling back to tcg\n"
+        "%s: -device nope: 'nope' is not a valid device model name\n",
+        prog, prog, prog);
+
+    /* A bad -device afterwards makes it exit once the accelerator is set. */
+    run_binary(&r, "-nodefaults -display none -machine none,accel=kvm:tcg "
+               "-device nope");
+    g_assert_cmpstr(r.err, ==, want);
+    g_assert_cmpint(r.status, ==, 1);
+}
+
+static void test_accel_invalid(void)
+{
+    expect_error("-nodefaults -display none -accel nope",
+                 "-accel nope: invalid accelerator nope");
+    expect_error("-nodefaults -display none -accel tcg,nope=1",
+                 "-accel tcg,nope=1: Property 'tcg-accel.nope' not found");
+    expect_error("-nodefaults -display none -accel tcg -machine accel=tcg",
+                 "The -accel and \"-machine accel=\" options are "
+                 "incompatible");
+}
+
+/* -accel help lists tcg; qtest, for tests only, is not listed (QEMU). */
+static void test_accel_help(void)
+{
+    g_auto(RunResult) r = { 0 };
+
+    run_binary(&r, "-accel help");
+    g_assert_cmpint(r.status, ==, 0);
+    g_assert_cmpstr(r.out, ==, "Accelerators supported in QEMU binary:\n"
+                    "tcg\n");
 }
 
 static void test_bad_memory_size(void)
@@ -416,9 +472,11 @@ int main(int argc, char **argv)
     qtest_add_func("cmdline/missing-argument", test_missing_argument);
     qtest_add_func("cmdline/bad-device", test_bad_device);
     qtest_add_func("cmdline/bad-machine", test_bad_machine);
-    qtest_add_func("cmdline/accel-tcg", test_accel_tcg);
     qtest_add_func("cmdline/accel-kvm", test_accel_kvm);
     qtest_add_func("cmdline/enable-kvm", test_enable_kvm);
+    qtest_add_func("cmdline/accel-fallback", test_accel_fallback);
+    qtest_add_func("cmdline/accel-invalid", test_accel_invalid);
+    qtest_add_func("cmdline/accel-help", test_accel_help);
     qtest_add_func("cmdline/bad-memory-size", test_bad_memory_size);
     qtest_add_func("cmdline/daemonize-pidfile", test_daemonize_pidfile);
     qtest_add_func("cmdline/pidfile", test_pidfile);

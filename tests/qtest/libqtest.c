@@ -368,7 +368,12 @@ static void qtest_endianness(QTestState *s)
     }
 }
 
-QTestState *qtest_init_without_qmp_handshake(const char *extra_args)
+/*
+ * Start the binary with a QMP socket and, if with_qtest, a qtest socket
+ * and -accel qtest as QEMU's libqtest does; without, the caller's
+ * extra_args choose the accelerator (the built-in guest runs).
+ */
+static QTestState *qtest_spawn_binary(const char *extra_args, bool with_qtest)
 {
     QTestState *s = g_new0(QTestState, 1);
     const char *qemu = g_getenv("QTEST_QEMU_BINARY");
@@ -376,8 +381,10 @@ QTestState *qtest_init_without_qmp_handshake(const char *extra_args)
     g_autofree char *sock_path = NULL;
     g_autofree char *qmp_path = NULL;
     g_autofree char *trace_arg = NULL;
+    g_autofree char *qtest_arg = NULL;
     g_autofree char *cmd = NULL;
-    int sock, qmpsock;
+    int sock = -1, qmpsock;
+    static unsigned seq;
 
     qtest_get_arch();   /* validates QTEST_QEMU_BINARY */
 
@@ -390,42 +397,57 @@ QTestState *qtest_init_without_qmp_handshake(const char *extra_args)
     g_queue_init(&s->pending_events);
     g_queue_init(&s->pending_replies);
 
-    sock_path = g_strdup_printf("%s/qtest-%d.sock", g_get_tmp_dir(), getpid());
-    qmp_path = g_strdup_printf("%s/qtest-%d.qmp", g_get_tmp_dir(), getpid());
-    sock = qtest_listen(sock_path);
+    sock_path = g_strdup_printf("%s/qtest-%d-%u.sock", g_get_tmp_dir(),
+                                getpid(), seq);
+    qmp_path = g_strdup_printf("%s/qtest-%d-%u.qmp", g_get_tmp_dir(),
+                               getpid(), seq++);
+    if (with_qtest) {
+        sock = qtest_listen(sock_path);
+        qtest_arg = g_strdup_printf("-qtest unix:%s -qtest-log %s ",
+                                    sock_path,
+                                    s->log_qmp ? "/dev/fd/2" : "/dev/null");
+    }
     qmpsock = qtest_listen(qmp_path);
 
     trace_arg = trace ? g_strdup_printf("-trace %s ", trace) : g_strdup("");
-    cmd = g_strdup_printf("exec %s %s-qtest unix:%s -qtest-log %s "
+    cmd = g_strdup_printf("exec %s %s%s"
                           "-chardev socket,path=%s,id=char0 "
                           "-mon chardev=char0,mode=control "
-                          "-display none %s -accel qtest",
-                          qemu, trace_arg, sock_path,
-                          s->log_qmp ? "/dev/fd/2" : "/dev/null",
-                          qmp_path, extra_args ? extra_args : "");
+                          "-display none %s%s",
+                          qemu, trace_arg, qtest_arg ? qtest_arg : "",
+                          qmp_path, extra_args ? extra_args : "",
+                          with_qtest ? " -accel qtest" : "");
     if (s->log_qmp) {
         fprintf(stderr, "[libqtest] starting: %s\n", cmd);
     }
     s->pid = qtest_spawn(cmd);
     qtest_track_pid(s->pid, true);
 
-    s->fd = qtest_accept(s, sock, "qtest");
+    if (with_qtest) {
+        s->fd = qtest_accept(s, sock, "qtest");
+        close(sock);
+        unlink(sock_path);
+    }
     s->qmp_fd = qtest_accept(s, qmpsock, "QMP");
-    close(sock);
     close(qmpsock);
-    unlink(sock_path);
     unlink(qmp_path);
 
     if (g_getenv("QTEST_STOP")) {
         kill(s->pid, SIGSTOP);
     }
-    qtest_endianness(s);
+    if (with_qtest) {
+        qtest_endianness(s);
+    }
     return s;
 }
 
-QTestState *qtest_init(const char *extra_args)
+QTestState *qtest_init_without_qmp_handshake(const char *extra_args)
 {
-    QTestState *s = qtest_init_without_qmp_handshake(extra_args);
+    return qtest_spawn_binary(extra_args, true);
+}
+
+static void qtest_qmp_handshake(QTestState *s)
+{
     g_autoptr(JsonObject) greeting = qtest_qmp_receive(s);
     g_autoptr(JsonObject) rsp = NULL;
 
@@ -438,6 +460,21 @@ QTestState *qtest_init(const char *extra_args)
         g_autofree char *text = qmp_to_string(rsp);
         qtest_die(s, "qmp_capabilities failed: %s", text);
     }
+}
+
+QTestState *qtest_init(const char *extra_args)
+{
+    QTestState *s = qtest_init_without_qmp_handshake(extra_args);
+
+    qtest_qmp_handshake(s);
+    return s;
+}
+
+QTestState *qtest_init_without_qtest(const char *extra_args)
+{
+    QTestState *s = qtest_spawn_binary(extra_args, false);
+
+    qtest_qmp_handshake(s);
     return s;
 }
 

@@ -41,6 +41,12 @@ typedef struct QTestState QTestState;
 QTestState *qtest_init(const char *extra_args);
 QTestState *qtest_initf(const char *fmt, ...) G_GNUC_PRINTF(1, 2);
 QTestState *qtest_vinitf(const char *fmt, va_list ap) G_GNUC_PRINTF(1, 0);
+/*
+ * Like qtest_init, but with no qtest socket and no "-accel qtest": the
+ * caller's extra_args choose the accelerator ("-accel tcg": the built-in
+ * guest runs).  Only QMP is available; qtest_* protocol calls fail.
+ */
+QTestState *qtest_init_without_qtest(const char *extra_args);
 /* Like qtest_init, but leave the greeting unread and QMP unnegotiated. */
 QTestState *qtest_init_without_qmp_handshake(const char *extra_args);
 
