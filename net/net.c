@@ -138,7 +138,11 @@ ssize_t qemu_sendv_packet(NetClientState *sender, const struct iovec *iov,
     size_t size = iov_total(iov, iovcnt);
     ssize_t ret;
 
-    if (!peer || sender->link_down || size > NET_BUFSIZE) {
+    /*
+     * An empty frame is nothing on any wire, and a receiver taking one
+     * would return 0, which means "queue it and retry": a retry loop.
+     */
+    if (!peer || sender->link_down || size > NET_BUFSIZE || size == 0) {
         sender->tx_dropped++;
         return 0;
     }
@@ -215,6 +219,12 @@ void qemu_flush_queued_packets(NetClientState *nc)
         nc->peer->info->send_ready) {
         nc->peer->info->send_ready(nc->peer);
     }
+}
+
+void qemu_flush_or_purge_queued_packets(NetClientState *nc)
+{
+    qemu_flush_queued_packets(nc);
+    qemu_purge_queued_packets(nc);
 }
 
 /* Registry */

@@ -164,9 +164,12 @@ static BusState *qbus_find_qdev_path(const char *path, GError **errp)
         bus = sysbus_get_default();
         p++;
     } else {
-        bus = qbus_find_recursive(sysbus_get_default(), parts[0], NULL);
+        /* "" splits into no parts at all: it names no bus. */
+        const char *first = parts[0] ? parts[0] : "";
+
+        bus = qbus_find_recursive(sysbus_get_default(), first, NULL);
         if (!bus) {
-            error_setg(errp, "Bus '%s' not found", parts[0]);
+            error_setg(errp, "Bus '%s' not found", first);
             return NULL;
         }
         p++;

@@ -442,8 +442,17 @@ static void virtio_net_handle_tx(VirtIODevice *vdev, VirtQueue *vq)
                          "(%zu bytes)", elem->out_len);
             return;
         }
-        /* A link that is down drops what the guest sends. */
-        if (link_up) {
+        /*
+         * A link that is down drops what the guest sends, and a chain
+         * holding only the header is an empty frame: completed, never
+         * sent (QEMU's stream backend would send it as a zero-length
+         * frame and then wait for ever for it to complete).
+         */
+        if (elem->out_len == n->guest_hdr_len) {
+            if (n->nic) {
+                n->nic->tx_dropped++;
+            }
+        } else if (link_up) {
             if (n->has_vnet_hdr) {
                 /* The backend takes the short header, as a tap does. */
                 cnt = iov_slice(n->tx_iov, cnt, elem->out_sg, elem->out_num,
@@ -515,6 +524,10 @@ static void virtio_net_reset(VirtIODevice *vdev)
     n->curr_guest_offloads = 0;
     if (n->nic) {
         qemu_purge_queued_packets(n->nic);
+        /* TX frames of the old driver that the backend still holds. */
+        if (n->nic->peer) {
+            qemu_flush_or_purge_queued_packets(n->nic->peer);
+        }
     }
     if (failover_ops && failover_ops->reset) {
         failover_ops->reset(n);

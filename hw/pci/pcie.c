@@ -266,7 +266,13 @@ static void pcie_cap_slot_do_unplug(PCIDevice *dev)
             pci_device_guest_eject(d);
         }
     }
-    pcie_cap_slot_set_presence(dev, false);
+    /*
+     * An eject may hand a failover primary straight back (a migration
+     * cancelled while the guest was deciding): then the slot is occupied
+     * again and says so, next to the Presence Detect Changed it reports.
+     */
+    pcie_cap_slot_set_presence(dev, bus->devices[0] &&
+                               !pci_device_is_ejected(bus->devices[0]));
     pci_set_word(c + PCI_EXP_SLTSTA,
                  pci_get_word(c + PCI_EXP_SLTSTA) | PCI_EXP_SLTSTA_PDC);
 }

@@ -24,6 +24,16 @@ static inline uint16_t ld16(const uint8_t *p)
     return p[0] | (p[1] << 8);
 }
 
+static inline uint32_t ld32(const uint8_t *p)
+{
+    return ld16(p) | (uint32_t)ld16(p + 2) << 16;
+}
+
+static inline uint64_t ld64(const uint8_t *p)
+{
+    return ld32(p) | (uint64_t)ld32(p + 4) << 32;
+}
+
 static inline void st16(uint8_t *p, uint16_t v)
 {
     p[0] = v;
@@ -180,13 +190,28 @@ bool virtio_queue_empty(VirtQueue *vq)
     return n == 0;
 }
 
+/*
+ * Descriptor i of a table in guest RAM, copied field by field: the table
+ * may sit at any address the guest likes (an indirect one at an odd one).
+ */
+static void vring_desc_read(const uint8_t *table, unsigned int i,
+                            VRingDesc *d)
+{
+    const uint8_t *p = table + (size_t)i * sizeof(VRingDesc);
+
+    d->addr = ld64(p);
+    d->len = ld32(p + 8);
+    d->flags = ld16(p + 12);
+    d->next = ld16(p + 14);
+}
+
 /* Map one buffer into elem; false (device broken) if it is not plain RAM. */
 static bool vq_map_desc(VirtQueue *vq, VirtQueueElement *elem,
                         const VRingDesc *d)
 {
-    uint64_t addr = GUINT64_FROM_LE(d->addr);
-    uint32_t len = GUINT32_FROM_LE(d->len);
-    uint16_t flags = GUINT16_FROM_LE(d->flags);
+    uint64_t addr = d->addr;
+    uint32_t len = d->len;
+    uint16_t flags = d->flags;
     void *p;
 
     if (len == 0) {
@@ -229,7 +254,7 @@ static bool vq_map_desc(VirtQueue *vq, VirtQueueElement *elem,
 static bool vq_read_chain(VirtQueue *vq, VirtQueueElement *elem,
                           unsigned int head)
 {
-    const VRingDesc *table = vq->desc_p;
+    const uint8_t *table = vq->desc_p;
     unsigned int max = vq->num, i = head, count = 0;
     VRingDesc d;
 
@@ -239,12 +264,12 @@ static bool vq_read_chain(VirtQueue *vq, VirtQueueElement *elem,
                      vq->num);
         return false;
     }
-    d = table[i];
-    if (GUINT16_FROM_LE(d.flags) & VRING_DESC_F_INDIRECT) {
-        uint64_t addr = GUINT64_FROM_LE(d.addr);
-        uint32_t len = GUINT32_FROM_LE(d.len);
+    vring_desc_read(table, i, &d);
+    if (d.flags & VRING_DESC_F_INDIRECT) {
+        uint64_t addr = d.addr;
+        uint32_t len = d.len;
 
-        if (GUINT16_FROM_LE(d.flags) & VRING_DESC_F_NEXT) {
+        if (d.flags & VRING_DESC_F_NEXT) {
             virtio_error(vq->vdev, "virtqueue %u: indirect descriptor with "
                          "the NEXT flag", vq->queue_index);
             return false;
@@ -274,8 +299,8 @@ static bool vq_read_chain(VirtQueue *vq, VirtQueueElement *elem,
                          head, max);
             return false;
         }
-        d = table[i];
-        flags = GUINT16_FROM_LE(d.flags);
+        vring_desc_read(table, i, &d);
+        flags = d.flags;
         if (flags & VRING_DESC_F_INDIRECT) {
             virtio_error(vq->vdev, "virtqueue %u: nested or chained "
                          "indirect descriptor", vq->queue_index);
@@ -287,7 +312,7 @@ static bool vq_read_chain(VirtQueue *vq, VirtQueueElement *elem,
         if (!(flags & VRING_DESC_F_NEXT)) {
             return true;
         }
-        i = GUINT16_FROM_LE(d.next);
+        i = d.next;
         if (i >= max) {
             virtio_error(vq->vdev, "virtqueue %u: descriptor next %u out of "
                          "range (%u)", vq->queue_index, i, max);

@@ -76,7 +76,7 @@ void qemu_net_set_peer(NetClientState *a, NetClientState *b);
 /*
  * Send one frame from sender to its peer.  Returns the size if the peer
  * took it (or it was queued), 0 if it was dropped (no peer, link down,
- * queue full: counted).
+ * empty, queue full: counted).
  */
 ssize_t qemu_send_packet(NetClientState *sender, const uint8_t *buf,
                          size_t size);
@@ -86,6 +86,11 @@ ssize_t qemu_sendv_packet(NetClientState *sender, const struct iovec *iov,
 void qemu_flush_queued_packets(NetClientState *nc);
 /* Drop what waits in nc's queue (device reset), counting nothing. */
 void qemu_purge_queued_packets(NetClientState *nc);
+/*
+ * Deliver what nc can take now and drop the rest: a NIC's reset does this
+ * to its backend, so no frame of the old driver waits there.
+ */
+void qemu_flush_or_purge_queued_packets(NetClientState *nc);
 /*
  * Would a frame from sender be taken right away (peer present, nothing
  * waiting in its queue, peer's can_receive true)?  Backends stop reading

@@ -144,6 +144,26 @@ static void test_add_errors(void)
               "'id': 'tb'}", "Duplicate device ID 'tb'");
 }
 
+/* Odd bus paths are errors, never a crash (an empty one once was). */
+static void test_bus_paths(void)
+{
+    g_autoptr(QTestState) qts = qtest_init(ARGS);
+
+    add_error(qts, "{'driver': 'baton-test-device', 'bus': ''}",
+              "Bus '' not found");
+    add_error(qts, "{'driver': 'baton-test-device', 'bus': '', 'id': 'odd'}",
+              "Bus '' not found");
+    qtest_qmp_expect_error(qts, "DeviceNotFound", "Device 'nope' not found",
+                           "{'execute': 'device_add', 'arguments': "
+                           "{'driver': 'baton-test-device', "
+                           "'bus': 'tb.0/nope'}}");
+    qtest_qmp_expect_error(qts, "DeviceNotFound", "Device 'nope' not found",
+                           "{'execute': 'device_add', 'arguments': "
+                           "{'driver': 'baton-test-device', 'bus': '/nope'}}");
+    /* Still serving, and the right path still works. */
+    qtest_qmp_device_add(qts, "baton-test-device", "ok", "{'bus': 'tb.0'}");
+}
+
 static void test_del_errors(void)
 {
     g_autoptr(QTestState) qts = qtest_init(ARGS);
@@ -380,6 +400,7 @@ int main(int argc, char **argv)
     qtest_add_func("/qdev/anonymous", test_anonymous);
     qtest_add_func("/qdev/children-deleted-first", test_children_deleted_first);
     qtest_add_func("/qdev/add-errors", test_add_errors);
+    qtest_add_func("/qdev/bus-paths", test_bus_paths);
     qtest_add_func("/qdev/del-errors", test_del_errors);
     qtest_add_func("/qdev/pending-unplug", test_pending_unplug);
     qtest_add_func("/qdev/hidden-device", test_hidden_device);

@@ -596,13 +596,21 @@ static void test_guest_off(void)
 /* ---- Cancel, failure, limits -------------------------------------------- */
 
 /* A source with a negotiated pair, events on, migrating to uri. */
-static void start_migrating(Machine *m, const char *uri, size_t ram)
+static void start_migrating_on(Machine *m, bool native, const char *uri,
+                               size_t ram)
 {
     g_autofree char *ids = NULL;
 
-    machine_start(m, false, PAIR0);
+    machine_start(m, native, PAIR0);
     machine_enumerate(m);
     negotiate(m, 1, true);
+    if (native) {
+        /* The guest takes the hot-added primary: slot powered on. */
+        QPCIDevice port = port_of(m, 1);
+
+        qpcie_slot_clear_status(&port, SLTSTA_PDC | SLTSTA_ABP);
+        qpcie_slot_power_on(&port);
+    }
     if (ram) {
         write_ram(m->qts, ram);
     }
@@ -616,6 +624,11 @@ static void start_migrating(Machine *m, const char *uri, size_t ram)
     wait_status(m->qts, "wait-unplug", NULL);
 }
 
+static void start_migrating(Machine *m, const char *uri, size_t ram)
+{
+    start_migrating_on(m, false, uri, ram);
+}
+
 /* The primary is back with the guest: plugged, a hot-add signalled. */
 static void check_replugged(Machine *m)
 {
@@ -625,13 +638,14 @@ static void check_replugged(Machine *m)
     g_assert_cmphex(vendor_at(m, 2), ==, 0x1af4);
 }
 
-static void test_cancel_wait_unplug(void)
+static void test_cancel_wait_unplug(const void *data)
 {
+    bool native = *(const bool *)data;
     g_autoptr(GString) trail = g_string_new("");
     g_autoptr(JsonObject) info = NULL;
     Machine m;
 
-    start_migrating(&m, "exec:cat > /dev/null", 0);
+    start_migrating_on(&m, native, "exec:cat > /dev/null", 0);
     qtest_qmp_assert_success(m.qts, "{'execute': 'migrate_cancel'}");
     wait_status(m.qts, "cancelling", NULL);
     /* Waits for the guest, who has the request. */
@@ -641,7 +655,25 @@ static void test_cancel_wait_unplug(void)
     guest_eject(&m, 1);
     wait_status(m.qts, "cancelled", trail);
     g_assert_cmpstr(trail->str, ==, "cancelled");
-    check_replugged(&m);
+    if (native) {
+        QPCIDevice port = port_of(&m, 1);
+
+        /*
+         * The eject gave it straight back: present again (PDS) with the
+         * change (PDC), the request (ABP) and the command (CC), as QEMU.
+         */
+        g_assert_cmphex(qpcie_slot_status(&port), ==,
+                        SLTSTA_PDS | SLTSTA_CC | SLTSTA_PDC | SLTSTA_ABP);
+        qpcie_slot_clear_status(&port, SLTSTA_PDC | SLTSTA_ABP | SLTSTA_CC);
+        qpcie_slot_power_on(&port);
+        g_assert_cmphex(qpcie_slot_status(&port) & SLTSTA_PDS, ==,
+                        SLTSTA_PDS);
+        g_assert_true(qpci_query_has(m.qts, "primary0"));
+        check_state(m.qts, "standby0", "plugged");
+        g_assert_cmphex(vendor_at(&m, 2), ==, 0x1af4);
+    } else {
+        check_replugged(&m);
+    }
     g_assert_null(qtest_qmp_event_ref(m.qts, "STOP"));
     machine_stop(&m);
 }
@@ -961,6 +993,7 @@ static const Case exec_native = { true, "exec" };
 
 int main(int argc, char **argv)
 {
+    static const bool acpi_hp = false, native_hp = true;
     int ret;
 
     g_test_init(&argc, &argv, NULL);
@@ -975,8 +1008,10 @@ int main(int argc, char **argv)
                         test_out_in);
     qtest_add_func("/failover-migration/multi", test_multi);
     qtest_add_func("/failover-migration/guest-off", test_guest_off);
-    qtest_add_func("/failover-migration/cancel/wait-unplug",
-                   test_cancel_wait_unplug);
+    qtest_add_data_func("/failover-migration/cancel/wait-unplug",
+                        &acpi_hp, test_cancel_wait_unplug);
+    qtest_add_data_func("/failover-migration/cancel/wait-unplug/native",
+                        &native_hp, test_cancel_wait_unplug);
     qtest_add_func("/failover-migration/cancel/active", test_cancel_active);
     qtest_add_func("/failover-migration/unplug-timeout", test_unplug_timeout);
     if (g_test_slow()) {

@@ -480,6 +480,160 @@ static void test_reset_during_traffic(void)
     machine_stop(&m);
 }
 
+/* A TX chain of the virtio-net header alone: an empty frame. */
+static void tx_header_only(Machine *m, QVirtioNet *n)
+{
+    uint64_t buf = guest_alloc(&m->alloc, n->hdr_len);
+    uint32_t id, len;
+    uint16_t head;
+
+    qtest_memset(m->qts, buf, 0, n->hdr_len);
+    head = qvirtqueue_add(m->qts, n->tx, buf, n->hdr_len, false, false);
+    qvirtqueue_kick(&n->pci.vdev, n->tx, head);
+    /* Completed at once, nothing written. */
+    g_assert(qvirtqueue_wait_used(m->qts, n->tx, &id, &len, TIMEOUT_US));
+    g_assert_cmpuint(id, ==, head);
+    g_assert_cmpuint(len, ==, 0);
+    guest_free(&m->alloc, buf);
+}
+
+/* The peer's next frame is exactly this one (no empty frame before it). */
+static void tx_and_expect(Machine *m, QStreamPeer *p, QVirtioNet *n,
+                          uint8_t seed, size_t len)
+{
+    uint8_t frame[1514], got[2048];
+
+    qstream_make_frame(frame, len, nic_mac, seed);
+    qvirtio_net_tx(n, frame, len);
+    g_assert_cmpuint(qstream_peer_recv(p, got, sizeof(got)), ==, len);
+    g_assert(!memcmp(got, frame, len));
+}
+
+/*
+ * An empty frame neither reaches the network nor stalls the queue, and a
+ * reset leaves nothing of the old driver's TX behind: the frames after
+ * it arrive, alone and in order.
+ */
+static void test_tx_empty_frame(void)
+{
+    Machine m;
+    QStreamPeer p;
+    QVirtioNet n;
+
+    start_stream(&m, &p, &n);
+    tx_header_only(&m, &n);
+    tx_and_expect(&m, &p, &n, 1, 60);
+    tx_header_only(&m, &n);
+    tx_header_only(&m, &n);
+    tx_and_expect(&m, &p, &n, 2, 1514);
+    /* Reset with an empty frame as the last thing sent, start again. */
+    tx_header_only(&m, &n);
+    qvirtio_net_stop(&n);
+    qvirtio_net_start(&n, m.bus, &m.alloc, NIC_DEVFN, 0, false);
+    tx_and_expect(&m, &p, &n, 3, 100);
+    tx_and_expect(&m, &p, &n, 4, 200);
+    qtest_qmp_assert_success(m.qts, "{'execute': 'query-status'}");
+    qvirtio_net_stop(&n);
+    qstream_peer_close(&p);
+    machine_stop(&m);
+}
+
+/* An empty frame from the network is dropped; the next one arrives. */
+static void test_rx_empty_frame(void)
+{
+    Machine m;
+    QStreamPeer p;
+    QVirtioNet n;
+    uint8_t frame[128];
+    uint64_t rxbuf;
+
+    start_stream(&m, &p, &n);
+    rxbuf = guest_alloc(&m.alloc, 2048);
+    qvirtio_net_rx_post(&n, rxbuf, 2048);
+    qstream_peer_send(&p, frame, 0);
+    qstream_make_frame(frame, sizeof(frame), nic_mac, 6);
+    qstream_peer_send(&p, frame, sizeof(frame));
+    check_rx(&m, &n, rxbuf, frame, sizeof(frame));
+    tx_and_expect(&m, &p, &n, 7, 64);
+    qvirtio_net_stop(&n);
+    qstream_peer_close(&p);
+    machine_stop(&m);
+}
+
+/* Descriptor i of an indirect table at any (odd) guest address. */
+static void write_table_desc(QTestState *qts, uint64_t table, int i,
+                             uint64_t addr, uint32_t len, uint16_t flags,
+                             uint16_t next)
+{
+    uint8_t d[16];
+
+    for (int k = 0; k < 8; k++) {
+        d[k] = addr >> (8 * k);
+    }
+    for (int k = 0; k < 4; k++) {
+        d[8 + k] = len >> (8 * k);
+    }
+    d[12] = flags;
+    d[13] = flags >> 8;
+    d[14] = next;
+    d[15] = next >> 8;
+    qtest_memwrite(qts, table + 16 * i, d, sizeof(d));
+}
+
+/*
+ * Indirect tables wherever the guest puts them, odd addresses included:
+ * descriptors are copied out of guest RAM, never loaded through a
+ * pointer (the sanitizer build would stop on a misaligned load).
+ */
+static void test_indirect_odd_address(void)
+{
+    Machine m;
+    QStreamPeer p;
+    QVirtioNet n;
+    uint8_t frame[300], got[2048];
+    uint64_t area, hdr, data, rxbuf;
+    uint32_t id, len;
+    uint16_t head;
+
+    start_stream(&m, &p, &n);
+    g_assert(n.pci.vdev.features & (1ULL << QVIRTIO_F_INDIRECT_DESC));
+    area = guest_alloc(&m.alloc, 8192);
+    hdr = area + 4096;
+    data = hdr + n.hdr_len;
+    rxbuf = guest_alloc(&m.alloc, 2048);
+    for (int odd = 1; odd < 16; odd += 6) {
+        /* TX: header and frame in two descriptors of an odd table. */
+        qstream_make_frame(frame, sizeof(frame), nic_mac, odd);
+        qtest_memset(m.qts, hdr, 0, n.hdr_len);
+        qtest_memwrite(m.qts, data, frame, sizeof(frame));
+        write_table_desc(m.qts, area + odd, 0, hdr, n.hdr_len,
+                         QVRING_DESC_F_NEXT, 1);
+        write_table_desc(m.qts, area + odd, 1, data, sizeof(frame), 0, 0);
+        head = qvirtqueue_add_indirect(m.qts, n.tx, area + odd, 2);
+        qvirtqueue_kick(&n.pci.vdev, n.tx, head);
+        g_assert(qvirtqueue_wait_used(m.qts, n.tx, &id, NULL, TIMEOUT_US));
+        g_assert_cmpuint(qstream_peer_recv(&p, got, sizeof(got)), ==,
+                         sizeof(frame));
+        g_assert(!memcmp(got, frame, sizeof(frame)));
+
+        /* RX: one writable buffer through an odd table. */
+        write_table_desc(m.qts, area + 2048 + odd, 0, rxbuf, 2048,
+                         QVRING_DESC_F_WRITE, 0);
+        head = qvirtqueue_add_indirect(m.qts, n.rx, area + 2048 + odd, 1);
+        qvirtqueue_kick(&n.pci.vdev, n.rx, head);
+        qstream_make_frame(frame, 99, nic_mac, odd + 1);
+        qstream_peer_send(&p, frame, 99);
+        g_assert(qvirtqueue_wait_used(m.qts, n.rx, &id, &len, TIMEOUT_US));
+        g_assert_cmpuint(len, ==, n.hdr_len + 99);
+        qtest_memread(m.qts, rxbuf + n.hdr_len, got, 99);
+        g_assert(!memcmp(got, frame, 99));
+    }
+    g_assert_cmphex(qvirtio_get_status(&n.pci.vdev), ==, 0x0f);
+    qvirtio_net_stop(&n);
+    qstream_peer_close(&p);
+    machine_stop(&m);
+}
+
 static void test_hotplug(void)
 {
     Machine m;
@@ -559,6 +713,10 @@ int main(int argc, char **argv)
     qtest_add_func("/virtio-net/link", test_link);
     qtest_add_func("/virtio-net/reset-during-traffic",
                    test_reset_during_traffic);
+    qtest_add_func("/virtio-net/stream/tx-empty-frame", test_tx_empty_frame);
+    qtest_add_func("/virtio-net/stream/rx-empty-frame", test_rx_empty_frame);
+    qtest_add_func("/virtio-net/stream/indirect-odd-address",
+                   test_indirect_odd_address);
     qtest_add_func("/virtio-net/hotplug", test_hotplug);
     qtest_add_func("/virtio-net/netdev-errors", test_netdev_errors);
     return g_test_run();

@@ -107,8 +107,12 @@ struct VirtQueue {
     unsigned int inuse;         /* popped, not yet pushed */
     VirtIOHandleOutput handle_output;
     VirtQueueElement *elem;     /* scratch element, see virtqueue_pop */
-    /* Host views of the rings, refreshed at each entry point. */
-    VRingDesc *desc_p;
+    /*
+     * Host views of the rings, refreshed at each entry point.  Bytes only:
+     * the guest chooses the alignment, so fields are copied out, never
+     * loaded through a struct pointer.
+     */
+    uint8_t *desc_p;
     uint8_t *avail_p;
     uint8_t *used_p;
 };
