@@ -24,7 +24,7 @@
  * CONFIG first, then RAM sections (several passes), DEVICE sections, END.
  */
 #define MIG_MAGIC               0x4254564dU     /* "BTVM" */
-#define MIG_VERSION             1
+#define MIG_VERSION             2
 #define MIG_HEADER_SIZE         8
 #define MIG_SECTION_HEAD        5
 #define MIG_SECTION_TAIL        4
@@ -60,6 +60,21 @@ void mig_put_str(GByteArray *b, const char *s);     /* u16 length + bytes */
 /* Start a section in b; returns the position for mig_section_end. */
 size_t mig_section_begin(GByteArray *b, uint8_t type);
 void mig_section_end(GByteArray *b, size_t start);
+
+/*
+ * What END vouches for about the sections before it: how many, and a
+ * CRC-32C over their CRCs (big-endian, in stream order).  The source's
+ * tally counts every section mig_section_end closes since
+ * mig_out_tally_reset; the loader keeps its own.
+ */
+typedef struct MigStreamTally {
+    uint32_t sections;
+    uint32_t digest;
+} MigStreamTally;
+
+void mig_tally_add(MigStreamTally *t, uint32_t section_crc);
+void mig_out_tally_reset(void);
+MigStreamTally mig_out_tally(void);
 
 /*
  * Bounded reader over untrusted bytes.  Every get checks the remaining
@@ -173,9 +188,17 @@ uint64_t ram_save_remaining_bytes(RamSaveState *rs);
 /* CONFIG section part: the blocks (name, size, sparse). */
 void ram_save_config(GByteArray *out);
 
+/*
+ * END section part: per block the pages sent as data and as zero and a
+ * digest of every page as last sent, for the RamSaveState in use.
+ */
+void ram_save_put_summary(GByteArray *out);
+
 typedef struct RamLoadState RamLoadState;
 RamLoadState *ram_load_config(MigReader *r, GError **errp);
 bool ram_load_section(RamLoadState *rl, MigReader *r, GError **errp);
+/* END: what was loaded must be what ram_save_put_summary describes. */
+bool ram_load_check_summary(RamLoadState *rl, MigReader *r, GError **errp);
 void ram_load_free(RamLoadState *rl);
 /* Pages of block ever written (incoming loads mark theirs). */
 void ram_mark_touched(RAMBlock *block, uint64_t first_page, uint64_t n);

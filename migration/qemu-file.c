@@ -149,17 +149,41 @@ size_t mig_section_begin(GByteArray *b, uint8_t type)
     return start;
 }
 
+static MigStreamTally out_tally;
+
+void mig_tally_add(MigStreamTally *t, uint32_t section_crc)
+{
+    uint8_t be[4] = { section_crc >> 24, section_crc >> 16,
+                      section_crc >> 8, section_crc };
+
+    t->sections++;
+    t->digest = mig_crc32c(t->digest, be, sizeof(be));
+}
+
+void mig_out_tally_reset(void)
+{
+    memset(&out_tally, 0, sizeof(out_tally));
+}
+
+MigStreamTally mig_out_tally(void)
+{
+    return out_tally;
+}
+
 void mig_section_end(GByteArray *b, size_t start)
 {
     uint32_t len = b->len - start - MIG_SECTION_HEAD;
     uint8_t *h = b->data + start + 1;
+    uint32_t crc;
 
     g_assert(len <= MIG_MAX_SECTION);
     h[0] = len >> 24;
     h[1] = len >> 16;
     h[2] = len >> 8;
     h[3] = len;
-    mig_put_u32(b, mig_crc32c(0, b->data + start, MIG_SECTION_HEAD + len));
+    crc = mig_crc32c(0, b->data + start, MIG_SECTION_HEAD + len);
+    mig_put_u32(b, crc);
+    mig_tally_add(&out_tally, crc);
 }
 
 /* Bounded reader */

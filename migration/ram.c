@@ -94,12 +94,74 @@ static bool test_bit(const unsigned long *map, uint64_t n)
     return map[n / BITS_PER_LONG] & (1UL << (n % BITS_PER_LONG));
 }
 
+/*
+ * The RAM digest (END section): per page, the CRC-32C of its content as
+ * last sent (a page never sent is zero on both sides), stored big-endian;
+ * the block's digest is the CRC-32C of that array.
+ */
+typedef struct RamDigest {
+    uint32_t *page_crc;         /* big-endian */
+    uint64_t data_pages;        /* pages sent (or received) as DATA */
+    uint64_t zero_pages;        /* ... as ZERO */
+} RamDigest;
+
+static uint32_t zero_page_crc_be(void)
+{
+    static uint32_t crc;
+    static bool done;
+
+    if (!done) {
+        static const uint8_t zero[TARGET_PAGE_SIZE];
+
+        crc = GUINT32_TO_BE(mig_crc32c(0, zero, sizeof(zero)));
+        done = true;
+    }
+    return crc;
+}
+
+static void ram_digest_init(RamDigest *d, uint64_t pages)
+{
+    uint32_t z = zero_page_crc_be();
+
+    d->page_crc = g_new(uint32_t, pages ? pages : 1);
+    for (uint64_t p = 0; p < pages; p++) {
+        d->page_crc[p] = z;
+    }
+    d->data_pages = d->zero_pages = 0;
+}
+
+static void ram_digest_data(RamDigest *d, uint64_t first, uint64_t n,
+                            const uint8_t *data)
+{
+    for (uint64_t i = 0; i < n; i++) {
+        d->page_crc[first + i] = GUINT32_TO_BE(
+            mig_crc32c(0, data + (i << TARGET_PAGE_BITS), TARGET_PAGE_SIZE));
+    }
+    d->data_pages += n;
+}
+
+static void ram_digest_zero(RamDigest *d, uint64_t first, uint64_t n)
+{
+    uint32_t z = zero_page_crc_be();
+
+    for (uint64_t i = 0; i < n; i++) {
+        d->page_crc[first + i] = z;
+    }
+    d->zero_pages += n;
+}
+
+static uint32_t ram_digest_value(const RamDigest *d, uint64_t pages)
+{
+    return mig_crc32c(0, d->page_crc, pages * sizeof(uint32_t));
+}
+
 /* Save side */
 
 typedef struct RamSaveBlock {
     RAMBlock *block;
     uint64_t pages;
     unsigned long *todo;        /* pages to send in this pass */
+    RamDigest sent;
 } RamSaveBlock;
 
 struct RamSaveState {
@@ -117,8 +179,12 @@ static void free_save_block(gpointer p)
     RamSaveBlock *b = p;
 
     g_free(b->todo);
+    g_free(b->sent.page_crc);
     g_free(b);
 }
+
+/* The one outgoing migration's RAM, for its END section. */
+static RamSaveState *current_save;
 
 RamSaveState *ram_save_setup(void)
 {
@@ -133,14 +199,19 @@ RamSaveState *ram_save_setup(void)
         b->block = block;
         b->pages = block_pages(block);
         b->todo = g_new0(unsigned long, bitmap_longs(b->pages) + 1);
+        ram_digest_init(&b->sent, b->pages);
         g_ptr_array_add(rs->blocks, b);
         rs->stats.total += block->size;
     }
+    current_save = rs;
     return rs;
 }
 
 void ram_save_free(RamSaveState *rs)
 {
+    if (current_save == rs) {
+        current_save = NULL;
+    }
     if (rs) {
         g_ptr_array_unref(rs->blocks);
         g_free(rs);
@@ -246,9 +317,13 @@ static size_t put_section(RamSaveState *rs, RamSaveBlock *b, guint index,
         mig_put_u32(out, run);
         if (zero) {
             rs->stats.duplicate += run;
+            ram_digest_zero(&b->sent, page, run);
         } else {
             g_byte_array_append(out, host, run << TARGET_PAGE_BITS);
             rs->stats.normal += run;
+            /* What was copied, not RAM again: the guest may be running. */
+            ram_digest_data(&b->sent, page, run,
+                            out->data + out->len - (run << TARGET_PAGE_BITS));
         }
         for (uint64_t i = 0; i < run; i++) {
             clear_bit(b->todo, page + i);
@@ -301,6 +376,21 @@ uint64_t ram_save_remaining_bytes(RamSaveState *rs)
     return rs->todo_pages << TARGET_PAGE_BITS;
 }
 
+void ram_save_put_summary(GByteArray *out)
+{
+    RamSaveState *rs = current_save;
+    guint n = rs ? rs->blocks->len : 0;
+
+    mig_put_u32(out, n);
+    for (guint i = 0; i < n; i++) {
+        RamSaveBlock *b = g_ptr_array_index(rs->blocks, i);
+
+        mig_put_u64(out, b->sent.data_pages);
+        mig_put_u64(out, b->sent.zero_pages);
+        mig_put_u32(out, ram_digest_value(&b->sent, b->pages));
+    }
+}
+
 void ram_save_config(GByteArray *out)
 {
     GPtrArray *list = ram_block_list();
@@ -317,6 +407,7 @@ void ram_save_config(GByteArray *out)
 
 struct RamLoadState {
     GPtrArray *blocks;          /* RAMBlock *, indexed as the source's */
+    RamDigest *got;             /* per block: what was loaded */
 };
 
 /*
@@ -386,6 +477,10 @@ RamLoadState *ram_load_config(MigReader *r, GError **errp)
     }
     RamLoadState *rl = g_new0(RamLoadState, 1);
     rl->blocks = g_steal_pointer(&blocks);
+    rl->got = g_new0(RamDigest, rl->blocks->len ? rl->blocks->len : 1);
+    for (guint i = 0; i < rl->blocks->len; i++) {
+        ram_digest_init(&rl->got[i], block_pages(rl->blocks->pdata[i]));
+    }
     return rl;
 }
 
@@ -432,6 +527,7 @@ bool ram_load_section(RamLoadState *rl, MigReader *r, GError **errp)
             }
             memcpy(host, data, bytes);
             ram_mark_touched(block, first, count);
+            ram_digest_data(&rl->got[index], first, count, data);
             break;
         case MIG_RAM_ZERO: {
             RamTouched *t = touched_for(block);
@@ -443,6 +539,7 @@ bool ram_load_section(RamLoadState *rl, MigReader *r, GError **errp)
                            TARGET_PAGE_SIZE);
                 }
             }
+            ram_digest_zero(&rl->got[index], first, count);
             break;
         }
         default:
@@ -453,9 +550,49 @@ bool ram_load_section(RamLoadState *rl, MigReader *r, GError **errp)
     return true;
 }
 
+bool ram_load_check_summary(RamLoadState *rl, MigReader *r, GError **errp)
+{
+    uint32_t n;
+
+    if (!mig_get_u32(r, &n) || n != rl->blocks->len) {
+        error_setg(errp, "malformed end section");
+        return false;
+    }
+    for (uint32_t i = 0; i < n; i++) {
+        RAMBlock *block = g_ptr_array_index(rl->blocks, i);
+        RamDigest *d = &rl->got[i];
+        uint64_t data_pages, zero_pages;
+        uint32_t digest, have;
+
+        if (!mig_get_u64(r, &data_pages) || !mig_get_u64(r, &zero_pages) ||
+            !mig_get_u32(r, &digest)) {
+            error_setg(errp, "malformed end section");
+            return false;
+        }
+        if (data_pages != d->data_pages || zero_pages != d->zero_pages) {
+            error_setg(errp, "RAM block %s: %" PRIu64 " data and %" PRIu64
+                       " zero pages received, the source sent %" PRIu64
+                       " and %" PRIu64, block->idstr, d->data_pages,
+                       d->zero_pages, data_pages, zero_pages);
+            return false;
+        }
+        have = ram_digest_value(d, block_pages(block));
+        if (digest != have) {
+            error_setg(errp, "RAM block %s: digest 0x%08x, the source's "
+                       "is 0x%08x", block->idstr, have, digest);
+            return false;
+        }
+    }
+    return true;
+}
+
 void ram_load_free(RamLoadState *rl)
 {
     if (rl) {
+        for (guint i = 0; i < rl->blocks->len; i++) {
+            g_free(rl->got[i].page_crc);
+        }
+        g_free(rl->got);
         g_ptr_array_unref(rl->blocks);
         g_free(rl);
     }

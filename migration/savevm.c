@@ -127,6 +127,7 @@ void savevm_put_config(GByteArray *out)
 
     mig_put_u32(out, MIG_MAGIC);
     mig_put_u32(out, MIG_VERSION);
+    mig_out_tally_reset();
     sec = mig_section_begin(out, MIG_SEC_CONFIG);
     mig_put_str(out, machine_type_name());
     ram_save_config(out);
@@ -136,6 +137,7 @@ void savevm_put_config(GByteArray *out)
 void savevm_put_devices_and_end(GByteArray *out, bool vm_running)
 {
     g_autoptr(GPtrArray) devs = migratable_devices();
+    MigStreamTally tally;
     size_t sec;
 
     for (guint i = 0; i < devs->len; i++) {
@@ -147,8 +149,13 @@ void savevm_put_devices_and_end(GByteArray *out, bool vm_running)
         vmstate_save(device_vmsd(obj), obj, out);
         mig_section_end(out, sec);
     }
+    /* Taken before END opens: END describes the sections before it. */
+    tally = mig_out_tally();
     sec = mig_section_begin(out, MIG_SEC_END);
     mig_put_u8(out, vm_running);
+    mig_put_u32(out, tally.sections);
+    mig_put_u32(out, tally.digest);
+    ram_save_put_summary(out);
     mig_section_end(out, sec);
 }
 
@@ -161,6 +168,7 @@ struct LoadState {
     bool done;
     bool source_running;
     unsigned section_nr;
+    MigStreamTally tally;       /* sections loaded so far */
     RamLoadState *ram;
     GHashTable *expected;       /* Object * devices still to be loaded */
     GHashTable *loaded;         /* Object * devices loaded */
@@ -272,13 +280,37 @@ static bool load_device(LoadState *ls, MigReader *r, GError **errp)
     return true;
 }
 
+/*
+ * END says what the source sent.  Every section's own checksum can be
+ * intact in a stream that lost, repeated or reordered whole sections;
+ * this is where that is caught, before anything reports completion.
+ */
 static bool load_end(LoadState *ls, MigReader *r, GError **errp)
 {
     uint8_t running;
+    uint32_t sections, digest;
     GHashTableIter it;
     gpointer key;
 
-    if (!mig_get_u8(r, &running) || running > 1 || mig_reader_left(r)) {
+    if (!mig_get_u8(r, &running) || running > 1 ||
+        !mig_get_u32(r, &sections) || !mig_get_u32(r, &digest)) {
+        error_setg(errp, "malformed end section");
+        return false;
+    }
+    if (sections != ls->tally.sections) {
+        error_setg(errp, "incomplete stream: %u sections received, the "
+                   "source sent %u", ls->tally.sections, sections);
+        return false;
+    }
+    if (digest != ls->tally.digest) {
+        error_setg(errp, "altered stream: the sections received are not "
+                   "the ones the source sent");
+        return false;
+    }
+    if (!ram_load_check_summary(ls->ram, r, errp)) {
+        return false;
+    }
+    if (mig_reader_left(r)) {
         error_setg(errp, "malformed end section");
         return false;
     }
@@ -376,6 +408,7 @@ static bool loadvm_process(LoadState *ls, GError **errp)
             ok = false;
             break;
         }
+        mig_tally_add(&ls->tally, crc);
         ls->section_nr++;
         pos += MIG_SECTION_HEAD + len + MIG_SECTION_TAIL;
     }

@@ -1126,6 +1126,226 @@ static void test_bad_streams(void)
     check_rejected(bad, "garbage");
 }
 
+/* ---- Edited streams: sections intact, the stream not ------------------ */
+
+static uint32_t crc32c(uint32_t crc, const uint8_t *p, size_t len)
+{
+    crc = ~crc;
+    while (len--) {
+        crc ^= *p++;
+        for (int k = 0; k < 8; k++) {
+            crc = (crc >> 1) ^ ((crc & 1) ? 0x82f63b78u : 0);
+        }
+    }
+    return ~crc;
+}
+
+static uint32_t get_be32(const uint8_t *p)
+{
+    return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | p[2] << 8 | p[3];
+}
+
+static void put_be32(uint8_t *p, uint32_t v)
+{
+    p[0] = v >> 24;
+    p[1] = v >> 16;
+    p[2] = v >> 8;
+    p[3] = v;
+}
+
+typedef struct Section {
+    gsize off;
+    gsize size;                 /* head + payload + CRC */
+    uint8_t type;
+} Section;
+
+/* The sections of a stream (docs/devel/migration.rst). */
+static GArray *split_stream(const uint8_t *d, gsize len)
+{
+    GArray *a = g_array_new(FALSE, FALSE, sizeof(Section));
+    gsize pos = 8;
+
+    while (pos + 9 <= len) {
+        Section s = { pos, 5 + get_be32(d + pos + 1) + 4, d[pos] };
+
+        g_assert_cmpuint(pos + s.size, <=, len);
+        g_array_append_val(a, s);
+        pos += s.size;
+    }
+    g_assert_cmpuint(pos, ==, len);
+    return a;
+}
+
+static Section *sec_at(GArray *a, guint i)
+{
+    return &g_array_index(a, Section, i);
+}
+
+/* A stream of the given sections of d, in the order given. */
+static GByteArray *join_stream(const uint8_t *d, GArray *secs,
+                               const guint *order, guint n)
+{
+    GByteArray *b = g_byte_array_new();
+
+    g_byte_array_append(b, d, 8);
+    for (guint i = 0; i < n; i++) {
+        Section *s = sec_at(secs, order[i]);
+
+        g_byte_array_append(b, d + s->off, s->size);
+    }
+    return b;
+}
+
+/* Recompute the checksum of the section at off in b. */
+static void fix_crc(GByteArray *b, gsize off)
+{
+    uint32_t len = get_be32(b->data + off + 1);
+
+    put_be32(b->data + off + 5 + len, crc32c(0, b->data + off, 5 + len));
+}
+
+/*
+ * Make END vouch for the sections before it (as a forger would), so that
+ * what is left to catch the edit is the RAM summary.
+ */
+static void forge_end_tally(GByteArray *b)
+{
+    g_autoptr(GArray) secs = split_stream(b->data, b->len);
+    Section *end = sec_at(secs, secs->len - 1);
+    uint32_t digest = 0;
+
+    g_assert_cmpint(end->type, ==, 0x7e);
+    for (guint i = 0; i + 1 < secs->len; i++) {
+        Section *s = sec_at(secs, i);
+
+        digest = crc32c(digest, b->data + s->off + s->size - 4, 4);
+    }
+    put_be32(b->data + end->off + 6, secs->len - 1);
+    put_be32(b->data + end->off + 10, digest);
+    fix_crc(b, end->off);
+}
+
+static void check_rejected_because(GByteArray *b, const char *why)
+{
+    g_autofree char *bad = tmp_path("edited.mig");
+    g_autofree char *err = NULL;
+    int st;
+
+    g_assert(g_file_set_contents(bad, (char *)b->data, b->len, NULL));
+    st = load_stream(bad, &err);
+    if (st != 1 || !strstr(err, why)) {
+        g_test_message("expected \"%s\": status %d, stderr: %s", why, st,
+                       err);
+        g_assert_not_reached();
+    }
+}
+
+/*
+ * Every section checksum intact, yet not the stream the source sent: a
+ * RAM section missing, repeated or moved, a section re-checksummed after
+ * an edit.  The destination refuses it instead of reporting completed
+ * with RAM the source never had.
+ */
+static void test_edited_streams(void)
+{
+    g_autofree char *file = tmp_path("edit.mig");
+    g_autofree char *out = g_strdup_printf("exec:cat > %s", file);
+    QTestState *src = qtest_init(MACHINE);
+    g_autofree uint8_t *data = NULL;
+    g_autoptr(GArray) secs = NULL;
+    g_autofree guint *order = NULL;
+    guint n, first_ram = 0, nram = 0;
+    gsize len;
+
+    /* 2 MiB of data: several RAM sections. */
+    qtest_memset(src, RAM_BASE, 0x3c, 2 << 20);
+    write_ram(src, 21);
+    migrate_and_complete(src, out);
+    qtest_quit(src);
+    g_assert(g_file_get_contents(file, (char **)&data, &len, NULL));
+    secs = split_stream(data, len);
+    n = secs->len;
+    order = g_new(guint, n + 1);
+    for (guint i = 0; i < n; i++) {
+        order[i] = i;
+        if (sec_at(secs, i)->type == 0x02 && !nram++) {
+            first_ram = i;
+        }
+    }
+    g_assert_cmpuint(nram, >=, 3);
+
+    /* Split and joined again, it is the same stream. */
+    {
+        g_autoptr(GByteArray) b = join_stream(data, secs, order, n);
+
+        g_assert_cmpuint(b->len, ==, len);
+        g_assert(memcmp(b->data, data, len) == 0);
+    }
+    /* Each RAM section left out in turn. */
+    for (guint skip = first_ram; skip < first_ram + nram; skip++) {
+        g_autofree guint *o = g_new(guint, n);
+        guint k = 0;
+
+        for (guint i = 0; i < n; i++) {
+            if (i != skip) {
+                o[k++] = i;
+            }
+        }
+        g_autoptr(GByteArray) b = join_stream(data, secs, o, k);
+        check_rejected_because(b, "incomplete stream");
+    }
+    /* A RAM section sent twice. */
+    {
+        g_autofree guint *o = g_new(guint, n + 1);
+
+        for (guint i = 0, k = 0; i < n; i++) {
+            o[k++] = i;
+            if (i == first_ram) {
+                o[k++] = i;
+            }
+        }
+        g_autoptr(GByteArray) b = join_stream(data, secs, o, n + 1);
+        check_rejected_because(b, "incomplete stream");
+    }
+    /* Two RAM sections swapped. */
+    {
+        g_autoptr(GByteArray) b = NULL;
+
+        order[first_ram] = first_ram + 1;
+        order[first_ram + 1] = first_ram;
+        b = join_stream(data, secs, order, n);
+        order[first_ram] = first_ram;
+        order[first_ram + 1] = first_ram + 1;
+        check_rejected_because(b, "altered stream");
+    }
+    /* Page data changed and the section's checksum made to match. */
+    {
+        g_autoptr(GByteArray) b = join_stream(data, secs, order, n);
+        gsize off = sec_at(secs, first_ram)->off;
+
+        b->data[off + 5 + 2 + 9 + 100] ^= 0xff;
+        fix_crc(b, off);
+        check_rejected_because(b, "altered stream");
+        /* END forged to match the sections: the RAM digest tells. */
+        forge_end_tally(b);
+        check_rejected_because(b, "RAM block pc.ram: digest");
+    }
+    /* A RAM section missing and END forged: the page counts tell. */
+    {
+        g_autofree guint *o = g_new(guint, n);
+        guint k = 0;
+
+        for (guint i = 0; i < n; i++) {
+            if (i != first_ram + 1) {
+                o[k++] = i;
+            }
+        }
+        g_autoptr(GByteArray) b = join_stream(data, secs, o, k);
+        forge_end_tally(b);
+        check_rejected_because(b, "RAM block pc.ram: ");
+    }
+}
+
 int main(int argc, char **argv)
 {
     int ret;
@@ -1154,6 +1374,7 @@ int main(int argc, char **argv)
     qtest_add_func("/migration/dest-killed", test_dest_killed);
     qtest_add_func("/migration/connect-refused", test_connect_refused);
     qtest_add_func("/migration/bad-streams", test_bad_streams);
+    qtest_add_func("/migration/edited-streams", test_edited_streams);
     ret = g_test_run();
 
     g_autoptr(GDir) dir = g_dir_open(tmpdir, 0, NULL);
