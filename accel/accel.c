@@ -87,11 +87,12 @@ void accel_print_help(void)
     }
 }
 
-void accel_setup_post(void)
+bool accel_setup_post(GError **errp)
 {
     if (current_accel && current_accel->setup_post) {
-        current_accel->setup_post();
+        return current_accel->setup_post(errp);
     }
+    return true;
 }
 
 const char *current_accel_name(void)

@@ -8,6 +8,7 @@
 #include "qemu/accel.h"
 #include "qemu/timer.h"
 #include "system/runstate.h"
+#include "guest/guest-cpu.h"
 
 static void tcg_vm_state_change(void *opaque, bool running, RunState state)
 {
@@ -21,12 +22,23 @@ static bool tcg_init_machine(GError **errp)
     return true;
 }
 
+/* The machine exists: the built-in guest takes the vCPU's place. */
+static bool tcg_setup_post(GError **errp)
+{
+    if (!guest_check_knobs(errp)) {
+        return false;
+    }
+    guest_cpu_init();
+    return true;
+}
+
 static void tcg_accel_class_init(ObjectClass *oc, void *data)
 {
     AccelClass *ac = ACCEL_CLASS(oc);
 
     ac->name = "tcg";
     ac->init_machine = tcg_init_machine;
+    ac->setup_post = tcg_setup_post;
 }
 
 static const TypeInfo tcg_accel_info = {

@@ -190,8 +190,8 @@ static void print_help(void)
     printf("usage: baton-system-x86_64 [options]\n"
            "baton: a QEMU-compatible q35 device model for virtio-net "
            "failover.\nNo instruction set is emulated: under -accel qtest a "
-           "test drives the machine;\n-accel tcg (the default without "
-           "-qtest) runs the virtual clock with the host's.\n\n"
+           "test drives the machine;\nunder -accel tcg (the default without "
+           "-qtest) a built-in guest runs in the vCPU's place.\n\n"
            "Options:\n");
     for (size_t i = 0; i < G_N_ELEMENTS(opt_defs); i++) {
         const OptDef *d = &opt_defs[i];
@@ -766,7 +766,9 @@ void qemu_init(int argc, char **argv)
     qdev_machine_creation_done();
     qdev_check_global_props();
     qemu_system_reset(SHUTDOWN_CAUSE_NONE);
-    accel_setup_post();
+    if (!accel_setup_post(&err)) {
+        fail_err(NULL, err);
+    }
 
     runstate_set_autostart(!start_stopped);
     if (incoming) {

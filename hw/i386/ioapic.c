@@ -1,22 +1,37 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * ioapic: 24 interrupt inputs.  With no CPU, it only records levels; qtest
- * takes its inputs over with "irq_intercept_in ioapic".
+ * ioapic: 24 interrupt inputs.  It records levels; qtest takes its inputs
+ * over with "irq_intercept_in ioapic", and under tcg a level change wakes
+ * the vCPU through the kick hook.
  */
 #include "qapi/error.h"
 #include "hw/i386/ioapic.h"
 
+static IOAPICKickHook *kick_hook;
+static void *kick_opaque;
+
+void ioapic_set_kick_hook(IOAPICKickHook *fn, void *opaque)
+{
+    kick_hook = fn;
+    kick_opaque = opaque;
+}
+
 static void ioapic_set_irq(void *opaque, int n, int level)
 {
     IOAPICState *s = opaque;
+    uint32_t old;
 
     if (n < 0 || n >= IOAPIC_NUM_PINS) {
         return;
     }
+    old = s->irr;
     if (level) {
         s->irr |= 1u << n;
     } else {
         s->irr &= ~(1u << n);
+    }
+    if (kick_hook && old != s->irr) {
+        kick_hook(kick_opaque, n, level != 0);
     }
 }
 

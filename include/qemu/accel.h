@@ -26,7 +26,7 @@ typedef struct AccelClass {
     /* Chosen at start-up, before the machine exists. */
     bool (*init_machine)(GError **errp);
     /* The machine and its cold-plugged devices exist (may be NULL). */
-    void (*setup_post)(void);
+    bool (*setup_post)(GError **errp);
 } AccelClass;
 
 #define ACCEL_CLASS(oc) OBJECT_CLASS_CHECK(AccelClass, (oc), TYPE_ACCEL)
@@ -40,7 +40,7 @@ bool accel_try(const char *list, const char *loc, bool *failed);
 /* Print the accelerators for "-accel help". */
 void accel_print_help(void);
 /* After machine creation: let the chosen accelerator start its vCPU. */
-void accel_setup_post(void);
+bool accel_setup_post(GError **errp);
 /* "tcg", "qtest", or NULL before one was chosen. */
 const char *current_accel_name(void);
 bool tcg_enabled(void);

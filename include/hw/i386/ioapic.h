@@ -22,4 +22,11 @@ typedef struct IOAPICState {
 DeviceState *ioapic_create(Object *machine, GError **errp);
 void ioapic_set_gsi(DeviceState *ioapic, int gsi, int level);
 
+/*
+ * Delivery to the CPU: called on every change of an input's level (the
+ * accelerator registers it; with none, interrupts go nowhere, as before).
+ */
+typedef void IOAPICKickHook(void *opaque, int gsi, int level);
+void ioapic_set_kick_hook(IOAPICKickHook *fn, void *opaque);
+
 #endif
