@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "qapi/error.h"
+#include "qemu/fdset.h"
 
 static const char *const file_params[] = { "path", "append", NULL };
 
@@ -29,10 +30,10 @@ bool chr_open_file(Chardev *chr, QemuOpts *opts, GError **errp)
         g_propagate_error(errp, err);
         return false;
     }
-    fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC |
-              (append ? O_APPEND : O_TRUNC), 0666);
+    /* path may be /dev/fdset/N: a file libvirt opened for us */
+    fd = qemu_open_path(path, O_WRONLY | O_CREAT |
+                        (append ? O_APPEND : O_TRUNC), 0666, errp);
     if (fd < 0) {
-        error_setg_errno(errp, errno, "Could not open '%s'", path);
         return false;
     }
     chr->filename = g_strdup_printf("file:%s", path);

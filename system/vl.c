@@ -35,6 +35,7 @@
 #include "hw/char/serial.h"
 #include "hw/qdev-core.h"
 #include "net/net.h"
+#include "qemu/fdset.h"
 
 typedef enum {
     OPT_HELP, OPT_VERSION, OPT_MACHINE, OPT_ACCEL, OPT_ENABLE_KVM,
@@ -42,7 +43,7 @@ typedef enum {
     OPT_DEVICE, OPT_NETDEV, OPT_CHARDEV, OPT_MON, OPT_QMP, OPT_QMP_PRETTY,
     OPT_QTEST, OPT_QTEST_LOG, OPT_INCOMING, OPT_PIDFILE, OPT_DAEMONIZE,
     OPT_NO_USER_CONFIG, OPT_GLOBAL, OPT_OBJECT, OPT_TRACE, OPT_IGNORED,
-    OPT_IGNORED_ARG, OPT_SERIAL,
+    OPT_IGNORED_ARG, OPT_SERIAL, OPT_ADD_FD,
 } OptIndex;
 
 typedef struct OptDef {
@@ -102,6 +103,8 @@ static const OptDef opt_defs[] = {
       "file:PATH, unix:PATH[,...], tcp:HOST:PORT[,...], chardev:ID, none" },
     /* Accepted so that management-generated command lines start; they
      * configure things baton does not emulate. */
+    { "add-fd", OPT_ADD_FD, true, "fd=fd,set=set[,opaque=opaque]  pass an "
+      "inherited descriptor as /dev/fdset/set" },
     { "no-shutdown", OPT_IGNORED, false, NULL },
     { "no-acpi", OPT_IGNORED, false, NULL },
     { "no-hpet", OPT_IGNORED, false, NULL },
@@ -325,6 +328,41 @@ static void configure_accelerators(GArray *accels, bool have_qtest)
         fail(NULL, "no accelerator found");
     }
     exit(1);
+}
+
+/*
+ * -add-fd, before anything opens a path: every set is filled first, then
+ * the inherited descriptors are closed, as QEMU does.
+ */
+static void add_fds(void)
+{
+    g_autoptr(GArray) inherited = g_array_new(FALSE, FALSE, sizeof(int));
+
+    for (guint i = 0; i < cmd_opts->len; i++) {
+        CmdOpt *o = g_ptr_array_index(cmd_opts, i);
+        GError *err = NULL;
+        int fd;
+
+        if (o->def->index != OPT_ADD_FD) {
+            continue;
+        }
+        g_autoptr(QemuOpts) opts = parse_opts(o, NULL);
+        fd = fdset_add_fd_opts(opts, &err);
+        if (fd < 0) {
+            fail_err(o->loc, err);
+        }
+        g_array_append_val(inherited, fd);
+    }
+    for (guint i = 0; i < inherited->len; i++) {
+        int fd = g_array_index(inherited, int, i);
+        bool seen = false;
+        for (guint j = 0; j < i; j++) {
+            seen |= g_array_index(inherited, int, j) == fd;
+        }
+        if (!seen) {
+            close(fd);
+        }
+    }
 }
 
 static void create_chardev(CmdOpt *o)
@@ -709,6 +747,7 @@ void qemu_init(int argc, char **argv)
     qemu_opt_unset(machine_opts, "type");
     qemu_opt_unset(machine_opts, "accel");
 
+    add_fds();
     if (daemonize) {
         os_daemonize();
     }

@@ -8,6 +8,7 @@
  * unknown -machine property, and a monitor on an inherited socket (fd=N).
  */
 #include <errno.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -336,6 +337,88 @@ static void test_balloon_ids(void)
     qtest_quit(qts);
 }
 
+/*
+ * libvirt opens a <serial type='file'> log itself and passes it:
+ * "-add-fd set=0,fd=N,opaque=serial0-source" and a file chardev on
+ * "/dev/fdset/0".  The shell gives the binary fd 7, opened for appending.
+ */
+static void test_serial_fdset(void)
+{
+    g_autofree char *key = key_path();
+    g_autofree char *args = libvirt_args(key, "1048576k");
+    g_autofree char *log = g_build_filename(tmpdir, "serial.log", NULL);
+    g_autofree char *got = NULL;
+    QTestState *qts;
+
+    g_assert_true(g_file_set_contents(log, "before\n", -1, NULL));
+    qts = qtest_initf("%s -add-fd set=0,fd=7,opaque=serial0-source "
+                      "-chardev file,id=charserial0,path=/dev/fdset/0,"
+                      "append=on -device isa-serial,chardev=charserial0,"
+                      "id=serial0,index=0 7>>%s", args, log);
+    for (const char *p = "guest\n"; *p; p++) {
+        qtest_outb(qts, 0x3f8, *p);
+    }
+    /* THR and shift register empty: the bytes went to the chardev. */
+    g_assert_cmphex(qtest_inb(qts, 0x3f8 + 5) & 0x60, ==, 0x60);
+    g_assert_true(g_file_get_contents(log, &got, NULL, NULL));
+    g_assert_cmpstr(got, ==, "before\nguest\n");
+    qtest_quit(qts);
+    unlink(log);
+}
+
+static void G_GNUC_PRINTF(2, 3) expect_failure(const char *want,
+                                               const char *fmt, ...)
+{
+    g_autofree char *args = NULL, *err = NULL;
+    va_list ap;
+
+    va_start(ap, fmt);
+    args = g_strdup_vprintf(fmt, ap);
+    va_end(ap);
+    err = run_failing(args);
+
+    if (!strstr(err, want)) {
+        g_test_message("want: %s", want);
+    }
+    g_assert_nonnull(strstr(err, want));
+}
+
+/* -add-fd and /dev/fdset/N mistakes, in QEMU's words. */
+static void test_add_fd_errors(void)
+{
+    g_autofree char *f = g_build_filename(tmpdir, "fdset-file", NULL);
+
+    g_assert_true(g_file_set_contents(f, "", 0, NULL));
+    expect_failure("-add-fd set=0: fd option is required and must be "
+                   "non-negative", "-add-fd set=0");
+    expect_failure("fd option is required and must be non-negative",
+                   "-add-fd fd=-3,set=0");
+    expect_failure("fd cannot be a standard I/O stream",
+                   "-add-fd fd=2,set=0");
+    expect_failure("fd is not valid or already in use",
+                   "-add-fd fd=9,set=0");
+    expect_failure("set option is required and must be non-negative",
+                   "-add-fd fd=7 7>>%s", f);
+    expect_failure("Parameter 'fd' expects a number",
+                   "-add-fd fd=seven,set=0");
+    expect_failure("Invalid parameter 'bogus'",
+                   "-add-fd fd=7,set=0,bogus=1 7>>%s", f);
+    expect_failure("-chardev file,id=c0,path=/dev/fdset/3: Could not dup FD "
+                   "for /dev/fdset/3 flags 241: No such file or directory",
+                   "-chardev file,id=c0,path=/dev/fdset/3");
+    expect_failure("Could not parse fdset /dev/fdset/x",
+                   "-chardev file,id=c0,path=/dev/fdset/x");
+    /* Only a read-only descriptor in the set: no match for writing. */
+    expect_failure("Could not dup FD for /dev/fdset/3 flags 441: "
+                   "Permission denied",
+                   "-add-fd fd=7,set=3 -chardev file,id=c0,"
+                   "path=/dev/fdset/3,append=on 7<%s", f);
+    expect_failure("Could not create '/nonexistent/dir/log': No such file "
+                   "or directory",
+                   "-chardev file,id=c0,path=/nonexistent/dir/log");
+    unlink(f);
+}
+
 int main(int argc, char **argv)
 {
     g_autofree char *key = NULL;
@@ -359,6 +442,8 @@ int main(int argc, char **argv)
     qtest_add_func("/libvirt-cmdline/balloon-ids", test_balloon_ids);
     qtest_add_func("/libvirt-cmdline/vfio-missing-host",
                    test_vfio_missing_host);
+    qtest_add_func("/libvirt-cmdline/serial-fdset", test_serial_fdset);
+    qtest_add_func("/libvirt-cmdline/add-fd-errors", test_add_fd_errors);
     ret = g_test_run();
 
     unlink(key);

@@ -411,7 +411,7 @@ static void test_errors(void)
     expect_error("pty,id=x", true, "'pty' is not a valid char driver name");
     expect_error("file,id=x", true, "chardev: file: no filename given");
     expect_error("file,id=x,path=/nonexistent/dir/f", true,
-                 "Could not open '/nonexistent/dir/f': No such file or "
+                 "Could not create '/nonexistent/dir/f': No such file or "
                  "directory");
     expect_error("vc", false, "'vc' is not a valid char driver name");
     expect_error(lspec, false, lmsg);
