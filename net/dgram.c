@@ -4,10 +4,12 @@
  * per datagram, no framing.  The send path is sendmsg() straight from the
  * sender's iovec, so a frame costs no allocation and no copy here.
  */
+#include <arpa/inet.h>
 #include <errno.h>
 #include <limits.h>
 #include <string.h>
 #include <unistd.h>
+#include <netinet/in.h>
 
 #include "net/clients.h"
 #include "qapi/error.h"
@@ -20,6 +22,7 @@ typedef struct NetDgramState {
     socklen_t remote_len;       /* 0: no destination yet */
     bool learn_remote;          /* answer whoever wrote last */
     bool connected;             /* fd is connected to remote */
+    bool no_connect;            /* passed fd or multicast: never connect() */
     char *unlink_path;          /* our bound unix socket */
     uint8_t *buf;               /* NET_BUFSIZE, for reading */
 } NetDgramState;
@@ -36,7 +39,7 @@ static void dgram_update_watch(NetDgramState *s)
  */
 static void dgram_connect(NetDgramState *s)
 {
-    if (s->learn_remote) {
+    if (s->learn_remote || s->no_connect) {
         return;
     }
     s->connected = connect(s->fd, (struct sockaddr *)&s->remote,
@@ -69,7 +72,7 @@ static ssize_t dgram_receive(NetClientState *nc, const struct iovec *iov,
         msg.msg_iov = &one;
         msg.msg_iovlen = 1;
     }
-    if (!s->remote_len) {
+    if (!s->remote_len && !s->connected) {
         nc->rx_dropped++;       /* nobody to send to yet */
         return size;
     }
@@ -146,6 +149,47 @@ static const NetClientInfo dgram_info = {
     .cleanup = dgram_cleanup,
 };
 
+static NetDgramState *dgram_state_new(const char *model, const char *id,
+                                      int fd)
+{
+    NetDgramState *s = g_new0(NetDgramState, 1);
+
+    s->fd = fd;
+    s->buf = g_malloc(NET_BUFSIZE);
+    s->nc = qemu_new_net_client(&dgram_info, NULL, model, id, s);
+    s->watch.fd = -1;
+    net_fd_watch_init(&s->watch, fd, dgram_ready, s);
+    dgram_update_watch(s);
+    return s;
+}
+
+/* "127.0.0.1:5555", from fd's own address or from ss. */
+static char *sockaddr_text(int fd, const struct sockaddr_storage *ss,
+                           socklen_t len)
+{
+    struct sockaddr_storage mine = { 0 };
+    char host[INET6_ADDRSTRLEN] = "";
+    int port = 0;
+
+    if (fd >= 0) {
+        len = sizeof(mine);
+        getsockname(fd, (struct sockaddr *)&mine, &len);
+        ss = &mine;
+    }
+    if (ss->ss_family == AF_INET) {
+        const struct sockaddr_in *in = (const struct sockaddr_in *)ss;
+
+        inet_ntop(AF_INET, &in->sin_addr, host, sizeof(host));
+        port = ntohs(in->sin_port);
+    } else if (ss->ss_family == AF_INET6) {
+        const struct sockaddr_in6 *in6 = (const struct sockaddr_in6 *)ss;
+
+        inet_ntop(AF_INET6, &in6->sin6_addr, host, sizeof(host));
+        port = ntohs(in6->sin6_port);
+    }
+    return g_strdup_printf("%s:%d", host, port);
+}
+
 NetClientState *net_dgram_new(const char *model, const char *id,
                               const SockAddr *local,
                               const SockAddr *remote, GError **errp)
@@ -182,9 +226,7 @@ NetClientState *net_dgram_new(const char *model, const char *id,
             return NULL;
         }
     }
-    s = g_new0(NetDgramState, 1);
-    s->fd = fd;
-    s->buf = g_malloc(NET_BUFSIZE);
+    s = dgram_state_new(model, id, fd);
     if (remote) {
         s->remote = to;
         s->remote_len = to_len;
@@ -195,11 +237,128 @@ NetClientState *net_dgram_new(const char *model, const char *id,
     if (local && local->type == SOCK_ADDR_UNIX && !local->abstract) {
         s->unlink_path = g_strdup(local->path);
     }
-    s->nc = qemu_new_net_client(&dgram_info, NULL, model, id, s);
-    s->watch.fd = -1;
-    net_fd_watch_init(&s->watch, fd, dgram_ready, s);
-    dgram_update_watch(s);
+    if (local && remote && local->type == SOCK_ADDR_UNIX) {
+        qemu_set_info_str(s->nc, "udp=%s:%s", local->path, remote->path);
+    } else if (local && remote) {
+        g_autofree char *me = sockaddr_text(fd, NULL, 0);
+        g_autofree char *peer = sockaddr_text(-1, &to, to_len);
+
+        qemu_set_info_str(s->nc, "udp=%s/%s", me, peer);
+    }
     return s->nc;
+}
+
+NetClientState *net_dgram_new_fd(const char *model, const char *id, int fd)
+{
+    struct sockaddr_storage me = { 0 };
+    socklen_t me_len = sizeof(me);
+    NetDgramState *s;
+
+    socket_set_nonblock(fd);
+    s = dgram_state_new(model, id, fd);
+    /* Whoever made it connected it (a socketpair) or will tell us. */
+    s->connected = true;
+    s->no_connect = true;
+    if (getsockname(fd, (struct sockaddr *)&me, &me_len) == 0) {
+        qemu_set_info_str(s->nc, "fd=%d %s", fd,
+                          me.ss_family == AF_UNIX ? "unix" : "inet");
+    } else {
+        qemu_set_info_str(s->nc, "fd=%d", fd);
+    }
+    return s->nc;
+}
+
+static bool mcast_join(int fd, const struct sockaddr_in *group,
+                       const struct in_addr *local, GError **errp)
+{
+    struct ip_mreq imr = {
+        .imr_multiaddr = group->sin_addr,
+        .imr_interface.s_addr = local ? local->s_addr : htonl(INADDR_ANY),
+    };
+    char ip[INET_ADDRSTRLEN];
+    int one = 1;
+
+    inet_ntop(AF_INET, &group->sin_addr, ip, sizeof(ip));
+    /* Several processes on one host share the group's port. */
+    if (setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) < 0) {
+        error_setg_errno(errp, errno, "can't set socket option SO_REUSEADDR");
+        return false;
+    }
+    if (bind(fd, (const struct sockaddr *)group, sizeof(*group)) < 0) {
+        error_setg_errno(errp, errno, "can't bind ip=%s to socket", ip);
+        return false;
+    }
+    if (setsockopt(fd, IPPROTO_IP, IP_ADD_MEMBERSHIP, &imr,
+                   sizeof(imr)) < 0) {
+        error_setg_errno(errp, errno, "can't add socket to multicast group "
+                         "%s", ip);
+        return false;
+    }
+    if (setsockopt(fd, IPPROTO_IP, IP_MULTICAST_LOOP, &one,
+                   sizeof(one)) < 0) {
+        error_setg_errno(errp, errno, "can't force multicast message to "
+                         "loopback");
+        return false;
+    }
+    if (local && setsockopt(fd, IPPROTO_IP, IP_MULTICAST_IF, local,
+                            sizeof(*local)) < 0) {
+        error_setg_errno(errp, errno, "can't set the default network send "
+                         "interface");
+        return false;
+    }
+    return true;
+}
+
+NetClientState *net_dgram_new_mcast(const char *model, const char *id,
+                                    const SockAddr *group,
+                                    const SockAddr *local, GError **errp)
+{
+    struct sockaddr_storage to = { 0 };
+    socklen_t to_len = 0;
+    struct sockaddr_in *g = (struct sockaddr_in *)&to;
+    struct in_addr laddr;
+    char ip[INET_ADDRSTRLEN];
+    NetDgramState *s;
+    int fd;
+
+    if (group->type != SOCK_ADDR_INET) {
+        error_setg(errp, "multicast only support inet type");
+        return NULL;
+    }
+    if (!socket_resolve(group, &to, &to_len, errp)) {
+        return NULL;
+    }
+    if (local && (local->type != SOCK_ADDR_INET ||
+                  inet_pton(AF_INET, local->host, &laddr) != 1)) {
+        error_setg(errp, "localaddr '%s' is not a valid IPv4 address",
+                   local->type == SOCK_ADDR_INET ? local->host : local->path);
+        return NULL;
+    }
+    fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+    if (fd < 0) {
+        error_setg_errno(errp, errno, "can't create datagram socket");
+        return NULL;
+    }
+    if (!mcast_join(fd, g, local ? &laddr : NULL, errp)) {
+        close(fd);
+        return NULL;
+    }
+    s = dgram_state_new(model, id, fd);
+    s->remote = to;
+    s->remote_len = to_len;
+    s->no_connect = true;       /* replies come from members, not the group */
+    inet_ntop(AF_INET, &g->sin_addr, ip, sizeof(ip));
+    qemu_set_info_str(s->nc, "mcast=%s:%d", ip, ntohs(g->sin_port));
+    return s->nc;
+}
+
+static bool dgram_is_multicast(const SockAddr *a)
+{
+    struct in_addr in;
+
+    return a->type == SOCK_ADDR_INET && a->host &&
+           inet_pton(AF_INET, a->host, &in) == 1 &&
+           IN_MULTICAST(ntohl(in.s_addr));
 }
 
 NetClientState *net_init_dgram(QemuOpts *opts, const char *id, GError **errp)
@@ -218,10 +377,33 @@ NetClientState *net_init_dgram(QemuOpts *opts, const char *id, GError **errp)
         error_setg(errp, "local or remote must be specified");
         return NULL;
     }
+    if (has_remote && !net_sockaddr_is_fd(opts, "remote")) {
+        if (!net_parse_sockaddr(opts, "remote", &remote, errp)) {
+            return NULL;
+        }
+        if (dgram_is_multicast(&remote)) {
+            if (has_local && !net_parse_sockaddr(opts, "local", &local,
+                                                 errp)) {
+                return NULL;
+            }
+            return net_dgram_new_mcast("dgram", id, &remote,
+                                       has_local ? &local : NULL, errp);
+        }
+        socket_addr_clear(&remote);
+    }
     if (!has_local) {
-        /* QEMU needs local= unless remote is a multicast group. */
         error_setg(errp, "dgram requires local= parameter");
         return NULL;
+    }
+    if (net_sockaddr_is_fd(opts, "local")) {
+        int fd;
+
+        if (has_remote) {
+            error_setg(errp, "don't set remote with local.fd");
+            return NULL;
+        }
+        fd = net_parse_fd_addr(opts, "local", errp);
+        return fd < 0 ? NULL : net_dgram_new_fd("dgram", id, fd);
     }
     if (net_parse_sockaddr(opts, "local", &local, errp) &&
         (!has_remote || net_parse_sockaddr(opts, "remote", &remote, errp))) {

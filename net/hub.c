@@ -127,3 +127,42 @@ NetClientState *net_init_hubport(QemuOpts *opts, const char *id,
     port->nc = qemu_new_net_client(&hub_port_info, peer, "hubport", id, port);
     return port->nc;
 }
+
+static NetHubPort *hub_port_of(NetClientState *nc)
+{
+    return nc && nc->info == &hub_port_info ? nc->opaque : NULL;
+}
+
+bool net_hub_id_for_client(NetClientState *nc, int *id)
+{
+    NetHubPort *port = hub_port_of(nc);
+
+    if (!port) {
+        port = hub_port_of(nc->peer);
+    }
+    if (port && id) {
+        *id = port->hub->id;
+    }
+    return port != NULL;
+}
+
+void net_hub_info(GString *out,
+                  void (*print)(GString *out, NetClientState *nc))
+{
+    for (GList *h = hubs; h; h = h->next) {
+        NetHub *hub = h->data;
+
+        g_string_append_printf(out, "hub %d\n", hub->id);
+        for (GList *l = hub->ports; l; l = l->next) {
+            NetHubPort *port = l->data;
+
+            g_string_append_printf(out, " \\ %s", port->nc->name);
+            if (port->nc->peer) {
+                g_string_append(out, ": ");
+                print(out, port->nc->peer);
+            } else {
+                g_string_append_c(out, '\n');
+            }
+        }
+    }
+}

@@ -5,10 +5,12 @@
  * set_link.  The backends themselves live in the other files of net/.
  */
 #include <errno.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "net/net.h"
 #include "net/clients.h"
+#include "net/filter.h"
 #include "qapi/error.h"
 #include "qapi/qapi-commands.h"
 #include "system/system.h"
@@ -35,6 +37,7 @@ NetClientState *qemu_new_net_client(const NetClientInfo *info,
     nc->name = g_strdup(name);
     nc->opaque = opaque;
     nc->queue = g_queue_new();
+    nc->filters = g_queue_new();
     if (!net_clients) {
         net_clients = g_ptr_array_new();
     }
@@ -81,6 +84,7 @@ void qemu_del_net_client(NetClientState *nc)
     if (!nc) {
         return;
     }
+    netfilter_netdev_gone(nc);
     unpeer(nc);
     if (net_clients) {
         g_ptr_array_remove(net_clients, nc);
@@ -90,6 +94,7 @@ void qemu_del_net_client(NetClientState *nc)
     }
     qemu_purge_queued_packets(nc);
     g_queue_free(nc->queue);
+    g_queue_free(nc->filters);
     g_free(nc->name);
     g_free(nc->model);
     g_free(nc);
@@ -146,6 +151,31 @@ ssize_t qemu_sendv_packet(NetClientState *sender, const struct iovec *iov,
         sender->tx_dropped++;
         return 0;
     }
+    /* A filter that takes the frame answers for it. */
+    ret = netfilter_chain_receive(sender, NET_FILTER_DIRECTION_TX, sender,
+                                  iov, iovcnt);
+    if (!ret) {
+        ret = netfilter_chain_receive(peer, NET_FILTER_DIRECTION_RX, sender,
+                                      iov, iovcnt);
+    }
+    if (ret) {
+        sender->tx_packets++;
+        return ret < 0 ? 0 : ret;
+    }
+    return qemu_net_deliver_iov(sender, iov, iovcnt);
+}
+
+ssize_t qemu_net_deliver_iov(NetClientState *sender, const struct iovec *iov,
+                             int iovcnt)
+{
+    NetClientState *peer = sender->peer;
+    size_t size = iov_total(iov, iovcnt);
+    ssize_t ret;
+
+    if (!peer) {
+        sender->tx_dropped++;
+        return 0;
+    }
     if (peer->link_down) {
         peer->rx_dropped++;
         return 0;
@@ -186,7 +216,16 @@ bool qemu_can_send_packet(NetClientState *sender)
     if (!peer || peer->link_down) {
         return true;
     }
-    return g_queue_is_empty(peer->queue) && can_receive_now(peer);
+    if (!g_queue_is_empty(peer->queue)) {
+        return false;
+    }
+    /*
+     * Filters see a frame when it is sent, as in QEMU, whether or not the
+     * peer can take it now; so with filters one frame may be read to wait
+     * in the peer's queue (a redirector may take it elsewhere).
+     */
+    return !g_queue_is_empty(sender->filters) ||
+           !g_queue_is_empty(peer->filters) || can_receive_now(peer);
 }
 
 void qemu_flush_queued_packets(NetClientState *nc)
@@ -225,6 +264,51 @@ void qemu_flush_or_purge_queued_packets(NetClientState *nc)
 {
     qemu_flush_queued_packets(nc);
     qemu_purge_queued_packets(nc);
+}
+
+/* "info network" */
+
+void qemu_set_info_str(NetClientState *nc, const char *fmt, ...)
+{
+    va_list ap;
+
+    va_start(ap, fmt);
+    g_vsnprintf(nc->info_str, sizeof(nc->info_str), fmt, ap);
+    va_end(ap);
+}
+
+void qemu_format_nic_info_str(NetClientState *nc, const uint8_t mac[6])
+{
+    qemu_set_info_str(nc, "model=%s,macaddr=%02x:%02x:%02x:%02x:%02x:%02x",
+                      nc->model, mac[0], mac[1], mac[2], mac[3], mac[4],
+                      mac[5]);
+}
+
+static void print_net_client(GString *out, NetClientState *nc)
+{
+    g_string_append_printf(out, "%s: index=0,type=%s,%s\n", nc->name,
+                           nc->info->type, nc->info_str);
+    netfilter_print_info(out, nc);
+}
+
+void net_info_network(GString *out)
+{
+    net_hub_info(out, print_net_client);
+    for (guint i = 0; net_clients && i < net_clients->len; i++) {
+        NetClientState *nc = g_ptr_array_index(net_clients, i);
+        bool is_nic = !strcmp(nc->info->type, "nic");
+
+        if (net_hub_id_for_client(nc, NULL)) {
+            continue;           /* shown with its hub */
+        }
+        if (!nc->peer || is_nic) {
+            print_net_client(out, nc);
+        }
+        if (nc->peer && is_nic) {
+            g_string_append(out, " \\ ");
+            print_net_client(out, nc->peer);
+        }
+    }
 }
 
 /* Registry */
@@ -306,7 +390,8 @@ NetClientState *net_client_init(QemuOpts *opts, bool is_hotplug,
         error_setg(errp, "Parameter 'id' is missing");
         return NULL;
     }
-    if (!id_wellformed(id)) {
+    /* -nic makes ids starting with '#' for backends given none. */
+    if (!id_wellformed(id) && (is_hotplug || id[0] != '#')) {
         error_setg(errp, "Parameter 'id' expects an identifier");
         return NULL;
     }
@@ -340,6 +425,13 @@ NetClientState *net_client_init(QemuOpts *opts, bool is_hotplug,
         nc->is_netdev = true;
     }
     return nc;
+}
+
+void net_print_backend_types(void)
+{
+    for (size_t i = 0; i < G_N_ELEMENTS(backend_types); i++) {
+        printf("%s\n", backend_types[i].name);
+    }
 }
 
 /* The option as the user might have typed it, for error locations. */
@@ -381,7 +473,7 @@ bool net_init_clients(GError **errp)
             return false;
         }
     }
-    return true;
+    return net_nic_init_backends(errp);
 }
 
 void net_cleanup(void)
@@ -399,6 +491,7 @@ void net_cleanup(void)
     for (guint i = 0; i < doomed->len; i++) {
         qemu_del_net_client(g_ptr_array_index(doomed, i));
     }
+    net_nic_cleanup();
 }
 
 bool qemu_set_link(const char *name, bool up, GError **errp)

@@ -1,12 +1,41 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * -netdev socket, the pre-7.2 spelling: listen=/connect= are a stream
- * backend (same 4-byte length framing), udp=+localaddr= a datagram one.
+ * backend (same 4-byte length framing), udp=+localaddr= a datagram one,
+ * mcast= a multicast group, fd= a socket the user passed.
  */
+#include <errno.h>
 #include <string.h>
+#include <sys/socket.h>
 
 #include "net/clients.h"
 #include "qapi/error.h"
+
+/* fd=: a stream or datagram socket, whichever the descriptor is. */
+static NetClientState *socket_fd_init(const char *id, const char *str,
+                                      GError **errp)
+{
+    int fd = net_parse_fd(str, errp);
+    int type;
+    socklen_t len = sizeof(type);
+
+    if (fd < 0) {
+        return NULL;
+    }
+    if (getsockopt(fd, SOL_SOCKET, SO_TYPE, &type, &len) < 0) {
+        error_setg_errno(errp, errno, "socket: fd=%d: not a socket", fd);
+        return NULL;
+    }
+    if (type == SOCK_DGRAM) {
+        return net_dgram_new_fd("socket", id, fd);
+    }
+    if (type != SOCK_STREAM) {
+        error_setg(errp, "socket type=%d for fd=%d must be either "
+                   "SOCK_DGRAM or SOCK_STREAM", type, fd);
+        return NULL;
+    }
+    return net_stream_new_fd("socket", id, fd, false);
+}
 
 NetClientState *net_init_socket(QemuOpts *opts, const char *id,
                                 GError **errp)
@@ -37,12 +66,15 @@ NetClientState *net_init_socket(QemuOpts *opts, const char *id,
         return NULL;
     }
     if (fd) {
-        error_setg(errp, "fd= is not supported; use -netdev stream or dgram");
-        return NULL;
+        return socket_fd_init(id, fd, errp);
     }
     if (mcast) {
-        error_setg(errp, "mcast= is not supported; use -netdev dgram");
-        return NULL;
+        if (net_parse_host_port(mcast, &b, errp) &&
+            (!localaddr || net_parse_host_port(localaddr, &a, errp))) {
+            nc = net_dgram_new_mcast("socket", id, &b, localaddr ? &a : NULL,
+                                     errp);
+        }
+        return nc;
     }
     if (listen || connect) {
         if (net_parse_host_port(listen ? listen : connect, &a, errp)) {

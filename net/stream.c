@@ -96,9 +96,21 @@ static void stream_connected(NetStreamState *s, int fd)
     JsonNode *addr;
 
     net_stream_conn_attach(&s->conn, fd);
-    /* The server reports who came in; a client where it went. */
+    /*
+     * The server reports who came in, a client where it went; a unix
+     * client has no name, so both ends show the listening path.
+     */
     if (!socket_peer_address(fd, &peer, NULL)) {
         socket_addr_set_inet(&peer, "", "");
+    }
+    if (peer.type == SOCK_ADDR_UNIX && s->addr.path) {
+        g_free(peer.path);
+        peer.path = g_strdup(s->addr.path);
+    }
+    if (peer.type == SOCK_ADDR_UNIX) {
+        qemu_set_info_str(s->nc, "unix:%s", peer.path ? peer.path : "");
+    } else {
+        qemu_set_info_str(s->nc, "tcp:%s:%s", peer.host, peer.port);
     }
     addr = socket_address_json(&peer);
     qapi_event_send_netdev_stream_connected(s->nc->name, addr);
@@ -125,6 +137,7 @@ static void stream_closed(NetStreamConn *c)
 {
     NetStreamState *s = c->nc->opaque;
 
+    qemu_set_info_str(s->nc, "%s", "");
     qapi_event_send_netdev_stream_disconnected(s->nc->name);
     if (s->server) {
         net_fd_watch_set(&s->listen_watch, G_IO_IN);
@@ -195,6 +208,27 @@ NetClientState *net_stream_new(const char *model, const char *id,
     return s->nc;
 }
 
+NetClientState *net_stream_new_fd(const char *model, const char *id, int fd,
+                                  bool server)
+{
+    NetStreamState *s = g_new0(NetStreamState, 1);
+
+    s->listen_fd = -1;
+    s->listen_watch.fd = -1;
+    s->server = server;
+    socket_set_nonblock(fd);
+    s->nc = qemu_new_net_client(&stream_info, NULL, model, id, s);
+    net_stream_conn_init(&s->conn, s->nc, stream_closed);
+    if (server) {
+        s->listen_fd = fd;
+        net_fd_watch_init(&s->listen_watch, fd, stream_accept, s);
+        net_fd_watch_set(&s->listen_watch, G_IO_IN);
+    } else {
+        stream_connected(s, fd);
+    }
+    return s->nc;
+}
+
 NetClientState *net_init_stream(QemuOpts *opts, const char *id,
                                 GError **errp)
 {
@@ -223,6 +257,11 @@ NetClientState *net_init_stream(QemuOpts *opts, const char *id,
             return NULL;
         }
         reconnect = v;
+    }
+    if (net_sockaddr_is_fd(opts, "addr")) {
+        int fd = net_parse_fd_addr(opts, "addr", errp);
+
+        return fd < 0 ? NULL : net_stream_new_fd("stream", id, fd, server);
     }
     if (!net_parse_sockaddr(opts, "addr", &addr, errp)) {
         return NULL;

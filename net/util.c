@@ -4,6 +4,8 @@
  * addresses, fd watches and the length-prefixed stream framing.
  */
 #include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
 #include <limits.h>
 #include <string.h>
 #include <unistd.h>
@@ -139,6 +141,58 @@ bool net_parse_sockaddr(const QemuOpts *opts, const char *prefix,
     return false;
 }
 
+bool net_parse_macaddr(uint8_t *mac, const char *str)
+{
+    for (int i = 0; i < 6; i++) {
+        const char *p = str + i * 3;
+
+        if (!g_ascii_isxdigit(p[0]) || !g_ascii_isxdigit(p[1])) {
+            return false;
+        }
+        if (i == 5 ? p[2] != '\0' : (p[2] != ':' && p[2] != '-')) {
+            return false;
+        }
+        mac[i] = g_ascii_xdigit_value(p[0]) << 4 |
+                 g_ascii_xdigit_value(p[1]);
+    }
+    return true;
+}
+
+bool net_sockaddr_is_fd(const QemuOpts *opts, const char *prefix)
+{
+    return !g_strcmp0(addr_opt(opts, prefix, "type"), "fd");
+}
+
+int net_parse_fd(const char *str, GError **errp)
+{
+    char *end;
+    long v = strtol(str, &end, 10);
+
+    if (!*str || *end || !g_ascii_isdigit(*str)) {
+        /* Named descriptors (getfd) are not looked up here. */
+        error_setg(errp, "File descriptor named '%s' has not been found",
+                   str);
+        return -1;
+    }
+    if (v > INT_MAX || fcntl(v, F_GETFD) < 0) {
+        error_setg(errp, "Invalid file descriptor %s", str);
+        return -1;
+    }
+    return v;
+}
+
+int net_parse_fd_addr(const QemuOpts *opts, const char *prefix,
+                      GError **errp)
+{
+    const char *str = addr_opt(opts, prefix, "str");
+
+    if (!str) {
+        error_setg(errp, "Parameter '%s.str' is missing", prefix);
+        return -1;
+    }
+    return net_parse_fd(str, errp);
+}
+
 bool net_parse_host_port(const char *str, SockAddr *out, GError **errp)
 {
     const char *colon = strrchr(str, ':');
@@ -226,24 +280,31 @@ void net_frame_reader_destroy(NetFrameReader *r)
     r->buf = NULL;
 }
 
+static uint32_t ldl_be(const uint8_t *p)
+{
+    return (uint32_t)p[0] << 24 | p[1] << 16 | p[2] << 8 | p[3];
+}
+
 bool net_frame_reader_feed(NetFrameReader *r, const uint8_t *data,
                            size_t len, NetFrameFunc *deliver, void *opaque,
                            GError **errp)
 {
+    uint32_t hdr_size = r->vnet_hdr ? 8 : 4;
+
     while (len > 0) {
         size_t n;
 
-        if (r->hdr_len < 4) {
-            n = MIN(len, 4 - r->hdr_len);
+        if (r->hdr_len < hdr_size) {
+            n = MIN(len, hdr_size - r->hdr_len);
             memcpy(r->hdr + r->hdr_len, data, n);
             r->hdr_len += n;
             data += n;
             len -= n;
-            if (r->hdr_len < 4) {
+            if (r->hdr_len < hdr_size) {
                 break;
             }
-            r->frame_len = (uint32_t)r->hdr[0] << 24 | r->hdr[1] << 16 |
-                           r->hdr[2] << 8 | r->hdr[3];
+            r->frame_len = ldl_be(r->hdr);
+            r->vnet_hdr_len = r->vnet_hdr ? ldl_be(r->hdr + 4) : 0;
             r->got = 0;
             if (r->frame_len > NET_BUFSIZE) {
                 error_setg(errp, "oversized frame (%u bytes) received, "

@@ -44,6 +44,7 @@ typedef enum {
     OPT_QTEST, OPT_QTEST_LOG, OPT_INCOMING, OPT_PIDFILE, OPT_DAEMONIZE,
     OPT_NO_USER_CONFIG, OPT_GLOBAL, OPT_OBJECT, OPT_TRACE, OPT_IGNORED,
     OPT_IGNORED_ARG, OPT_SERIAL, OPT_ADD_FD,
+    OPT_NIC,
 } OptIndex;
 
 typedef struct OptDef {
@@ -75,6 +76,9 @@ static const OptDef opt_defs[] = {
       "driver[,prop=value...] | JSON  add a device ('help', "
       "'DRIVER,help')" },
     { "netdev", OPT_NETDEV, true, "type,id=ID[,...] | JSON  add a network backend" },
+    { "nic", OPT_NIC, true, "[type][,id=ID][,mac=MAC][,model=MODEL][,...]  "
+      "a network backend and its NIC (model: virtio-net-pci; 'help', "
+      "'none')" },
     { "chardev", OPT_CHARDEV, true,
       "backend,id=ID[,...]  socket (path|host,port|fd, server, wait), "
       "stdio, file, null" },
@@ -494,6 +498,23 @@ static void create_monitor(CmdOpt *o)
     }
 }
 
+/* -object: the early ones before the machine, late ones (filters) after. */
+static void create_object(CmdOpt *o, bool late)
+{
+    g_autoptr(QemuOpts) opts = parse_opts(o, "qom-type");
+    GError *err = NULL;
+
+    if (user_creatable_print_help(opts)) {
+        exit(0);
+    }
+    if (user_creatable_is_late(opts) != late) {
+        return;
+    }
+    if (!user_creatable_add_opts(opts, &err)) {
+        fail_err(o->loc, err);
+    }
+}
+
 static void add_global(CmdOpt *o)
 {
     /* DRIVER.PROP=VALUE, also the long form driver=,property=,value= */
@@ -693,6 +714,17 @@ void qemu_init(int argc, char **argv)
             g_ptr_array_add(netdev_opts, opts);
             break;
         }
+        case OPT_NIC: {
+            g_autoptr(QemuOpts) opts = parse_opts(o, "type");
+            const char *id = qemu_opt_get(opts, "id");
+            if (id && !id_wellformed(id)) {
+                fail(o->loc, "Parameter 'id' expects an identifier");
+            }
+            if (!net_nic_parse(opts, o->loc, &err)) {
+                fail_err(o->loc, err);
+            }
+            break;
+        }
         case OPT_QTEST:
             qtest_spec = o->arg;
             break;
@@ -777,13 +809,7 @@ void qemu_init(int argc, char **argv)
     for (guint i = 0; i < cmd_opts->len; i++) {
         CmdOpt *o = g_ptr_array_index(cmd_opts, i);
         if (o->def->index == OPT_OBJECT) {
-            g_autoptr(QemuOpts) opts = parse_opts(o, "qom-type");
-            if (user_creatable_print_help(opts)) {
-                exit(0);
-            }
-            if (!user_creatable_add_opts(opts, &err)) {
-                fail_err(o->loc, err);
-            }
+            create_object(o, false);
         }
     }
     /* The machine, then devices in command-line order. */
@@ -792,6 +818,16 @@ void qemu_init(int argc, char **argv)
     }
     if (!net_init_clients(&err)) {
         fail_err(NULL, err);
+    }
+    if (!net_nic_create_devices(mc->default_nic, &err)) {
+        fail_err(NULL, err);
+    }
+    /* Network filters: after the backends they attach to. */
+    for (guint i = 0; i < cmd_opts->len; i++) {
+        CmdOpt *o = g_ptr_array_index(cmd_opts, i);
+        if (o->def->index == OPT_OBJECT) {
+            create_object(o, true);
+        }
     }
     for (guint i = 0; i < cmd_opts->len; i++) {
         CmdOpt *o = g_ptr_array_index(cmd_opts, i);

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "hw/qdev-properties.h"
+#include "net/net.h"
 #include "qapi/error.h"
 #include "qemu/option.h"
 
@@ -373,23 +374,6 @@ static JsonNode *get_mac(DeviceState *dev, Property *prop)
     return qom_value_from_str(s);
 }
 
-static bool parse_mac(const char *str, MACAddr *mac)
-{
-    for (int i = 0; i < 6; i++) {
-        const char *p = str + i * 3;
-
-        if (!g_ascii_isxdigit(p[0]) || !g_ascii_isxdigit(p[1])) {
-            return false;
-        }
-        if (i == 5 ? p[2] != '\0' : (p[2] != ':' && p[2] != '-')) {
-            return false;
-        }
-        mac->a[i] = g_ascii_xdigit_value(p[0]) << 4 |
-                    g_ascii_xdigit_value(p[1]);
-    }
-    return true;
-}
-
 static bool set_mac(DeviceState *dev, Property *prop, JsonNode *value,
                     GError **errp)
 {
@@ -399,7 +383,7 @@ static bool set_mac(DeviceState *dev, Property *prop, JsonNode *value,
     if (!qom_value_to_str(value, prop->name, &s, errp)) {
         return false;
     }
-    if (!parse_mac(s, &parsed)) {
+    if (!net_parse_macaddr(parsed.a, s)) {
         error_set_from_qdev_prop_error(errp, EINVAL, OBJECT(dev), prop->name,
                                        s);
         return false;

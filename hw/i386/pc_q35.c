@@ -104,6 +104,8 @@ static void pc_q35_class_init(ObjectClass *oc, void *data)
     mc->is_default = true;
     mc->default_ram_size = 128 * 1024 * 1024;
     mc->default_ram_id = "pc.ram";
+    /* QEMU's is e1000e; virtio-net-pci is the NIC baton has. */
+    mc->default_nic = "virtio-net-pci";
     mc->init = pc_q35_init;
     machine_class_add_on_off_auto(oc, "vmport",
                                   offsetof(PCQ35MachineState, vmport));

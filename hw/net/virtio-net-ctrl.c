@@ -168,6 +168,7 @@ static uint8_t ctrl_mac(VirtIONet *n, uint8_t cmd, const uint8_t *data,
             return VIRTIO_NET_ERR;
         }
         memcpy(n->mac.a, data, ETH_ALEN);
+        qemu_format_nic_info_str(n->nic, n->mac.a);
         virtio_net_rx_filter_changed(n);
         return VIRTIO_NET_OK;
     }

@@ -202,6 +202,7 @@ static void virtio_net_set_config(VirtIODevice *vdev, const uint8_t *config)
         !virtio_vdev_has_feature(vdev, VIRTIO_F_VERSION_1) &&
         memcmp(config, n->mac.a, ETH_ALEN)) {
         memcpy(n->mac.a, config, ETH_ALEN);
+        qemu_format_nic_info_str(n->nic, n->mac.a);
     }
 }
 
@@ -633,6 +634,7 @@ static void virtio_net_device_realize(VirtIODevice *vdev, GError **errp)
     n->mac = n->conf.macaddr;
     n->nic = qemu_new_net_client(&net_virtio_info, peer, model,
                                  n->nic_name ? n->nic_name : model, n);
+    qemu_format_nic_info_str(n->nic, n->mac.a);
     n->has_vnet_hdr = peer_has_vnet_hdr(n);
     n->status = n->nic->link_down ? 0 : VIRTIO_NET_S_LINK_UP;
     n->rx_filter_event_enabled = true;

@@ -38,6 +38,8 @@ typedef struct MachineClass {
     bool is_default;
     uint64_t default_ram_size;
     const char *default_ram_id; /* RAM block name; NULL: "ram" ("pc.ram" on PCs) */
+    /* NIC model for -nic without model= (NULL: the board has no NICs). */
+    const char *default_nic;
     /* Build the board: RAM is already allocated into ms->ram. */
     void (*init)(MachineState *ms, GError **errp);
     void (*reset)(MachineState *ms, ShutdownCause reason);

@@ -26,6 +26,11 @@ NetInitFunc net_init_tap;
 
 /* Hub ports by hub: for tests and for deleting an empty hub. */
 int net_hub_port_count(int hub_id);
+/* Is nc a hub port or joined to one?  *id (may be NULL): which hub. */
+bool net_hub_id_for_client(NetClientState *nc, int *id);
+/* "info network": each hub, its ports and what they are joined to. */
+void net_hub_info(GString *out,
+                  void (*print)(GString *out, NetClientState *nc));
 
 /*
  * Reject keys outside allowed (NULL-terminated; "type" and "id" are always
@@ -53,6 +58,33 @@ bool net_parse_host_port(const char *str, SockAddr *out, GError **errp);
 NetClientState *net_stream_new(const char *model, const char *id,
                                SockAddr *addr, bool server,
                                unsigned reconnect, GError **errp);
+/*
+ * A stream backend on a socket the user passed (addr.type=fd, socket's
+ * fd=): connected, or listening when server.  Takes fd.
+ */
+NetClientState *net_stream_new_fd(const char *model, const char *id, int fd,
+                                  bool server);
+/* A datagram backend on a socket the user passed (connected or bound). */
+NetClientState *net_dgram_new_fd(const char *model, const char *id, int fd);
+/*
+ * Multicast (remote= a multicast group): join group on local's interface
+ * (local may be NULL: any), send to the group, receive what it carries.
+ */
+NetClientState *net_dgram_new_mcast(const char *model, const char *id,
+                                    const SockAddr *group,
+                                    const SockAddr *local, GError **errp);
+
+/* Is PREFIX.type=fd?  */
+bool net_sockaddr_is_fd(const QemuOpts *opts, const char *prefix);
+/*
+ * The descriptor PREFIX.str names (a number the process inherited), or -1
+ * with *errp set.
+ */
+int net_parse_fd_addr(const QemuOpts *opts, const char *prefix,
+                      GError **errp);
+/* A descriptor number given as text, checked to be open; -1 with errp. */
+int net_parse_fd(const char *str, GError **errp);
+
 /*
  * A datagram backend: one frame per datagram, sent to remote (or, with no
  * remote, to whoever sent the last datagram to local).  local may be NULL
@@ -92,7 +124,13 @@ void net_fd_watch_stop(NetFdWatch *w);
  */
 typedef void NetFrameFunc(void *opaque, const uint8_t *frame, size_t len);
 typedef struct NetFrameReader {
-    uint8_t hdr[4];
+    /*
+     * With vnet_hdr (filter-redirector's vnet_hdr_support), the length is
+     * followed by the sender's virtio-net header length, 4 bytes too.
+     */
+    bool vnet_hdr;
+    uint32_t vnet_hdr_len;      /* from the last such header */
+    uint8_t hdr[8];
     uint32_t hdr_len;           /* header bytes received so far */
     uint32_t frame_len;         /* size announced by the header */
     uint32_t got;               /* frame bytes received so far */

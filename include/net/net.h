@@ -63,6 +63,9 @@ struct NetClientState {
     uint64_t rx_packets, tx_packets;
     uint64_t tx_dropped;        /* sent with no peer or with the link down */
     bool claimed;               /* a NIC has taken this backend */
+    /* What "info network" shows after the type, as QEMU words it. */
+    char info_str[256];
+    GQueue *filters;            /* NetFilterState * (net/filter.h), in order */
 };
 
 /* Create a client; peer may be NULL (set later with qemu_net_set_peer). */
@@ -82,6 +85,12 @@ ssize_t qemu_send_packet(NetClientState *sender, const uint8_t *buf,
                          size_t size);
 ssize_t qemu_sendv_packet(NetClientState *sender, const struct iovec *iov,
                           int iovcnt);
+/*
+ * The last step of qemu_sendv_packet, after the filters: to the peer or
+ * its queue.  For filters passing a frame on (net/filter.c).
+ */
+ssize_t qemu_net_deliver_iov(NetClientState *sender, const struct iovec *iov,
+                             int iovcnt);
 /* nc can receive again: deliver what waits in its queue, in order. */
 void qemu_flush_queued_packets(NetClientState *nc);
 /* Drop what waits in nc's queue (device reset), counting nothing. */
@@ -93,10 +102,40 @@ void qemu_purge_queued_packets(NetClientState *nc);
 void qemu_flush_or_purge_queued_packets(NetClientState *nc);
 /*
  * Would a frame from sender be taken right away (peer present, nothing
- * waiting in its queue, peer's can_receive true)?  Backends stop reading
- * their socket while this is false and resume in info->send_ready.
+ * waiting in its queue, peer's can_receive true or filters on the way)?
+ * Backends stop reading their socket while this is false and resume in
+ * info->send_ready.
  */
 bool qemu_can_send_packet(NetClientState *sender);
+
+/* Set nc->info_str (truncated to fit). */
+void qemu_set_info_str(NetClientState *nc, const char *fmt, ...)
+    G_GNUC_PRINTF(2, 3);
+/* A NIC's info string: "model=virtio-net-pci,macaddr=52:54:00:12:34:56". */
+void qemu_format_nic_info_str(NetClientState *nc, const uint8_t mac[6]);
+/*
+ * HMP "info network": hubs with their ports, then every NIC followed by
+ * its backend (" \\ " line) and every backend without a NIC, one
+ * "NAME: index=0,type=TYPE,INFO" line each, then the backend's filters.
+ */
+void net_info_network(GString *out);
+
+/* "52:54:00:12:34:56" (or with '-') into mac[6]; false if malformed. */
+bool net_parse_macaddr(uint8_t *mac, const char *str);
+
+/*
+ * -nic (net/nic.c).  net_nic_parse records one (type implied; "none" and
+ * errors in mac= are handled here, "help" prints and exits; loc is the
+ * option as given, for later errors); its backend
+ * is made by net_init_clients, its NIC by net_nic_create_devices on the
+ * machine's default model (NULL: the machine has none, only a warning).
+ */
+bool net_nic_parse(QemuOpts *opts, const char *loc, GError **errp);
+bool net_nic_init_backends(GError **errp);
+bool net_nic_create_devices(const char *default_model, GError **errp);
+void net_nic_cleanup(void);
+/* The -netdev types, one a line (for "-nic help"). */
+void net_print_backend_types(void);
 
 /* Backends (-netdev / netdev_add) by id. */
 NetClientState *qemu_find_netdev(const char *id);

@@ -20,6 +20,7 @@
 #include <linux/if_tun.h>
 
 #include "libqtest.h"
+#include "libqos/stream-peer.h"
 
 static char *tmp_dir;
 
@@ -158,42 +159,6 @@ static int unix_connect(const char *path)
     return fd;
 }
 
-/* Read exactly len bytes within 10 s. */
-static void read_full(int fd, void *buf, size_t len)
-{
-    size_t got = 0;
-
-    while (got < len) {
-        struct pollfd p = { .fd = fd, .events = POLLIN };
-        ssize_t n;
-
-        g_assert_cmpint(poll(&p, 1, 10000), ==, 1);
-        n = read(fd, (uint8_t *)buf + got, len - got);
-        g_assert_cmpint(n, >, 0);
-        got += n;
-    }
-}
-
-static void write_frame(int fd, const void *data, uint32_t len)
-{
-    uint32_t be = htonl(len);
-
-    g_assert_cmpint(write(fd, &be, 4), ==, 4);
-    g_assert_cmpint(write(fd, data, len), ==, (ssize_t)len);
-}
-
-/* Next frame from a stream socket; returns its length. */
-static uint32_t read_frame(int fd, void *buf, uint32_t size)
-{
-    uint32_t be, len;
-
-    read_full(fd, &be, 4);
-    len = ntohl(be);
-    g_assert_cmpuint(len, <=, size);
-    read_full(fd, buf, len);
-    return len;
-}
-
 /* Wait until each netdev in ids (NULL-terminated) reports a connection. */
 static void wait_connected(QTestState *qts, const char *const *ids)
 {
@@ -236,11 +201,12 @@ static void test_stream_server_frames(void)
 
     /* Both connections must be accepted before frames can pass. */
     wait_connected(qts, (const char *const[]){ "s0", "s1", NULL });
-    write_frame(a, frame, sizeof(frame));
-    g_assert_cmpuint(read_frame(b, buf, sizeof(buf)), ==, sizeof(frame));
+    qstream_fd_send(a, frame, sizeof(frame));
+    g_assert_cmpuint(qstream_fd_recv(b, buf, sizeof(buf)), ==,
+                     sizeof(frame));
     g_assert_cmpmem(buf, sizeof(frame), frame, sizeof(frame));
-    write_frame(b, "back", 4);
-    g_assert_cmpuint(read_frame(a, buf, sizeof(buf)), ==, 4);
+    qstream_fd_send(b, "back", 4);
+    g_assert_cmpuint(qstream_fd_recv(a, buf, sizeof(buf)), ==, 4);
     g_assert_cmpmem(buf, 4, "back", 4);
 
     /* netdev_add takes the address as a nested object, as QEMU does. */
@@ -252,17 +218,19 @@ static void test_stream_server_frames(void)
                              "{'type': 'hubport', 'id': 'h2', 'hubid': 0, "
                              "'netdev': 's2'}}");
     wait_connected(qts, (const char *const[]){ "s2", NULL });
-    write_frame(c, frame, sizeof(frame));
-    g_assert_cmpuint(read_frame(a, buf, sizeof(buf)), ==, sizeof(frame));
-    g_assert_cmpuint(read_frame(b, buf, sizeof(buf)), ==, sizeof(frame));
+    qstream_fd_send(c, frame, sizeof(frame));
+    g_assert_cmpuint(qstream_fd_recv(a, buf, sizeof(buf)), ==,
+                     sizeof(frame));
+    g_assert_cmpuint(qstream_fd_recv(b, buf, sizeof(buf)), ==,
+                     sizeof(frame));
 
     /* A client that leaves makes room for the next one. */
     close(a);
     qtest_qmp_eventwait(qts, "NETDEV_STREAM_DISCONNECTED");
     a = unix_connect(p0);
     wait_connected(qts, (const char *const[]){ "s0", NULL });
-    write_frame(b, "again", 5);
-    g_assert_cmpuint(read_frame(a, buf, sizeof(buf)), ==, 5);
+    qstream_fd_send(b, "again", 5);
+    g_assert_cmpuint(qstream_fd_recv(a, buf, sizeof(buf)), ==, 5);
 
     close(a);
     close(b);
@@ -371,8 +339,8 @@ static void test_user_dhcp(void)
     const uint8_t *bootp;
 
     wait_connected(qts, (const char *const[]){ "g0", NULL });
-    write_frame(fd, frame, len);
-    rlen = read_frame(fd, reply, sizeof(reply));
+    qstream_fd_send(fd, frame, len);
+    rlen = qstream_fd_recv(fd, reply, sizeof(reply));
     g_assert_cmpuint(rlen, >, 14 + 20 + 8 + 240);
     g_assert_cmpuint(reply[12], ==, 0x08);      /* IPv4 */
     g_assert_cmpuint(reply[14 + 9], ==, 17);    /* UDP */

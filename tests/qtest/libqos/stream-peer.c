@@ -10,7 +10,7 @@
 
 #include "stream-peer.h"
 
-#define PEER_TIMEOUT_S 5
+#define PEER_TIMEOUT_S 20
 
 void qstream_peer_listen(QStreamPeer *p)
 {
@@ -54,36 +54,56 @@ void qstream_peer_close(QStreamPeer *p)
     g_free(p->dir);
 }
 
-static void read_full(int fd, void *buf, size_t len)
+void qstream_fd_read(int fd, void *buf, size_t len)
 {
     size_t done = 0;
 
     while (done < len) {
-        ssize_t r = read(fd, (uint8_t *)buf + done, len - done);
+        struct pollfd pfd = { .fd = fd, .events = POLLIN };
+        ssize_t r;
 
+        g_assert_cmpint(poll(&pfd, 1, PEER_TIMEOUT_S * 1000), ==, 1);
+        r = read(fd, (uint8_t *)buf + done, len - done);
         g_assert_cmpint(r, >, 0);
         done += r;
     }
 }
 
-size_t qstream_peer_recv(QStreamPeer *p, uint8_t *buf, size_t max)
+size_t qstream_fd_recv(int fd, void *buf, size_t max)
 {
     uint32_t be;
     size_t len;
 
-    read_full(p->fd, &be, 4);
+    qstream_fd_read(fd, &be, 4);
     len = GUINT32_FROM_BE(be);
     g_assert_cmpuint(len, <=, max);
-    read_full(p->fd, buf, len);
+    qstream_fd_read(fd, buf, len);
     return len;
+}
+
+void qstream_fd_send(int fd, const void *frame, size_t len)
+{
+    uint32_t be = GUINT32_TO_BE(len);
+
+    g_assert_cmpint(write(fd, &be, 4), ==, 4);
+    g_assert_cmpint(write(fd, frame, len), ==, (ssize_t)len);
+}
+
+bool qstream_fd_idle(int fd)
+{
+    struct pollfd pfd = { .fd = fd, .events = POLLIN };
+
+    return poll(&pfd, 1, 0) == 0;
+}
+
+size_t qstream_peer_recv(QStreamPeer *p, uint8_t *buf, size_t max)
+{
+    return qstream_fd_recv(p->fd, buf, max);
 }
 
 void qstream_peer_send(QStreamPeer *p, const uint8_t *frame, size_t len)
 {
-    uint32_t be = GUINT32_TO_BE(len);
-
-    g_assert_cmpint(write(p->fd, &be, 4), ==, 4);
-    g_assert_cmpint(write(p->fd, frame, len), ==, (ssize_t)len);
+    qstream_fd_send(p->fd, frame, len);
 }
 
 void qstream_make_frame(uint8_t *f, size_t len, const uint8_t *dst,
