@@ -100,7 +100,8 @@ static const OptDef opt_defs[] = {
     { "global", OPT_GLOBAL, true, "driver.property=value  default for "
       "every device of that driver" },
     { "object", OPT_OBJECT, true, "qom-type,id=ID[,...] | JSON  create an object "
-      "(memory-backend-ram, memory-backend-file, secret)" },
+      "(memory-backend-ram, memory-backend-file, secret, filter-mirror, "
+      "filter-redirector, filter-buffer, filter-dump; 'help' lists them)" },
     { "trace", OPT_TRACE, true, NULL },
     { "serial", OPT_SERIAL, true,
       "dev  a COM port (16550A, isa-serial) on chardev dev: null, stdio, "

@@ -290,6 +290,91 @@ static void test_bad_memory_size(void)
 }
 
 /* Wait (bounded) until a process that is not our child has gone. */
+/* The MACs of the NICs query-rx-filter reports, comma-separated. */
+static char *nic_macs(QTestState *qts)
+{
+    g_autoptr(JsonObject) rsp = qtest_qmp(qts, "{'execute': "
+                                          "'query-rx-filter'}");
+    JsonArray *nics = json_object_get_array_member(rsp, "return");
+    GString *s = g_string_new("");
+
+    for (guint i = 0; i < json_array_get_length(nics); i++) {
+        JsonObject *nic = json_array_get_object_element(nics, i);
+
+        g_string_append_printf(s, "%s%s", i ? "," : "",
+                               json_object_get_string_member(nic,
+                                                             "main-mac"));
+    }
+    return g_string_free(s, false);
+}
+
+/* -nic: a backend plus a virtio-net-pci NIC on the machine's PCI bus. */
+static void test_nic(void)
+{
+    g_autoptr(QTestState) qts =
+        qtest_init("-nic user,model=virtio-net-pci,mac=52:54:00:12:34:56 "
+                   "-nic user,id=n1,model=virtio,mac=52:54:00:12:34:57 "
+                   "-nic none");
+    g_autofree char *macs = nic_macs(qts);
+
+    g_assert_cmpstr(macs, ==, "52:54:00:12:34:56,52:54:00:12:34:57");
+    /* the backend has the id given */
+    qtest_qmp_assert_success(qts, "{'execute': 'netdev_del', 'arguments': "
+                             "{'id': 'n1'}}");
+}
+
+static void test_nic_none(void)
+{
+    g_autoptr(QTestState) qts = qtest_init("-nic none");
+    g_autofree char *macs = nic_macs(qts);
+
+    g_assert_cmpstr(macs, ==, "");
+}
+
+/* A machine without NICs of its own: the backend only (and a warning). */
+static void test_nic_machine_none(void)
+{
+    g_autoptr(QTestState) qts = qtest_init("-M none -nic user,id=n0");
+
+    qtest_qmp_assert_success(qts, "{'execute': 'netdev_del', "
+                             "'arguments': {'id': 'n0'}}");
+}
+
+static void test_nic_errors(void)
+{
+    g_auto(RunResult) r = { 0 };
+
+    expect_error("-nic user,model=e1000", "Unsupported NIC model: e1000");
+    expect_error("-nic user,mac=52:54:00:12:34", "-nic user,"
+                 "mac=52:54:00:12:34: invalid syntax for ethernet address");
+    expect_error("-nic user,mac=01:00:5e:00:00:01", "-nic user,"
+                 "mac=01:00:5e:00:00:01: NIC cannot have multicast MAC "
+                 "address");
+    expect_error("-nic frob", "-nic frob: Parameter 'type' does not accept "
+                 "value 'frob'");
+    expect_error("-nic user,id=n0 -netdev user,id=n0",
+                 "-nic user,id=n0: Duplicate ID 'n0' for netdev");
+    run_binary(&r, "-nic user,model=help");
+    g_assert_cmpint(r.status, ==, 0);
+    g_assert_cmpstr(r.out, ==, "Available NIC models:\nvirtio-net-pci\n"
+                    "virtio-net-pci-non-transitional\n"
+                    "virtio-net-pci-transitional\n");
+}
+
+static void test_nic_help(void)
+{
+    g_auto(RunResult) r = { 0 };
+
+    run_binary(&r, "-nic help");
+    g_assert_cmpint(r.status, ==, 0);
+    g_assert_true(g_str_has_prefix(r.out, "Available netdev backend types:"
+                                   "\nuser\n"));
+    g_assert_true(g_str_has_suffix(r.out, "\n\nAvailable NIC models:\n"
+                                   "virtio-net-pci\n"
+                                   "virtio-net-pci-non-transitional\n"
+                                   "virtio-net-pci-transitional\n"));
+}
+
 static bool wait_pid_gone(pid_t pid, int ms)
 {
     int pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
@@ -478,6 +563,11 @@ int main(int argc, char **argv)
     qtest_add_func("cmdline/accel-invalid", test_accel_invalid);
     qtest_add_func("cmdline/accel-help", test_accel_help);
     qtest_add_func("cmdline/bad-memory-size", test_bad_memory_size);
+    qtest_add_func("cmdline/nic", test_nic);
+    qtest_add_func("cmdline/nic-none", test_nic_none);
+    qtest_add_func("cmdline/nic-machine-none", test_nic_machine_none);
+    qtest_add_func("cmdline/nic-errors", test_nic_errors);
+    qtest_add_func("cmdline/nic-help", test_nic_help);
     qtest_add_func("cmdline/daemonize-pidfile", test_daemonize_pidfile);
     qtest_add_func("cmdline/pidfile", test_pidfile);
     qtest_add_func("cmdline/sigterm-running", test_sigterm_running);

@@ -81,6 +81,157 @@ static void test_cmdline_errors(void)
                          "separating host from port");
     expect_cmdline_error("-netdev user,id=u0,frobnicate=on",
                          "Invalid parameter 'frobnicate'");
+    expect_cmdline_error("-netdev stream,id=s0,addr.type=fd,addr.str=nope",
+                         "File descriptor named 'nope' has not been found");
+    expect_cmdline_error("-netdev stream,id=s0,addr.type=fd,addr.str=987",
+                         "Invalid file descriptor 987");
+    expect_cmdline_error("-netdev stream,id=s0,addr.type=fd",
+                         "Parameter 'addr.str' is missing");
+    expect_cmdline_error("-netdev dgram,id=d0,local.type=fd,local.str=2,"
+                         "remote.type=inet,remote.host=127.0.0.1,"
+                         "remote.port=1", "don't set remote with local.fd");
+    expect_cmdline_error("-netdev dgram,id=d0,remote.type=inet,"
+                         "remote.host=230.0.0.1,remote.port=1234,"
+                         "local.type=unix,local.path=/x",
+                         "localaddr '/x' is not a valid IPv4 address");
+    expect_cmdline_error("-netdev socket,id=k0,fd=987",
+                         "Invalid file descriptor 987");
+    expect_cmdline_error("-netdev user,id=n0 -object filter-buffer,id=f0,"
+                         "netdev=nope,interval=1000",
+                         "Parameter 'netdev' expects a network backend id");
+    expect_cmdline_error("-netdev user,id=n0 -object filter-mirror,id=f0,"
+                         "netdev=n0,outdev=nope", "Device 'nope' not found");
+}
+
+/* Two socket pairs: baton gets [1] of each, the test keeps [0]. */
+static void socket_pairs(int type, int a[2], int b[2])
+{
+    g_assert_cmpint(socketpair(AF_UNIX, type, 0, a), ==, 0);
+    g_assert_cmpint(socketpair(AF_UNIX, SOCK_STREAM, 0, b), ==, 0);
+}
+
+static void close_pairs(int a[2], int b[2])
+{
+    for (int i = 0; i < 2; i++) {
+        close(a[i]);
+        close(b[i]);
+    }
+}
+
+/*
+ * netdev-socket's stream/fd: a connected socket passed by number; here
+ * joined by a hub to a socket backend on another passed fd.
+ */
+static void test_stream_fd(void)
+{
+    int a[2], b[2];
+    char buf[64];
+    QTestState *qts;
+
+    socket_pairs(SOCK_STREAM, a, b);
+    qts = qtest_initf("-M none -netdev stream,id=st0,addr.type=fd,"
+                      "addr.str=%d -netdev socket,id=s1,fd=%d "
+                      "-netdev hubport,id=h0,hubid=0,netdev=st0 "
+                      "-netdev hubport,id=h1,hubid=0,netdev=s1", a[1], b[1]);
+    qstream_fd_send(a[0], "over fd", 8);
+    g_assert_cmpuint(qstream_fd_recv(b[0], buf, sizeof(buf)), ==, 8);
+    g_assert_cmpstr(buf, ==, "over fd");
+    qstream_fd_send(b[0], "back", 5);
+    g_assert_cmpuint(qstream_fd_recv(a[0], buf, sizeof(buf)), ==, 5);
+    g_assert_cmpstr(buf, ==, "back");
+    qtest_quit(qts);
+    close_pairs(a, b);
+}
+
+static void recv_datagram(int fd, const char *want)
+{
+    struct pollfd p = { .fd = fd, .events = POLLIN };
+    char buf[64] = "";
+
+    g_assert_cmpint(poll(&p, 1, 20000), ==, 1);
+    g_assert_cmpint(recv(fd, buf, sizeof(buf) - 1, 0), ==, strlen(want) + 1);
+    g_assert_cmpstr(buf, ==, want);
+}
+
+/* netdev-socket's dgram/fd: one frame per datagram on a passed socket. */
+static void test_dgram_fd(void)
+{
+    int a[2], b[2];
+    char buf[64];
+    QTestState *qts;
+
+    socket_pairs(SOCK_DGRAM, a, b);
+    qts = qtest_initf("-M none -netdev dgram,id=d0,local.type=fd,"
+                      "local.str=%d -netdev socket,id=s1,fd=%d "
+                      "-netdev hubport,id=h0,hubid=0,netdev=d0 "
+                      "-netdev hubport,id=h1,hubid=0,netdev=s1", a[1], b[1]);
+    g_assert_cmpint(send(a[0], "datagram", 9, 0), ==, 9);
+    g_assert_cmpuint(qstream_fd_recv(b[0], buf, sizeof(buf)), ==, 9);
+    g_assert_cmpstr(buf, ==, "datagram");
+    qstream_fd_send(b[0], "reply", 6);
+    recv_datagram(a[0], "reply");
+    qtest_quit(qts);
+    close_pairs(a, b);
+}
+
+/* A member of group:port, or -1 if this host cannot join groups. */
+static int mcast_member(const char *group, int port)
+{
+    struct sockaddr_in in = { .sin_family = AF_INET,
+                              .sin_port = htons(port) };
+    struct ip_mreq mreq = { .imr_interface.s_addr = htonl(INADDR_ANY) };
+    int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+    int one = 1;
+
+    inet_pton(AF_INET, group, &in.sin_addr);
+    mreq.imr_multiaddr = in.sin_addr;
+    setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+    if (bind(fd, (struct sockaddr *)&in, sizeof(in)) < 0 ||
+        setsockopt(fd, IPPROTO_IP, IP_ADD_MEMBERSHIP, &mreq,
+                   sizeof(mreq)) < 0) {
+        close(fd);
+        return -1;
+    }
+    return fd;
+}
+
+/*
+ * netdev-socket's dgram/mcast: remote= a multicast group and no local=;
+ * frames go to the group and what the group carries comes in.
+ */
+static void test_dgram_mcast(void)
+{
+    int port = 20000 + g_random_int_range(0, 20000);
+    int member = mcast_member("230.0.0.1", port);
+    struct sockaddr_in group = { .sin_family = AF_INET,
+                                 .sin_port = htons(port) };
+    int a[2], b[2];
+    char buf[64];
+    QTestState *qts;
+
+    if (member < 0) {
+        g_test_skip("this host cannot join a multicast group");
+        return;
+    }
+    inet_pton(AF_INET, "230.0.0.1", &group.sin_addr);
+    socket_pairs(SOCK_STREAM, a, b);
+    qts = qtest_initf("-M none -netdev dgram,id=d0,remote.type=inet,"
+                      "remote.host=230.0.0.1,remote.port=%d "
+                      "-netdev socket,id=s1,fd=%d "
+                      "-netdev hubport,id=h0,hubid=0,netdev=d0 "
+                      "-netdev hubport,id=h1,hubid=0,netdev=s1",
+                      port, b[1]);
+    qstream_fd_send(b[0], "to group", 9);
+    recv_datagram(member, "to group");
+    /* baton is a member too: it hears itself, then the test */
+    g_assert_cmpuint(qstream_fd_recv(b[0], buf, sizeof(buf)), ==, 9);
+    g_assert_cmpint(sendto(member, "from group", 11, 0,
+                           (struct sockaddr *)&group, sizeof(group)), ==, 11);
+    g_assert_cmpuint(qstream_fd_recv(b[0], buf, sizeof(buf)), ==, 11);
+    g_assert_cmpstr(buf, ==, "from group");
+    qtest_quit(qts);
+    close(member);
+    close_pairs(a, b);
 }
 
 static void test_netdev_add_del(void)
@@ -399,6 +550,9 @@ int main(int argc, char **argv)
     qtest_add_func("netdev/user/hostfwd", test_user_hostfwd);
     qtest_add_func("netdev/user/dhcp", test_user_dhcp);
     qtest_add_func("netdev/tap", test_tap);
+    qtest_add_func("netdev/stream/fd", test_stream_fd);
+    qtest_add_func("netdev/dgram/fd", test_dgram_fd);
+    qtest_add_func("netdev/dgram/mcast", test_dgram_mcast);
     ret = g_test_run();
     g_autofree char *cmd = g_strdup_printf("rm -rf %s", tmp_dir);
     (void)!system(cmd);

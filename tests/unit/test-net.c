@@ -526,6 +526,116 @@ static int free_port(int type)
     return port;
 }
 
+static char *info_network(void)
+{
+    GString *s = g_string_new("");
+
+    net_info_network(s);
+    return g_string_free(s, false);
+}
+
+static bool info_is(void *opaque)
+{
+    g_autofree char *text = info_network();
+
+    return !strcmp(text, opaque);
+}
+
+/*
+ * "info network" as QEMU's netdev-socket test reads it: one line per
+ * backend without a NIC, the info string as QEMU words it.
+ */
+static void test_info_strings(void)
+{
+    g_autofree char *path = tmp_path("info-sock");
+    g_autofree char *p0 = tmp_path("info-d0");
+    g_autofree char *p1 = tmp_path("info-d1");
+    g_autofree char *srv = g_strdup_printf(
+        "stream,id=st0,server=on,addr.type=unix,addr.path=%s", path);
+    g_autofree char *cli = g_strdup_printf(
+        "stream,id=st1,addr.type=unix,addr.path=%s", path);
+    int u0 = free_port(SOCK_DGRAM), u1 = free_port(SOCK_DGRAM);
+    g_autofree char *udp = g_strdup_printf(
+        "dgram,id=d0,local.type=inet,local.host=127.0.0.1,local.port=%d,"
+        "remote.type=inet,remote.host=127.0.0.1,remote.port=%d", u0, u1);
+    g_autofree char *dunix = g_strdup_printf(
+        "dgram,id=d1,local.type=unix,local.path=%s,remote.type=unix,"
+        "remote.path=%s", p0, p1);
+    g_autofree char *want = NULL;
+    g_autofree char *text = NULL;
+    g_autofree char *sfd = NULL, *dfd = NULL;
+    NetClientState *nc[4];
+    int sv[2], dv[2];
+
+    /* a listening server shows nothing yet; once connected, the path */
+    nc[0] = netdev_new(srv);
+    text = info_network();
+    g_assert_cmpstr(text, ==, "st0: index=0,type=stream,\n");
+    nc[1] = netdev_new(cli);
+    want = g_strdup_printf("st0: index=0,type=stream,unix:%s\n"
+                           "st1: index=0,type=stream,unix:%s\n", path, path);
+    g_assert_true(wait_for(info_is, want));
+    qemu_del_net_client(nc[1]);
+    qemu_del_net_client(nc[0]);
+
+    nc[0] = netdev_new(udp);
+    nc[1] = netdev_new(dunix);
+    g_free(want);
+    want = g_strdup_printf("d0: index=0,type=dgram,udp=127.0.0.1:%d/"
+                           "127.0.0.1:%d\nd1: index=0,type=dgram,udp=%s:%s\n",
+                           u0, u1, p0, p1);
+    g_free(text);
+    text = info_network();
+    g_assert_cmpstr(text, ==, want);
+    qemu_del_net_client(nc[1]);
+    qemu_del_net_client(nc[0]);
+
+    /* passed descriptors */
+    g_assert_cmpint(socketpair(AF_UNIX, SOCK_STREAM, 0, sv), ==, 0);
+    g_assert_cmpint(socketpair(AF_UNIX, SOCK_DGRAM, 0, dv), ==, 0);
+    sfd = g_strdup_printf("stream,id=sf,addr.type=fd,addr.str=%d", sv[0]);
+    dfd = g_strdup_printf("dgram,id=df,local.type=fd,local.str=%d", dv[0]);
+    nc[0] = netdev_new(sfd);
+    nc[1] = netdev_new(dfd);
+    nc[2] = netdev_new("dgram,id=mc,remote.type=inet,remote.host=230.0.0.1,"
+                       "remote.port=1234");
+    g_free(want);
+    want = g_strdup_printf("sf: index=0,type=stream,unix:\n"
+                           "df: index=0,type=dgram,fd=%d unix\n"
+                           "mc: index=0,type=dgram,mcast=230.0.0.1:1234\n",
+                           dv[0]);
+    g_free(text);
+    text = info_network();
+    g_assert_cmpstr(text, ==, want);
+
+    /* in creation order; a NIC, then its backend on a " \\ " line */
+    {
+        TestNic *nic = test_nic_new("nic0", nc[0]);
+        static const uint8_t mac[6] = { 0x52, 0x54, 0, 0x12, 0x34, 0x56 };
+
+        g_free(nic->nc->model);
+        nic->nc->model = g_strdup("virtio-net-pci");
+        qemu_format_nic_info_str(nic->nc, mac);
+        g_free(want);
+        want = g_strdup_printf("df: index=0,type=dgram,fd=%d unix\n"
+                               "mc: index=0,type=dgram,"
+                               "mcast=230.0.0.1:1234\n"
+                               "nic0: index=0,type=nic,model=virtio-net-pci,"
+                               "macaddr=52:54:00:12:34:56\n"
+                               " \\ sf: index=0,type=stream,unix:\n",
+                               dv[0]);
+        g_free(text);
+        text = info_network();
+        g_assert_cmpstr(text, ==, want);
+        test_nic_free(nic);
+    }
+    for (int i = 0; i < 3; i++) {
+        qemu_del_net_client(nc[i]);
+    }
+    close(sv[1]);
+    close(dv[1]);
+}
+
 /* Two legacy socket backends talking to each other, TCP then UDP. */
 static void test_socket_legacy(void)
 {
@@ -587,6 +697,7 @@ int main(int argc, char **argv)
     g_test_add_func("/net/dgram/unix", test_dgram_unix);
     g_test_add_func("/net/stream/server-unix", test_stream_server);
     g_test_add_func("/net/socket/legacy-tcp-udp", test_socket_legacy);
+    g_test_add_func("/net/info-strings", test_info_strings);
     ret = g_test_run();
     rmdir(tmp_dir);
     g_free(tmp_dir);
