@@ -31,6 +31,7 @@
 #include "system/runstate.h"
 #include "system/system.h"
 #include "system/qdev-monitor.h"
+#include "system/readconfig.h"
 #include "hw/boards.h"
 #include "hw/char/serial.h"
 #include "hw/qdev-core.h"
@@ -44,7 +45,7 @@ typedef enum {
     OPT_QTEST, OPT_QTEST_LOG, OPT_INCOMING, OPT_PIDFILE, OPT_DAEMONIZE,
     OPT_NO_USER_CONFIG, OPT_GLOBAL, OPT_OBJECT, OPT_TRACE, OPT_IGNORED,
     OPT_IGNORED_ARG, OPT_SERIAL, OPT_ADD_FD,
-    OPT_NIC,
+    OPT_NIC, OPT_READCONFIG,
 } OptIndex;
 
 typedef struct OptDef {
@@ -102,6 +103,9 @@ static const OptDef opt_defs[] = {
     { "object", OPT_OBJECT, true, "qom-type,id=ID[,...] | JSON  create an object "
       "(memory-backend-ram, memory-backend-file, secret, filter-mirror, "
       "filter-redirector, filter-buffer, filter-dump; 'help' lists them)" },
+    { "readconfig", OPT_READCONFIG, true, "file  options from a QEMU "
+      "config file ([machine], [device \"ID\"], [netdev \"ID\"], "
+      "[chardev \"ID\"], [object \"ID\"], [global], [accel], ...)" },
     { "trace", OPT_TRACE, true, NULL },
     { "serial", OPT_SERIAL, true,
       "dev  a COM port (16550A, isa-serial) on chardev dev: null, stdio, "
@@ -135,6 +139,8 @@ typedef struct CmdOpt {
 } CmdOpt;
 
 static GPtrArray *cmd_opts;
+/* CmdOpt locs that are "FILE:LINE" (-readconfig), printed as QEMU does. */
+static GHashTable *file_locs;
 static GPtrArray *global_props;
 static GPtrArray *netdev_opts;
 static char *incoming;
@@ -166,7 +172,9 @@ static void fail(const char *loc, const char *fmt, ...)
     va_start(ap, fmt);
     g_autofree char *msg = g_strdup_vprintf(fmt, ap);
     va_end(ap);
-    if (loc) {
+    if (loc && file_locs && g_hash_table_contains(file_locs, loc)) {
+        fprintf(stderr, "baton-system-x86_64:%s: %s\n", loc, msg);
+    } else if (loc) {
         fprintf(stderr, "baton-system-x86_64: %s: %s\n", loc, msg);
     } else {
         fprintf(stderr, "baton-system-x86_64: %s\n", msg);
@@ -223,6 +231,46 @@ static void print_version(void)
            BATON_VERSION);
 }
 
+/* A -readconfig section: the option it stands for, in its place. */
+static void readconfig_section(const char *opt, const char *args,
+                               const char *loc, void *opaque)
+{
+    CmdOpt *rc = opaque;
+    CmdOpt *o;
+
+    if (!opt) {
+        return;                 /* a section for an ignored option */
+    }
+    o = g_new0(CmdOpt, 1);
+    o->def = lookup_opt(opt);
+    o->arg = g_strdup(args);
+    if (loc) {
+        o->loc = g_strdup(loc);
+        g_hash_table_add(file_locs, o->loc);
+    } else {
+        o->loc = g_strdup(rc->loc);
+    }
+    g_ptr_array_add(cmd_opts, o);
+}
+
+static void read_config(CmdOpt *rc)
+{
+    g_autofree char *err_loc = NULL;
+    GError *err = NULL;
+
+    if (!file_locs) {
+        file_locs = g_hash_table_new(NULL, NULL);
+    }
+    if (!qemu_read_config_file(rc->arg, readconfig_section, rc, &err_loc,
+                               &err)) {
+        if (err_loc) {
+            g_hash_table_add(file_locs, err_loc);
+            fail_err(err_loc, err);
+        }
+        fail_err(rc->loc, err);
+    }
+}
+
 static void parse_argv(int argc, char **argv)
 {
     cmd_opts = g_ptr_array_new();
@@ -250,6 +298,10 @@ static void parse_argv(int argc, char **argv)
             o->loc = g_strdup_printf("%s %s", r, o->arg);
         } else {
             o->loc = g_strdup(r);
+        }
+        if (def->index == OPT_READCONFIG) {
+            read_config(o);
+            continue;
         }
         g_ptr_array_add(cmd_opts, o);
     }
@@ -516,6 +568,26 @@ static void create_object(CmdOpt *o, bool late)
     }
 }
 
+/*
+ * QEMU keeps -netdev's legacy types in QemuOpts, which refuses a second
+ * id where it is given (a file's line for -readconfig).
+ */
+static void check_netdev_dup(CmdOpt *o, QemuOpts *opts)
+{
+    const char *type = qemu_opt_get(opts, "type");
+    const char *id = qemu_opt_get(opts, "id");
+
+    if (!g_strcmp0(type, "stream") || !g_strcmp0(type, "dgram")) {
+        return;
+    }
+    for (guint i = 0; i < netdev_opts->len; i++) {
+        if (!g_strcmp0(qemu_opt_get(g_ptr_array_index(netdev_opts, i), "id"),
+                       id)) {
+            fail(o->loc, "Duplicate ID '%s' for netdev", id);
+        }
+    }
+}
+
 static void add_global(CmdOpt *o)
 {
     /* DRIVER.PROP=VALUE, also the long form driver=,property=,value= */
@@ -712,6 +784,7 @@ void qemu_init(int argc, char **argv)
             if (!id_wellformed(id)) {
                 fail(o->loc, "Parameter 'id' expects an identifier");
             }
+            check_netdev_dup(o, opts);
             g_ptr_array_add(netdev_opts, opts);
             break;
         }

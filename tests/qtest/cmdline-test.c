@@ -128,17 +128,24 @@ static void run_binary(RunResult *r, const char *args)
 }
 
 /* The binary fails with status 1 and this exact first stderr line. */
-static void expect_error(const char *args, const char *msg)
+static void expect_first_line(const char *args, const char *want)
 {
     g_auto(RunResult) r = { 0 };
-    g_autofree char *prog = prog_name();
-    g_autofree char *want = g_strdup_printf("%s: %s", prog, msg);
     g_autofree char *line = NULL;
 
     run_binary(&r, args);
     line = first_line(r.err);
     g_assert_cmpstr(line, ==, want);
     g_assert_cmpint(r.status, ==, 1);
+}
+
+/* ... and that line is "PROG: msg". */
+static void expect_error(const char *args, const char *msg)
+{
+    g_autofree char *prog = prog_name();
+    g_autofree char *want = g_strdup_printf("%s: %s", prog, msg);
+
+    expect_first_line(args, want);
 }
 
 /* Status 1 and a first stderr line naming the program and containing s. */
@@ -375,6 +382,102 @@ static void test_nic_help(void)
                                    "virtio-net-pci-transitional\n"));
 }
 
+/* A config file in a fresh temporary directory; g_free the path. */
+static char *write_config(const char *text)
+{
+    g_autofree char *dir = g_dir_make_tmp("readconfig-XXXXXX", NULL);
+    char *path = g_build_filename(dir, "vm.cfg", NULL);
+
+    g_assert_true(g_file_set_contents(path, text, -1, NULL));
+    return path;
+}
+
+static void remove_config(char *path)
+{
+    g_autofree char *dir = g_path_get_dirname(path);
+
+    unlink(path);
+    rmdir(dir);
+    g_free(path);
+}
+
+/* -readconfig: each section is the option it names, in its place. */
+static void test_readconfig(void)
+{
+    char *path = write_config(
+        "# qemu config file\n"
+        "\n"
+        "[machine]\n"
+        "  type = \"q35\"\n"
+        "  memory-backend = \"ram0\"\n"
+        "[object \"ram0\"]\n"
+        "  qom-type = \"memory-backend-ram\"\n"
+        "  size = \"64M\"\n"
+        "[accel]\n"
+        "  accel = \"qtest\"\n"
+        "[chardev \"c0\"]\n"
+        "  backend = \"null\"\n"
+        "[netdev \"n0\"]\n"
+        "  type = \"user\"\n"
+        "  hostname = \"a,b\"\n"
+        "[device \"nic0\"]\n"
+        "  driver = \"virtio-net-pci\"\n"
+        "  netdev = \"n0\"\n"
+        "[global]\n"
+        "  driver = \"virtio-net-pci\"\n"
+        "  property = \"mac\"\n"
+        "  value = \"52:54:00:00:00:42\"\n");
+    g_autofree char *args = g_strdup_printf("-readconfig %s", path);
+    g_autoptr(QTestState) qts = qtest_init(args);
+    g_autofree char *macs = nic_macs(qts);
+    g_autoptr(JsonObject) rsp = NULL;
+
+    g_assert_cmpstr(macs, ==, "52:54:00:00:00:42");
+    rsp = qtest_qmp(qts, "{'execute': 'qom-get', 'arguments': {'path': "
+                    "'/objects/ram0', 'property': 'size'}}");
+    g_assert_cmpint(json_object_get_int_member(rsp, "return"), ==, 64 << 20);
+    /* the chardev exists: a second one with its id is refused */
+    qtest_qmp_expect_error(qts, "GenericError", "Duplicate ID 'n0'",
+                           "{'execute': 'netdev_add', 'arguments': "
+                           "{'type': 'user', 'id': 'n0'}}");
+    remove_config(path);
+}
+
+/* A malformed file: QEMU's message, at FILE:LINE. */
+static void expect_config_error(const char *text, int line, const char *msg)
+{
+    char *path = write_config(text);
+    g_autofree char *args = g_strdup_printf("-readconfig %s", path);
+    g_autofree char *prog = prog_name();
+    g_autofree char *want = g_strdup_printf("%s:%s:%d: %s", prog, path, line,
+                                            msg);
+
+    /* "PROG:FILE:LINE: msg", no space after PROG: as QEMU prints it */
+    expect_first_line(args, want);
+    remove_config(path);
+}
+
+static void test_readconfig_errors(void)
+{
+    expect_config_error("[machine]\n  type = \"q35\"\n   \n", 3,
+                        "parse error");
+    expect_config_error("# no section yet\n  type = \"q35\"\n", 2,
+                        "no group defined");
+    expect_config_error("[drive \"d0\"]\n  file = \"x.img\"\n"
+                        "  if = \"none\"\n[machine]\n", 3,
+                        "There is no option group 'drive'");
+    expect_config_error("[device \"x\"]\n  driver = \"nope\"\n", 2,
+                        "'nope' is not a valid device model name");
+    expect_config_error("[netdev \"n0\"]\n  type = \"user\"\n"
+                        "[netdev \"n0\"]\n  type = \"user\"\n", 4,
+                        "Duplicate ID 'n0' for netdev");
+    expect_error("-readconfig /nonexistent/vm.cfg", "-readconfig "
+                 "/nonexistent/vm.cfg: Could not open '/nonexistent/vm.cfg': "
+                 "No such file or directory");
+    expect_error("-readconfig /", "-readconfig /: Cannot read config file: "
+                 "Is a directory");
+}
+
 static bool wait_pid_gone(pid_t pid, int ms)
 {
     int pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
@@ -568,6 +671,8 @@ int main(int argc, char **argv)
     qtest_add_func("cmdline/nic-machine-none", test_nic_machine_none);
     qtest_add_func("cmdline/nic-errors", test_nic_errors);
     qtest_add_func("cmdline/nic-help", test_nic_help);
+    qtest_add_func("cmdline/readconfig", test_readconfig);
+    qtest_add_func("cmdline/readconfig-errors", test_readconfig_errors);
     qtest_add_func("cmdline/daemonize-pidfile", test_daemonize_pidfile);
     qtest_add_func("cmdline/pidfile", test_pidfile);
     qtest_add_func("cmdline/sigterm-running", test_sigterm_running);
