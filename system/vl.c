@@ -300,7 +300,9 @@ static void parse_argv(int argc, char **argv)
             o->loc = g_strdup(r);
         }
         if (def->index == OPT_READCONFIG) {
-            read_config(o);
+            read_config(o);     /* adds the file's sections in its place */
+            g_free(o->loc);
+            g_free(o);
             continue;
         }
         g_ptr_array_add(cmd_opts, o);
