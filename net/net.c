@@ -172,7 +172,8 @@ ssize_t qemu_net_deliver_iov(NetClientState *sender, const struct iovec *iov,
     size_t size = iov_total(iov, iovcnt);
     ssize_t ret;
 
-    if (!peer) {
+    /* Filters pass frames here too (a redirector's may be empty). */
+    if (!peer || size == 0 || size > NET_BUFSIZE) {
         sender->tx_dropped++;
         return 0;
     }

@@ -268,6 +268,9 @@ static void test_redirector_rx_event_opened(void)
     qts = redir_rx_one(backend, path, "");
     send_sock = unix_connect(path);
     sync_qmp(qts);
+    /* an empty frame is dropped (not retried for ever) */
+    g_assert_cmpint(write(send_sock, "\0\0\0\0", 4), ==, 4);
+    sync_qmp(qts);
     /* half a frame, then the connection goes */
     g_assert_cmpint(write(send_sock, "\0\0\0\x08He", 6), ==, 6);
     sync_qmp(qts);
