@@ -138,6 +138,7 @@ int64_t guest_run(void)
         return -1;
     }
     (void)cpu;                  /* every source is looked at below */
+    netstack_check_pause(g);
     power_sci(g);
     if (g->phase != PHASE_OS) {
         guest_store(g);

@@ -242,6 +242,7 @@ void hotplug_eject(GuestState *g, int nic);
 void netstack_init(GuestState *g);
 void netstack_rx(GuestState *g, int nic, const uint8_t *frame, uint32_t len);
 void netstack_tick(GuestState *g);
+void netstack_check_pause(GuestState *g);
 void netstack_window_open(GuestState *g, const char *name, int64_t start);
 void netstack_window_close(GuestState *g, const char *name);
 

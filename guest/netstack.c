@@ -252,6 +252,15 @@ static void report(GuestState *g)
               (unsigned long long)g->lost_outside,
               (unsigned long long)g->late_outside,
               (unsigned long long)g->replies);
+    for (int i = 0; i < GUEST_MAX_NICS; i++) {
+        GuestNic *n = &g->nics[i];
+        if (n->used) {
+            guest_log(g, "  eth%d: tx %llu, rx %llu, rx dropped %llu", i,
+                      (unsigned long long)n->tx_frames,
+                      (unsigned long long)n->rx_frames,
+                      (unsigned long long)n->rx_dropped);
+        }
+    }
     g->nwindows = 0;
     g->report_at = 0;
 }
@@ -354,13 +363,19 @@ void netstack_init(GuestState *g)
               t & 255, (long long)g->knobs.ping_interval_ms);
 }
 
-/* A run found wall time jumping ahead of guest time: the VM was stopped. */
-static void check_pause(GuestState *g, int64_t now, int64_t wall)
+/*
+ * Wall time jumping ahead of guest time since the last run: the VM was
+ * stopped (a pause, or a migration's switch-over).  First thing in a run.
+ */
+void netstack_check_pause(GuestState *g)
 {
+    int64_t now = guest_now(), wall = guest_wall();
     int64_t stopped;
     bool after_unplug = false;
 
     if (!g->last_wall) {
+        g->last_virt = now;
+        g->last_wall = wall;
         return;
     }
     stopped = (wall - g->last_wall) - (now - g->last_virt);
@@ -376,6 +391,8 @@ static void check_pause(GuestState *g, int64_t now, int64_t wall)
     guest_log(g, "clock: the VM was stopped for %lld ms%s",
               (long long)(stopped / 1000000),
               after_unplug ? " (migration switch-over)" : "");
+    g->last_virt = now;
+    g->last_wall = wall;
 }
 
 void netstack_tick(GuestState *g)
@@ -383,7 +400,6 @@ void netstack_tick(GuestState *g)
     int64_t now = guest_now(), wall = guest_wall();
     int64_t iv = g->knobs.ping_interval_ms * 1000000;
 
-    check_pause(g, now, wall);
     g->last_virt = now;
     g->last_wall = wall;
     if (g->report_at && now >= g->report_at) {

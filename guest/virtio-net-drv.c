@@ -62,6 +62,8 @@
 #define AVAIL(r)            ((r) + 0x400)
 #define USED(r)             ((r) + 0x800)
 
+static const uint8_t zero_page[0x1000];
+
 static uint64_t bar_address(uint8_t bus, uint8_t devfn, int bar)
 {
     uint8_t reg = 0x10 + bar * 4;
@@ -290,6 +292,9 @@ bool virtio_net_probe(GuestState *g, uint8_t bus, uint8_t devfn, int bridge)
         return false;
     }
     n->standby_acked = !!(want & 1ull << F_STANDBY);
+    /* Fresh rings: RAM may hold an earlier binding's indexes. */
+    gram_write(RX_RING(n), zero_page, sizeof(zero_page));
+    gram_write(TX_RING(n), zero_page, sizeof(zero_page));
     setup_msix(n, idx);
     cc_w(n, CC_MSIX, 2, n->msix_table ? 0 : NO_VECTOR);
     if (!setup_queue(n, 0, RX_RING(n), 1) ||

@@ -63,6 +63,41 @@ void migration_remove_device_loaded_hook(MigrationDeviceLoadedFunc *fn,
     }
 }
 
+/*
+ * State that belongs to no device (the virtual clock, as QEMU's "timer"
+ * section): saved before the devices under its own name, which has no
+ * leading '/', and optional on load.
+ */
+typedef struct GlobalSection {
+    const char *name;
+    const VMStateDescription *vmsd;
+    void *opaque;
+} GlobalSection;
+
+static GList *global_sections;
+
+void vmstate_register_global(const char *name, const VMStateDescription *vmsd,
+                             void *opaque)
+{
+    GlobalSection *gs = g_new(GlobalSection, 1);
+
+    gs->name = name;
+    gs->vmsd = vmsd;
+    gs->opaque = opaque;
+    global_sections = g_list_append(global_sections, gs);
+}
+
+static GlobalSection *global_section_find(const char *name)
+{
+    for (GList *l = global_sections; l; l = l->next) {
+        GlobalSection *gs = l->data;
+        if (!strcmp(gs->name, name)) {
+            return gs;
+        }
+    }
+    return NULL;
+}
+
 static const VMStateDescription *device_vmsd(Object *obj)
 {
     DeviceState *dev = (DeviceState *)object_dynamic_cast(obj, TYPE_DEVICE);
@@ -140,6 +175,14 @@ void savevm_put_devices_and_end(GByteArray *out, bool vm_running)
     MigStreamTally tally;
     size_t sec;
 
+    for (GList *l = global_sections; l; l = l->next) {
+        GlobalSection *gs = l->data;
+
+        sec = mig_section_begin(out, MIG_SEC_DEVICE);
+        mig_put_str(out, gs->name);
+        vmstate_save(gs->vmsd, gs->opaque, out);
+        mig_section_end(out, sec);
+    }
     for (guint i = 0; i < devs->len; i++) {
         Object *obj = g_ptr_array_index(devs, i);
         g_autofree char *path = object_get_canonical_path(obj);
@@ -250,7 +293,27 @@ static bool load_device(LoadState *ls, MigReader *r, GError **errp)
         error_setg(errp, "truncated device section");
         return false;
     }
-    obj = path[0] == '/' ? object_resolve_path(path, NULL) : NULL;
+    if (path[0] != '/') {
+        GlobalSection *gs = global_section_find(path);
+
+        if (!gs) {
+            error_setg(errp, "section '%s' in the stream does not exist "
+                       "here", path);
+            return false;
+        }
+        if (!vmstate_load_reader(gs->vmsd, gs->opaque, r, &err)) {
+            error_setg(errp, "section '%s': %s", path, err->message);
+            g_error_free(err);
+            return false;
+        }
+        if (mig_reader_left(r)) {
+            error_setg(errp, "section '%s': %zu unexpected bytes", path,
+                       mig_reader_left(r));
+            return false;
+        }
+        return true;
+    }
+    obj = object_resolve_path(path, NULL);
     vmsd = obj ? device_vmsd(obj) : NULL;
     if (!vmsd) {
         error_setg(errp, "device '%s' in the stream does not exist here",

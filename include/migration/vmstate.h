@@ -216,6 +216,14 @@ struct VMStateDescription {
 
 #define VMSTATE_END_OF_LIST() { .kind = VMS_END }
 
+/*
+ * State of no device (QEMU's "timer" section: the virtual clock): one
+ * section named name (no leading '/'), saved before the devices; a
+ * stream without it loads.  name and vmsd must outlive the process.
+ */
+void vmstate_register_global(const char *name, const VMStateDescription *vmsd,
+                             void *opaque);
+
 /* Generic save/load (migration/vmstate.c) over a byte buffer. */
 /* Append the state of opaque, described by vmsd, to out. */
 void vmstate_save(const VMStateDescription *vmsd, void *opaque,

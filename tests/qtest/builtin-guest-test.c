@@ -10,77 +10,33 @@
 
 #include "libqtest.h"
 #include "libqos/guest-console.h"
-#include "libqos/query-pci.h"
-
-#define WAIT_S 30
-#define MAC "52:54:00:6b:3c:58"
 
 static char *tmpdir;
 
-/* A q35 failover pair as libvirt writes it, slirp behind both NICs. */
-static const char failover_pair[] =
-    "-M q35 -nodefaults -accel tcg "
-    "-device pcie-root-port,id=root0,chassis=1,addr=0x2 "
-    "-device pcie-root-port,id=root1,chassis=2,addr=0x3 "
-    "-netdev user,id=hs0 "
-    "-device virtio-net-pci,netdev=hs0,id=standby0,failover=on,bus=root0,"
-    "mac=" MAC " "
-    "-netdev user,id=hs1 "
-    "-device virtio-net-pci,netdev=hs1,id=primary0,"
-    "failover_pair_id=standby0,bus=root1,mac=" MAC;
-
-/* Start stopped (-S) so no event is sent before QMP is ready, then cont. */
 static QTestState *start_stopped(GuestConsole *con, const char *name,
                                  const char *args)
 {
-    g_autofree char *serial = NULL;
-    g_autofree char *all = NULL;
-
-    guest_console_init(con, tmpdir, name);
-    serial = guest_console_arg(con);
-    all = g_strdup_printf("-S %s %s", serial, args);
-    return qtest_init_without_qtest(all);
+    return guest_vm_start(con, tmpdir, name, args, true);
 }
 
 static QTestState *start(GuestConsole *con, const char *name,
                          const char *args)
 {
-    QTestState *qts = start_stopped(con, name, args);
-
-    qtest_qmp_assert_success(qts, "{'execute': 'cont'}");
-    return qts;
-}
-
-static void expect(GuestConsole *con, const char *text)
-{
-    g_autofree char *line = guest_console_wait(con, text, WAIT_S);
-
-    g_test_message("console: %s", line);
-}
-
-/* Boot to "the primary carries the traffic". */
-static void expect_failover_up(QTestState *qts, GuestConsole *con)
-{
-    expect(con, MAC " (STANDBY)");
-    expect(con, "is its standby");
-    expect(con, "registered as primary");
-    expect(con, "link up, TX via primary");
-    expect(con, "echo replies through eth1");
-    g_assert_true(qpci_query_has(qts, "primary0"));
+    return guest_vm_start(con, tmpdir, name, args, false);
 }
 
 static void test_acpi_failover(void)
 {
     GuestConsole con;
-    QTestState *qts = start(&con, "acpi", failover_pair);
+    QTestState *qts = start(&con, "acpi", guest_failover_pair);
     g_autoptr(JsonObject) ev = qtest_qmp_eventwait_ref(qts,
                                                        "FAILOVER_NEGOTIATED");
     JsonObject *data = json_object_get_object_member(ev, "data");
 
     g_assert_cmpstr(json_object_get_string_member(data, "device-id"), ==,
                     "standby0");
-    expect(&con, "pci hotplug: ACPI (acpiphp)");
-    expect_failover_up(qts, &con);
+    guest_expect(&con, "pci hotplug: ACPI (acpiphp)");
+    guest_expect_failover_up(qts, &con);
     qtest_quit(qts);
     guest_console_clear(&con);
 }
@@ -90,12 +46,12 @@ static void test_native_failover(void)
     GuestConsole con;
     g_autofree char *args = g_strdup_printf(
         "%s -global ICH9-LPC.acpi-pci-hotplug-with-bridge-support=off",
-        failover_pair);
+        guest_failover_pair);
     QTestState *qts = start(&con, "native", args);
 
     qtest_qmp_eventwait(qts, "FAILOVER_NEGOTIATED");
-    expect(&con, "pci hotplug: native PCIe (pciehp)");
-    expect_failover_up(qts, &con);
+    guest_expect(&con, "pci hotplug: native PCIe (pciehp)");
+    guest_expect_failover_up(qts, &con);
     g_assert_true(guest_console_has(&con, "card present, slot powered on"));
     qtest_quit(qts);
     guest_console_clear(&con);
@@ -105,7 +61,7 @@ static void test_native_failover(void)
 static void test_prelaunch(void)
 {
     GuestConsole con;
-    QTestState *qts = start_stopped(&con, "prelaunch", failover_pair);
+    QTestState *qts = start_stopped(&con, "prelaunch", guest_failover_pair);
 
     /* A QMP round trip: had the guest run, it would have written. */
     qtest_qmp_assert_success(qts, "{'execute': 'query-status'}");
@@ -113,8 +69,8 @@ static void test_prelaunch(void)
     g_assert_null(qtest_qmp_event_ref(qts, "FAILOVER_NEGOTIATED"));
     qtest_qmp_assert_success(qts, "{'execute': 'cont'}");
     qtest_qmp_eventwait(qts, "FAILOVER_NEGOTIATED");
-    expect(&con, "firmware start (boot 1)");
-    expect_failover_up(qts, &con);
+    guest_expect(&con, "firmware start (boot 1)");
+    guest_expect_failover_up(qts, &con);
     qtest_quit(qts);
     guest_console_clear(&con);
 }
@@ -123,14 +79,14 @@ static void test_prelaunch(void)
 static void test_reset(void)
 {
     GuestConsole con;
-    QTestState *qts = start(&con, "reset", failover_pair);
+    QTestState *qts = start(&con, "reset", guest_failover_pair);
 
-    expect_failover_up(qts, &con);
+    guest_expect_failover_up(qts, &con);
     qtest_qmp_assert_success(qts, "{'execute': 'system_reset'}");
     qtest_qmp_eventwait(qts, "RESET");
-    expect(&con, "firmware start (boot 2)");
-    expect(&con, "is its standby");
-    expect(&con, "link up, TX via primary");
+    guest_expect(&con, "firmware start (boot 2)");
+    guest_expect(&con, "is its standby");
+    guest_expect(&con, "link up, TX via primary");
     qtest_quit(qts);
     guest_console_clear(&con);
 }
@@ -139,15 +95,15 @@ static void test_reset(void)
 static void test_pause(void)
 {
     GuestConsole con;
-    QTestState *qts = start(&con, "pause", failover_pair);
+    QTestState *qts = start(&con, "pause", guest_failover_pair);
 
-    expect_failover_up(qts, &con);
+    guest_expect_failover_up(qts, &con);
     qtest_qmp_assert_success(qts, "{'execute': 'stop'}");
     g_usleep(100 * 1000);       /* the pause being measured */
     qtest_qmp_assert_success(qts, "{'execute': 'cont'}");
-    expect(&con, "the VM was stopped for");
-    expect(&con, "window pause:");
-    expect(&con, "outside windows: lost 0");
+    guest_expect(&con, "the VM was stopped for");
+    guest_expect(&con, "window pause:");
+    guest_expect(&con, "outside windows: lost 0");
     qtest_quit(qts);
     guest_console_clear(&con);
 }
@@ -157,7 +113,7 @@ static void test_no_nics(void)
     GuestConsole con;
     QTestState *qts = start(&con, "nonics", "-M q35 -nodefaults -accel tcg");
 
-    expect(&con, "no network interface found; idle");
+    guest_expect(&con, "no network interface found; idle");
     qtest_qmp_assert_success(qts, "{'execute': 'query-status'}");
     qtest_quit(qts);
     guest_console_clear(&con);
@@ -169,7 +125,7 @@ static void test_small_ram(void)
     QTestState *qts = start(&con, "smallram",
                             "-M q35 -nodefaults -accel tcg -m 1M");
 
-    expect(&con, "guest RAM is 1024 KiB, the guest needs");
+    guest_expect(&con, "guest RAM is 1024 KiB, the guest needs");
     qtest_qmp_assert_success(qts, "{'execute': 'query-status'}");
     qtest_quit(qts);
     guest_console_clear(&con);

@@ -2,6 +2,20 @@
 #include <string.h>
 
 #include "guest-console.h"
+#include "query-pci.h"
+
+#define GUEST_WAIT_S 30
+
+const char guest_failover_pair[] =
+    "-M q35 -nodefaults -accel tcg "
+    "-device pcie-root-port,id=root0,chassis=1,addr=0x2 "
+    "-device pcie-root-port,id=root1,chassis=2,addr=0x3 "
+    "-netdev user,id=hs0 "
+    "-device virtio-net-pci,netdev=hs0,id=standby0,failover=on,bus=root0,"
+    "mac=" GUEST_MAC " "
+    "-netdev user,id=hs1 "
+    "-device virtio-net-pci,netdev=hs1,id=primary0,"
+    "failover_pair_id=standby0,bus=root1,mac=" GUEST_MAC;
 
 void guest_console_init(GuestConsole *c, const char *dir, const char *name)
 {
@@ -63,4 +77,38 @@ char *guest_console_wait(GuestConsole *c, const char *text, int timeout_s)
         }
         g_usleep(2000);         /* the file has no change notification */
     }
+}
+
+QTestState *guest_vm_start(GuestConsole *con, const char *dir,
+                           const char *name, const char *args, bool stopped)
+{
+    g_autofree char *serial = NULL;
+    g_autofree char *all = NULL;
+    QTestState *qts;
+
+    guest_console_init(con, dir, name);
+    serial = guest_console_arg(con);
+    all = g_strdup_printf("-S %s %s", serial, args);
+    qts = qtest_init_without_qtest(all);
+    if (!stopped) {
+        qtest_qmp_assert_success(qts, "{'execute': 'cont'}");
+    }
+    return qts;
+}
+
+void guest_expect(GuestConsole *con, const char *text)
+{
+    g_autofree char *line = guest_console_wait(con, text, GUEST_WAIT_S);
+
+    g_test_message("console: %s", line);
+}
+
+void guest_expect_failover_up(QTestState *qts, GuestConsole *con)
+{
+    guest_expect(con, GUEST_MAC " (STANDBY)");
+    guest_expect(con, "is its standby");
+    guest_expect(con, "registered as primary");
+    guest_expect(con, "link up, TX via primary");
+    guest_expect(con, "echo replies through eth1");
+    g_assert_true(qpci_query_has(qts, "primary0"));
 }

@@ -7,6 +7,7 @@
 #define LIBQOS_GUEST_CONSOLE_H
 
 #include <glib.h>
+#include "../libqtest.h"
 
 typedef struct GuestConsole {
     char *path;
@@ -27,5 +28,22 @@ char *guest_console_wait(GuestConsole *c, const char *text, int timeout_s);
 gboolean guest_console_has(GuestConsole *c, const char *text);
 /* Everything written so far. */
 char *guest_console_read(GuestConsole *c);
+
+/* ---- a VM running the built-in guest -------------------------------- */
+
+#define GUEST_MAC "52:54:00:6b:3c:58"
+/* A q35 failover pair as libvirt writes it, slirp behind both NICs. */
+extern const char guest_failover_pair[];
+
+/*
+ * Start "-accel tcg" with args and its console in dir/name, stopped (-S)
+ * so no event goes out before QMP is ready; cont unless stopped.
+ */
+QTestState *guest_vm_start(GuestConsole *con, const char *dir,
+                           const char *name, const char *args, bool stopped);
+/* guest_console_wait with the default timeout, logging the line. */
+void guest_expect(GuestConsole *con, const char *text);
+/* From STANDBY negotiation to echo replies through the primary. */
+void guest_expect_failover_up(QTestState *qts, GuestConsole *con);
 
 #endif
