@@ -12,6 +12,7 @@
 #include <glib-unix.h>
 
 #include "net/clients.h"
+#include "monitor/monitor.h"
 #include "qapi/error.h"
 
 /* Options */
@@ -165,17 +166,23 @@ bool net_sockaddr_is_fd(const QemuOpts *opts, const char *prefix)
 
 int net_parse_fd(const char *str, GError **errp)
 {
+    Monitor *mon = monitor_cur();
+    int type;
+    socklen_t len = sizeof(type);
     char *end;
-    long v = strtol(str, &end, 10);
+    long v;
 
-    if (!*str || *end || !g_ascii_isdigit(*str)) {
-        /* Named descriptors (getfd) are not looked up here. */
-        error_setg(errp, "File descriptor named '%s' has not been found",
-                   str);
+    /* As QEMU: a name is a descriptor given to this monitor with getfd. */
+    if (!g_ascii_isdigit(*str) && mon) {
+        return monitor_get_fd(mon, str, errp);
+    }
+    v = strtol(str, &end, 10);
+    if (!g_ascii_isdigit(*str) || *end || v > INT_MAX) {
+        error_setg(errp, "Invalid file descriptor number '%s'", str);
         return -1;
     }
-    if (v > INT_MAX || fcntl(v, F_GETFD) < 0) {
-        error_setg(errp, "Invalid file descriptor %s", str);
+    if (getsockopt(v, SOL_SOCKET, SO_TYPE, &type, &len) < 0) {
+        error_setg(errp, "File descriptor '%s' is not a socket", str);
         return -1;
     }
     return v;

@@ -77,12 +77,12 @@ NetClientState *net_dgram_new_mcast(const char *model, const char *id,
 /* Is PREFIX.type=fd?  */
 bool net_sockaddr_is_fd(const QemuOpts *opts, const char *prefix);
 /*
- * The descriptor PREFIX.str names (a number the process inherited), or -1
- * with *errp set.
+ * The socket PREFIX.str names, or -1 with *errp set: a number the process
+ * inherited or, under a monitor command, a name given to it with getfd
+ * (then ours).
  */
 int net_parse_fd_addr(const QemuOpts *opts, const char *prefix,
                       GError **errp);
-/* A descriptor number given as text, checked to be open; -1 with errp. */
 int net_parse_fd(const char *str, GError **errp);
 
 /*

@@ -82,9 +82,9 @@ static void test_cmdline_errors(void)
     expect_cmdline_error("-netdev user,id=u0,frobnicate=on",
                          "Invalid parameter 'frobnicate'");
     expect_cmdline_error("-netdev stream,id=s0,addr.type=fd,addr.str=nope",
-                         "File descriptor named 'nope' has not been found");
+                         "Invalid file descriptor number 'nope'");
     expect_cmdline_error("-netdev stream,id=s0,addr.type=fd,addr.str=987",
-                         "Invalid file descriptor 987");
+                         "File descriptor '987' is not a socket");
     expect_cmdline_error("-netdev stream,id=s0,addr.type=fd",
                          "Parameter 'addr.str' is missing");
     expect_cmdline_error("-netdev dgram,id=d0,local.type=fd,local.str=2,"
@@ -95,7 +95,7 @@ static void test_cmdline_errors(void)
                          "local.type=unix,local.path=/x",
                          "localaddr '/x' is not a valid IPv4 address");
     expect_cmdline_error("-netdev socket,id=k0,fd=987",
-                         "Invalid file descriptor 987");
+                         "File descriptor '987' is not a socket");
     expect_cmdline_error("-netdev user,id=n0 -object filter-buffer,id=f0,"
                          "netdev=nope,interval=1000",
                          "Parameter 'netdev' expects a network backend id");
@@ -139,6 +139,38 @@ static void test_stream_fd(void)
     qstream_fd_send(b[0], "back", 5);
     g_assert_cmpuint(qstream_fd_recv(a[0], buf, sizeof(buf)), ==, 5);
     g_assert_cmpstr(buf, ==, "back");
+    qtest_quit(qts);
+    close_pairs(a, b);
+}
+
+/* netdev_add with a socket handed to the monitor with getfd. */
+static void test_stream_getfd(void)
+{
+    g_autoptr(JsonObject) rsp = NULL;
+    int a[2], b[2];
+    char buf[64];
+    QTestState *qts;
+
+    socket_pairs(SOCK_STREAM, a, b);
+    qts = qtest_initf("-M none -netdev socket,id=s1,fd=%d "
+                      "-netdev hubport,id=h1,hubid=0,netdev=s1", b[1]);
+    qtest_qmp_expect_error(qts, "GenericError", "File descriptor named "
+                           "'nope' has not been found",
+                           "{'execute': 'netdev_add', 'arguments': "
+                           "{'type': 'stream', 'id': 'st0', 'addr': "
+                           "{'type': 'fd', 'str': 'nope'}}}");
+    rsp = qtest_qmp_fds(qts, &a[1], 1, "{'execute': 'getfd', 'arguments': "
+                        "{'fdname': 'sock'}}");
+    g_assert_true(json_object_has_member(rsp, "return"));
+    qtest_qmp_assert_success(qts, "{'execute': 'netdev_add', 'arguments': "
+                             "{'type': 'stream', 'id': 'st0', 'addr': "
+                             "{'type': 'fd', 'str': 'sock'}}}");
+    qtest_qmp_assert_success(qts, "{'execute': 'netdev_add', 'arguments': "
+                             "{'type': 'hubport', 'id': 'h0', 'hubid': 0, "
+                             "'netdev': 'st0'}}");
+    qstream_fd_send(a[0], "named", 6);
+    g_assert_cmpuint(qstream_fd_recv(b[0], buf, sizeof(buf)), ==, 6);
+    g_assert_cmpstr(buf, ==, "named");
     qtest_quit(qts);
     close_pairs(a, b);
 }
@@ -551,6 +583,7 @@ int main(int argc, char **argv)
     qtest_add_func("netdev/user/dhcp", test_user_dhcp);
     qtest_add_func("netdev/tap", test_tap);
     qtest_add_func("netdev/stream/fd", test_stream_fd);
+    qtest_add_func("netdev/stream/getfd", test_stream_getfd);
     qtest_add_func("netdev/dgram/fd", test_dgram_fd);
     qtest_add_func("netdev/dgram/mcast", test_dgram_mcast);
     ret = g_test_run();

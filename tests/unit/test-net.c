@@ -541,6 +541,51 @@ static bool info_is(void *opaque)
     return !strcmp(text, opaque);
 }
 
+static bool ipv6_usable(void)
+{
+    struct sockaddr_in6 in6 = { .sin6_family = AF_INET6,
+                                .sin6_addr = IN6ADDR_LOOPBACK_INIT };
+    int fd = socket(AF_INET6, SOCK_STREAM, 0);
+    bool ok = fd >= 0 &&
+              bind(fd, (struct sockaddr *)&in6, sizeof(in6)) == 0;
+
+    if (fd >= 0) {
+        close(fd);
+    }
+    return ok;
+}
+
+/* The server's line once connected: "tcp:HOST:" and the client's port. */
+static bool server_info_has(void *opaque)
+{
+    g_autofree char *text = info_network();
+
+    return g_str_has_prefix(text, opaque);
+}
+
+static void stream_inet_info(const char *host, const char *shown)
+{
+    int port = free_port(SOCK_STREAM);
+    g_autofree char *srv = g_strdup_printf(
+        "stream,id=st0,server=on,addr.type=inet,addr.host=%s,addr.port=%d",
+        host, port);
+    g_autofree char *cli = g_strdup_printf(
+        "stream,id=st1,addr.type=inet,addr.host=%s,addr.port=%d", host, port);
+    g_autofree char *server_line = g_strdup_printf(
+        "st0: index=0,type=stream,tcp:%s:", shown);
+    g_autofree char *client_line = g_strdup_printf(
+        "st1: index=0,type=stream,tcp:%s:%d\n", shown, port);
+    g_autofree char *text = NULL;
+    NetClientState *s0 = netdev_new(srv);
+    NetClientState *s1 = netdev_new(cli);
+
+    g_assert_true(wait_for(server_info_has, server_line));
+    text = info_network();
+    g_assert_true(g_str_has_suffix(text, client_line));
+    qemu_del_net_client(s1);
+    qemu_del_net_client(s0);
+}
+
 /*
  * "info network" as QEMU's netdev-socket test reads it: one line per
  * backend without a NIC, the info string as QEMU words it.
@@ -577,6 +622,12 @@ static void test_info_strings(void)
     g_assert_true(wait_for(info_is, want));
     qemu_del_net_client(nc[1]);
     qemu_del_net_client(nc[0]);
+
+    /* tcp: the client shows its server, the server its client */
+    stream_inet_info("127.0.0.1", "127.0.0.1");
+    if (ipv6_usable()) {
+        stream_inet_info("::1", "::1");
+    }
 
     nc[0] = netdev_new(udp);
     nc[1] = netdev_new(dunix);
