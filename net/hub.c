@@ -149,11 +149,12 @@ bool net_hub_id_for_client(NetClientState *nc, int *id)
 void net_hub_info(GString *out,
                   void (*print)(GString *out, NetClientState *nc))
 {
-    for (GList *h = hubs; h; h = h->next) {
+    /* Newest first, as QEMU lists hubs and their ports. */
+    for (GList *h = g_list_last(hubs); h; h = h->prev) {
         NetHub *hub = h->data;
 
         g_string_append_printf(out, "hub %d\n", hub->id);
-        for (GList *l = hub->ports; l; l = l->next) {
+        for (GList *l = g_list_last(hub->ports); l; l = l->prev) {
             NetHubPort *port = l->data;
 
             g_string_append_printf(out, " \\ %s", port->nc->name);

@@ -627,6 +627,8 @@ NetClientState *net_init_user(QemuOpts *opts, const char *id, GError **errp)
     s->buf = g_malloc(NET_BUFSIZE);
     nc = qemu_new_net_client(&user_info, NULL, "user", id, s);
     s->nc = nc;
+    qemu_set_info_str(nc, "net=%s,restrict=%s", inet_ntoa(uc.cfg.vnetwork),
+                      uc.cfg.restricted ? "on" : "off");
     s->slirp = slirp_new(&uc.cfg, &slirp_callbacks, s);
     g_ptr_array_free(uc.dnssearch, true);
     if (!s->slirp) {

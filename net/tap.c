@@ -233,6 +233,13 @@ NetClientState *net_init_tap(QemuOpts *opts, const char *id, GError **errp)
     s->buf = g_malloc(NET_BUFSIZE);
     s->nc = qemu_new_net_client(&tap_info, NULL, "tap", id, s);
     s->nc->has_vnet_hdr = vnet_hdr;
+    if (fdstr) {
+        qemu_set_info_str(s->nc, "fd=%d", fd);
+    } else {
+        qemu_set_info_str(s->nc, "ifname=%s,script=%s,downscript=%s", name,
+                          script ? script : "/etc/qemu-ifup",
+                          downscript ? downscript : "/etc/qemu-ifdown");
+    }
     s->watch.fd = -1;
     net_fd_watch_init(&s->watch, fd, tap_ready, s);
     tap_update_watch(s);

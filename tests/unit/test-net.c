@@ -614,6 +614,7 @@ static void test_info_strings(void)
 
     /* a listening server shows nothing yet; once connected, the path */
     nc[0] = netdev_new(srv);
+    g_free(text);
     text = info_network();
     g_assert_cmpstr(text, ==, "st0: index=0,type=stream,\n");
     nc[1] = netdev_new(cli);
@@ -622,6 +623,22 @@ static void test_info_strings(void)
     g_assert_true(wait_for(info_is, want));
     qemu_del_net_client(nc[1]);
     qemu_del_net_client(nc[0]);
+
+    /* user; a hub lists its ports, newest first, with their peers */
+    nc[0] = netdev_new("user,id=u0");
+    text = info_network();
+    g_assert_cmpstr(text, ==,
+                    "u0: index=0,type=user,net=10.0.2.0,restrict=off\n");
+    nc[1] = netdev_new("hubport,id=h0,hubid=5,netdev=u0");
+    nc[2] = netdev_new("hubport,id=h1,hubid=5");
+    g_free(text);
+    text = info_network();
+    g_assert_cmpstr(text, ==, "hub 5\n \\ h1\n \\ h0: u0: index=0,"
+                    "type=user,net=10.0.2.0,restrict=off\n");
+    for (int i = 2; i >= 0; i--) {
+        qemu_del_net_client(nc[i]);
+    }
+    g_clear_pointer(&text, g_free);
 
     /* tcp: the client shows its server, the server its client */
     stream_inet_info("127.0.0.1", "127.0.0.1");
