@@ -626,6 +626,7 @@ static void test_info_strings(void)
 
     /* user; a hub lists its ports, newest first, with their peers */
     nc[0] = netdev_new("user,id=u0");
+    g_free(text);
     text = info_network();
     g_assert_cmpstr(text, ==,
                     "u0: index=0,type=user,net=10.0.2.0,restrict=off\n");
