@@ -81,6 +81,29 @@ def fmt_ms(v):
     return 'n/a' if v is None else '%.2f ms' % v
 
 
+def add_libvirt(add, r):
+    """The rows of bench-libvirt.py's samples (r: its run_bench result)."""
+    def med(key):
+        if isinstance(r, str) or not r.get(key):
+            return None
+        return statistics.median(v for v in r[key] if isinstance(v, float))
+
+    err = r if isinstance(r, str) else \
+        ' '.join(str(e) for e in r.get('error', [])) or None
+    v = med('probe_ms')
+    add('libvirt: virsh domcapabilities, empty cache (median)', v,
+        fmt_ms(v), '<= 1000 ms', lambda x: x <= 1000, err=err)
+    v = med('start_traffic_ms')
+    add('libvirt: virsh start to the primary carrying traffic (median)', v,
+        fmt_ms(v), '<= 200 ms', lambda x: x <= 200,
+        baseline='virsh start returns: %s; guest, cont to traffic: %s' % (
+            fmt_ms(med('start_return_ms')), fmt_ms(med('start_guest_ms'))))
+    v = med('migrate_pair_ms')
+    add('libvirt: virsh migrate --live, 1 GiB, failover pair (median)', v,
+        fmt_ms(v), '-', None,
+        baseline='without the pair: %s' % fmt_ms(med('migrate_nopair_ms')))
+
+
 def main():
     build = sys.argv[1] if len(sys.argv) > 1 else 'build'
     binary = os.path.abspath(os.path.join(build, 'baton-system-x86_64'))
@@ -255,6 +278,14 @@ def main():
     add('16 pairs negotiated (first FEATURES_OK to last event)', v,
         fmt_ms(v), '<= 10 ms', lambda x: x <= 10,
         err=r16 if isinstance(r16, str) else None)
+
+    # libvirt 9.0 driving baton (issue 11), private daemons as in the test.
+    r = run_bench(sys.executable, [
+        os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                     'bench-libvirt.py'), binary,
+        os.path.join(os.path.abspath(build), 'benchmarks', 'libvirt-work')],
+        timeout=900)
+    add_libvirt(add, r)
 
     headers = ('figure', 'measured', 'target', '', 'baseline')
     widths = [max(len(str(row[i])) for row in rows + [headers])

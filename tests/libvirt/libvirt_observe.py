@@ -101,6 +101,17 @@ REPLY = re.compile(r'QEMU_MONITOR_RECV_REPLY: mon=(\S+) reply=(\{.*\})')
 STDERR = re.compile(r'qemuProcessReportLogError:\d+ : (.*)')
 
 
+def _json_after(rx, line):
+    """(monitor, object) when rx (monitor, JSON groups) matches line."""
+    m = rx.search(line)
+    if not m:
+        return None
+    try:
+        return m.group(1), json.loads(m.group(2))
+    except ValueError:
+        return None
+
+
 class LogScanner:
     """Reads a daemon's libvirtd.log incrementally."""
 
@@ -113,31 +124,22 @@ class LogScanner:
 
     def scan(self):
         try:
-            with open(self.path, errors='replace') as f:
+            with open(self.path, 'rb') as f:
                 f.seek(self.offset)
-                text = f.read()
+                data = f.read()
         except OSError:
             return
-        # only whole lines
-        cut = text.rfind('\n') + 1
-        self.offset += len(text[:cut].encode('utf-8', 'replace'))
-        for line in text[:cut].splitlines():
-            m = SEND.search(line)
-            if m:
-                try:
-                    req = json.loads(m.group(2))
-                except ValueError:
-                    continue
-                self.sent[(m.group(1), req.get('id'))] = req
+        data = data[:data.rfind(b'\n') + 1]      # only whole lines
+        self.offset += len(data)
+        for line in data.decode('utf-8', 'replace').splitlines():
+            sent = _json_after(SEND, line)
+            if sent:
+                self.sent[(sent[0], sent[1].get('id'))] = sent[1]
                 continue
-            m = REPLY.search(line)
-            if m:
-                try:
-                    rep = json.loads(m.group(2))
-                except ValueError:
-                    continue
-                req = self.sent.pop((m.group(1), rep.get('id')), {})
-                self.replies.append((req, rep))
+            got = _json_after(REPLY, line)
+            if got:
+                req = self.sent.pop((got[0], got[1].get('id')), {})
+                self.replies.append((req, got[1]))
                 continue
             m = STDERR.search(line)
             if m:
