@@ -26,8 +26,8 @@
 #define LOST_NS         (3000 * 1000000ll)
 #define NEAR_NS         (1000 * 1000000ll)      /* window attribution slack */
 #define ARP_RETRY_NS    (500 * 1000000ll)
-#define REPORT_DELAY_NS (2000 * 1000000ll)
-#define PAUSE_NS        (20 * 1000000ll)
+#define REPORT_DELAY_NS (LOST_NS + 500 * 1000000ll)  /* after every verdict */
+#define PAUSE_NS        (1000000ll)     /* clocks agree to microseconds */
 
 static const uint8_t bcast[6] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff };
 

@@ -142,6 +142,127 @@ static void test_file(void)
     guest_console_clear(&dcon);
 }
 
+/* Bounded wait until the destination has loaded the stream. */
+static void wait_loaded(QTestState *qts)
+{
+    gint64 deadline = g_get_monotonic_time() + 30 * G_USEC_PER_SEC;
+
+    for (;;) {
+        g_autoptr(JsonNode) ret = qtest_qmp_assert_success_ref(qts,
+            "{'execute': 'query-status'}");
+        const char *st = json_object_get_string_member(
+            json_node_get_object(ret), "status");
+
+        if (strcmp(st, "inmigrate")) {
+            return;
+        }
+        g_assert_cmpint(g_get_monotonic_time(), <, deadline);
+        g_usleep(10 * 1000);
+    }
+}
+
+/* A destination listening on a fresh tcp port; cont'ed (autostart). */
+static QTestState *start_destination(GuestConsole *con, const char *name,
+                                     char **uri)
+{
+    g_autofree char *args = NULL;
+
+    *uri = g_strdup_printf("tcp:127.0.0.1:%d", free_port());
+    args = g_strdup_printf("%s -incoming %s", guest_failover_pair, *uri);
+    return guest_vm_start(con, tmpdir, name, args, false);
+}
+
+/*
+ * There and back: the guest that came from a migration migrates again,
+ * and reports its windows on each destination.
+ */
+static void test_ping_pong(void)
+{
+    GuestConsole c1, c2, c3;
+    g_autofree char *uri2 = NULL, *uri3 = NULL;
+    QTestState *q1 = guest_vm_start(&c1, tmpdir, "pp1", guest_failover_pair,
+                                    false);
+    QTestState *q2, *q3;
+
+    guest_expect_failover_up(q1, &c1);
+    q2 = start_destination(&c2, "pp2", &uri2);
+    start_migration(q1, uri2);
+    wait_migration(q1, "completed");
+    qtest_qmp_eventwait(q2, "RESUME");
+    expect_continued(q2, &c2);
+
+    q3 = start_destination(&c3, "pp3", &uri3);
+    start_migration(q2, uri3);
+    wait_migration(q2, "completed");
+    expect_source_ejected(&c2);
+    qtest_qmp_eventwait(q3, "RESUME");
+    expect_continued(q3, &c3);
+    qtest_quit(q1);
+    qtest_quit(q2);
+    qtest_quit(q3);
+    guest_console_clear(&c1);
+    guest_console_clear(&c2);
+    guest_console_clear(&c3);
+}
+
+/*
+ * Before the guest ever ran (-S): nothing is negotiated, the destination
+ * stays stopped like the source, and boots the guest on cont.
+ */
+static void test_before_boot(void)
+{
+    GuestConsole scon, dcon;
+    g_autofree char *uri = NULL;
+    QTestState *src = guest_vm_start(&scon, tmpdir, "bb-src",
+                                     guest_failover_pair, true);
+    QTestState *dst = start_destination(&dcon, "bb-dst", &uri);
+
+    start_migration(src, uri);
+    wait_migration(src, "completed");
+    /* The source was not running: neither is the destination, until cont. */
+    wait_loaded(dst);
+    g_assert_false(guest_console_has(&dcon, "firmware start"));
+    qtest_qmp_assert_success(dst, "{'execute': 'cont'}");
+    guest_expect(&dcon, "firmware start (boot 1)");
+    guest_expect_failover_up(dst, &dcon);
+    g_assert_false(guest_console_has(&scon, "firmware start"));
+    qtest_quit(src);
+    qtest_quit(dst);
+    guest_console_clear(&scon);
+    guest_console_clear(&dcon);
+}
+
+/*
+ * Migration started right as the guest starts: whatever point of boot,
+ * negotiation or hot-add the stream catches it at, the destination ends
+ * with the primary carrying the traffic.
+ */
+static void test_during_boot(void)
+{
+    GuestConsole scon, dcon;
+    g_autofree char *uri = NULL;
+    QTestState *src = guest_vm_start(&scon, tmpdir, "db-src",
+                                     guest_failover_pair, true);
+    QTestState *dst = start_destination(&dcon, "db-dst", &uri);
+
+    qtest_qmp_assert_success(src,
+        "{'execute': 'migrate-set-capabilities', 'arguments': "
+        "{'capabilities': [{'capability': 'events', 'state': true}]}}");
+    qtest_qmp_send(src, "{'execute': 'cont'}");
+    qtest_qmp_send(src, "{'execute': 'migrate', 'arguments': "
+                   "{'uri': '%s'}}", uri);
+    qtest_qmp_assert_success(src, "{'execute': 'query-status'}");
+    wait_migration(src, "completed");
+    qtest_qmp_eventwait(dst, "RESUME");
+    guest_expect(&dcon, "registered as primary");
+    guest_expect(&dcon, "link up, TX via primary");
+    guest_expect(&dcon, "echo replies through eth1");
+    qtest_quit(src);
+    qtest_quit(dst);
+    guest_console_clear(&scon);
+    guest_console_clear(&dcon);
+}
+
 int main(int argc, char **argv)
 {
     int ret;
@@ -151,6 +272,9 @@ int main(int argc, char **argv)
     qtest_add_func("builtin-guest-migration/tcp-acpi", test_tcp_acpi);
     qtest_add_func("builtin-guest-migration/tcp-native", test_tcp_native);
     qtest_add_func("builtin-guest-migration/file", test_file);
+    qtest_add_func("builtin-guest-migration/ping-pong", test_ping_pong);
+    qtest_add_func("builtin-guest-migration/before-boot", test_before_boot);
+    qtest_add_func("builtin-guest-migration/during-boot", test_during_boot);
     ret = g_test_run();
     g_autofree char *cmd = g_strdup_printf("rm -rf %s", tmpdir);
     if (system(cmd)) {
