@@ -10,6 +10,7 @@
 #include <errno.h>
 #include <glib/gstdio.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/un.h>
@@ -280,6 +281,20 @@ static void test_redirector_rx_event_opened(void)
     sync_qmp(qts);
     send_str(send_sock, "Hello2!!");
     expect_frame(backend[0], "Hello2!!");
+    /* a frame too big for any network: that connection is dropped */
+    g_assert_cmpint(write(send_sock, "\x7f\xff\xff\xff", 4), ==, 4);
+    {
+        struct pollfd p = { .fd = send_sock, .events = POLLIN };
+        char c;
+
+        g_assert_cmpint(poll(&p, 1, 20000), ==, 1);
+        g_assert_cmpint(read(send_sock, &c, 1), ==, 0);
+    }
+    close(send_sock);
+    send_sock = unix_connect(path);
+    sync_qmp(qts);
+    send_str(send_sock, "Hello3!!");
+    expect_frame(backend[0], "Hello3!!");
     close(send_sock);
     qtest_quit(qts);
     close(backend[0]);

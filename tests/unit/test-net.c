@@ -15,6 +15,7 @@
 #include "net/net.h"
 #include "net/clients.h"
 #include "qapi/error.h"
+#include "qom/object_interfaces.h"
 
 /* A test NIC: records what it receives, can refuse frames on demand. */
 typedef struct TestNic {
@@ -636,9 +637,26 @@ static void test_info_strings(void)
     text = info_network();
     g_assert_cmpstr(text, ==, "hub 5\n \\ h1\n \\ h0: u0: index=0,"
                     "type=user,net=10.0.2.0,restrict=off\n");
-    for (int i = 2; i >= 0; i--) {
+    for (int i = 2; i >= 1; i--) {
         qemu_del_net_client(nc[i]);
     }
+    /* a backend's filters follow its line */
+    {
+        g_autoptr(GError) err = NULL;
+        g_autoptr(QemuOpts) fo = qemu_opts_parse(
+            "filter-buffer,id=f0,netdev=u0,queue=rx,interval=1000",
+            "qom-type", &err);
+
+        g_assert_nonnull(user_creatable_add_opts(fo, &err));
+        g_assert_no_error(err);
+        g_free(text);
+        text = info_network();
+        g_assert_cmpstr(text, ==, "u0: index=0,type=user,net=10.0.2.0,"
+                        "restrict=off\nfilters:\n  - f0: type=filter-buffer,"
+                        "insert=behind,interval=1000,netdev=u0,"
+                        "position=tail,queue=rx,status=on\n");
+    }
+    qemu_del_net_client(nc[0]);
     g_clear_pointer(&text, g_free);
 
     /* tcp: the client shows its server, the server its client */
