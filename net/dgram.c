@@ -405,10 +405,17 @@ NetClientState *net_init_dgram(QemuOpts *opts, const char *id, GError **errp)
         fd = net_parse_fd_addr(opts, "local", errp);
         return fd < 0 ? NULL : net_dgram_new_fd("dgram", id, fd);
     }
+    if (!has_remote) {
+        error_setg(errp, "type=inet or type=unix requires remote parameter");
+        return NULL;
+    }
     if (net_parse_sockaddr(opts, "local", &local, errp) &&
-        (!has_remote || net_parse_sockaddr(opts, "remote", &remote, errp))) {
-        nc = net_dgram_new("dgram", id, &local, has_remote ? &remote : NULL,
-                           errp);
+        net_parse_sockaddr(opts, "remote", &remote, errp)) {
+        if (local.type != remote.type) {
+            error_setg(errp, "remote and local types must be the same");
+            return NULL;
+        }
+        nc = net_dgram_new("dgram", id, &local, &remote, errp);
     }
     return nc;
 }

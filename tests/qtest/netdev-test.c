@@ -94,6 +94,13 @@ static void test_cmdline_errors(void)
                          "remote.host=230.0.0.1,remote.port=1234,"
                          "local.type=unix,local.path=/x",
                          "localaddr '/x' is not a valid IPv4 address");
+    expect_cmdline_error("-netdev dgram,id=d0,local.type=unix,"
+                         "local.path=/tmp/x",
+                         "type=inet or type=unix requires remote parameter");
+    expect_cmdline_error("-netdev dgram,id=d0,local.type=unix,"
+                         "local.path=/tmp/x,remote.type=inet,"
+                         "remote.host=127.0.0.1,remote.port=1",
+                         "remote and local types must be the same");
     expect_cmdline_error("-netdev socket,id=k0,fd=987",
                          "File descriptor '987' is not a socket");
     expect_cmdline_error("-netdev user,id=n0 -object filter-buffer,id=f0,"
