@@ -279,6 +279,35 @@ def main():
         fmt_ms(v), '<= 10 ms', lambda x: x <= 10,
         err=r16 if isinstance(r16, str) else None)
 
+    # The built-in guest under -accel tcg (issue 10).
+    bench_guest = os.path.join(build, 'benchmarks', 'bench-guest')
+    v, err = median_of(bench_guest, [binary, 'cont', '7'],
+                       'cont_to_traffic_ms', 1)
+    add('tcg: cont to the primary carrying traffic (median of 7)', v,
+        fmt_ms(v), '<= 20 ms', lambda x: x <= 20, err=err)
+    r = run_bench(bench_guest, [binary, 'migrate', '1024'])
+    for window in ('unplug', 'switch-over', 're-plug'):
+        v = lost = err = None
+        if isinstance(r, str):
+            err = r
+        elif r.get('outage_ms_' + window):
+            v = r['outage_ms_' + window][0]
+            lost = r['lost_' + window][0]
+        else:
+            err = 'no %s window reported' % window
+        add('tcg: 1 GiB failover migration, outage in window %s' % window,
+            v, fmt_ms(v), '-', None,
+            baseline='' if lost is None else 'lost replies: %d' % lost,
+            err=err)
+    v = None if isinstance(r, str) else (r.get('lost_outside') or [None])[0]
+    add('tcg: 1 GiB failover migration, replies lost outside windows', v,
+        'n/a' if v is None else '%d' % v, '0', lambda x: x == 0,
+        err=r if isinstance(r, str) else None)
+    v, err = median_of(bench_guest, [binary, 'idle', '5'], 'idle_cpu_pct', 1)
+    add('tcg: idle guest (echo every 20 ms), CPU of one core', v,
+        'n/a' if v is None else '%.1f %%' % v, '<= 5 %', lambda x: x <= 5,
+        err=err)
+
     # libvirt 9.0 driving baton (issue 11), private daemons as in the test.
     r = run_bench(sys.executable, [
         os.path.join(os.path.dirname(os.path.abspath(__file__)),
