@@ -101,7 +101,8 @@ static const OptDef opt_defs[] = {
     { "global", OPT_GLOBAL, true, "driver.property=value  default for "
       "every device of that driver" },
     { "object", OPT_OBJECT, true, "qom-type,id=ID[,...] | JSON  create an object "
-      "(memory-backend-ram, memory-backend-file, secret, filter-mirror, "
+      "(memory-backend-ram, memory-backend-file, secret, rng-builtin, "
+      "filter-mirror, "
       "filter-redirector, filter-buffer, filter-dump; 'help' lists them)" },
     { "readconfig", OPT_READCONFIG, true, "file  options from a QEMU "
       "config file ([machine], [device \"ID\"], [netdev \"ID\"], "
@@ -881,6 +882,8 @@ void qemu_init(int argc, char **argv)
     }
     create_serials(nodefaults, nographic);
 
+    /* /objects exists even while empty, as in QEMU (qom-list finds it). */
+    object_get_objects_root();
     /* Objects (memory backends) first: the machine may use one. */
     for (guint i = 0; i < cmd_opts->len; i++) {
         CmdOpt *o = g_ptr_array_index(cmd_opts, i);

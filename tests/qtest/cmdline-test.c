@@ -443,6 +443,53 @@ static void test_readconfig(void)
     remove_config(path);
 }
 
+/* Does qom-list PATH show a child NAME of TYPE? */
+static bool has_child(QTestState *qts, const char *path, const char *name,
+                      const char *type)
+{
+    g_autoptr(JsonObject) rsp = qtest_qmp(qts, "{'execute': 'qom-list', "
+                                          "'arguments': {'path': '%s'}}",
+                                          path);
+    JsonArray *list = json_object_get_array_member(rsp, "return");
+    g_autofree char *child = g_strdup_printf("child<%s>", type);
+
+    for (guint i = 0; list && i < json_array_get_length(list); i++) {
+        JsonObject *p = json_array_get_object_element(list, i);
+
+        if (!strcmp(json_object_get_string_member(p, "name"), name) &&
+            !strcmp(json_object_get_string_member(p, "type"), child)) {
+            return true;
+        }
+    }
+    return false;
+}
+
+/*
+ * QEMU's readconfig-test object-rng: an [object] section with its id as a
+ * key, on -machine none; the last line has no newline.
+ */
+static void test_readconfig_object(void)
+{
+    char *path = write_config("[object]\n"
+                              "qom-type = \"rng-builtin\"\n"
+                              "id = \"rng0\"");
+    g_autofree char *args = g_strdup_printf("-nodefaults -machine none "
+                                            "-readconfig %s", path);
+    g_autoptr(QTestState) qts = qtest_init(args);
+
+    g_assert_true(has_child(qts, "/objects", "rng0", "rng-builtin"));
+    remove_config(path);
+}
+
+/* /objects is there before any object is. */
+static void test_objects_container(void)
+{
+    g_autoptr(QTestState) qts = qtest_init("-nodefaults -machine none");
+
+    qtest_qmp_assert_success(qts, "{'execute': 'qom-list', 'arguments': "
+                             "{'path': '/objects'}}");
+}
+
 /* A malformed file: QEMU's message, at FILE:LINE. */
 static void expect_config_error(const char *text, int line, const char *msg)
 {
@@ -673,6 +720,8 @@ int main(int argc, char **argv)
     qtest_add_func("cmdline/nic-help", test_nic_help);
     qtest_add_func("cmdline/readconfig", test_readconfig);
     qtest_add_func("cmdline/readconfig-errors", test_readconfig_errors);
+    qtest_add_func("cmdline/readconfig-object", test_readconfig_object);
+    qtest_add_func("cmdline/objects-container", test_objects_container);
     qtest_add_func("cmdline/daemonize-pidfile", test_daemonize_pidfile);
     qtest_add_func("cmdline/pidfile", test_pidfile);
     qtest_add_func("cmdline/sigterm-running", test_sigterm_running);
