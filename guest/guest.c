@@ -72,9 +72,13 @@ static void os_start(GuestState *g)
             if ((pci_cfg_read(bus, devfn, 0, 2) & 0xffff) == 0xffff) {
                 continue;
             }
-            /* Hot-added while we were busy: configure it first. */
+            /*
+             * Not configured by the firmware: hot-added since (the
+             * primary, plugged when the standby negotiated).  Its hotplug
+             * event announces it.
+             */
             if (!(pci_cfg_read(bus, devfn, 4, 2) & 2)) {
-                firmware_configure_slot(g, bridge);
+                continue;
             }
             virtio_net_probe(g, bus, devfn, bridge);
         }

@@ -357,6 +357,12 @@ void netstack_init(GuestState *g)
     g->ip = GUEST_IP;
     g->arp_done = 0;
     g->next_send = guest_now();
+    if (!g->knobs.ping_interval_ms) {
+        guest_log(g, "net: %u.%u.%u.%u/24, no echo traffic", GUEST_IP >> 24,
+                  (GUEST_IP >> 16) & 255, (GUEST_IP >> 8) & 255,
+                  GUEST_IP & 255);
+        return;
+    }
     guest_log(g, "net: %u.%u.%u.%u/24, echo to %u.%u.%u.%u every %lld ms",
               GUEST_IP >> 24, (GUEST_IP >> 16) & 255, (GUEST_IP >> 8) & 255,
               GUEST_IP & 255, t >> 24, (t >> 16) & 255, (t >> 8) & 255,
