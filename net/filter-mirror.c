@@ -37,7 +37,21 @@ static bool mirror_setup(NetFilterState *nf, GError **errp)
         return false;
     }
     s->chr_out = netfilter_find_chardev(s->outdev, "", errp);
-    return s->chr_out != NULL;
+    if (!s->chr_out || !qemu_chr_fe_claim(s->chr_out, errp)) {
+        s->chr_out = NULL;
+        return false;
+    }
+    return true;
+}
+
+static void mirror_cleanup(NetFilterState *nf)
+{
+    MirrorState *s = FILTER_MIRROR(nf);
+
+    if (s->chr_out) {
+        qemu_chr_fe_release(s->chr_out);
+        s->chr_out = NULL;
+    }
 }
 
 static char *get_outdev(Object *obj, GError **errp)
@@ -73,6 +87,7 @@ static void mirror_class_init(ObjectClass *oc, void *data)
     NetFilterClass *nfc = NETFILTER_CLASS(oc);
 
     nfc->setup = mirror_setup;
+    nfc->cleanup = mirror_cleanup;
     nfc->receive_iov = mirror_receive_iov;
     object_class_property_add_str(oc, "outdev", get_outdev, set_outdev);
     object_class_property_add_bool(oc, "vnet_hdr_support", get_vnet_hdr,

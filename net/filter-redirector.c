@@ -87,6 +87,20 @@ static void redirector_event(void *opaque, QEMUChrEvent event)
     net_frame_reader_reset(&FILTER_REDIRECTOR(opaque)->reader);
 }
 
+/* Give the chardevs back (release also drops indev's handlers). */
+static void redirector_release(RedirectorState *s)
+{
+    if (s->chr_in) {
+        qemu_chr_fe_release(s->chr_in);
+        net_frame_reader_destroy(&s->reader);
+        s->chr_in = NULL;
+    }
+    if (s->chr_out) {
+        qemu_chr_fe_release(s->chr_out);
+        s->chr_out = NULL;
+    }
+}
+
 static bool redirector_setup(NetFilterState *nf, GError **errp)
 {
     RedirectorState *s = FILTER_REDIRECTOR(nf);
@@ -103,14 +117,16 @@ static bool redirector_setup(NetFilterState *nf, GError **errp)
     }
     if (s->indev) {
         s->chr_in = netfilter_find_chardev(s->indev, "IN ", errp);
-        if (!s->chr_in) {
+        if (!s->chr_in || !qemu_chr_fe_claim(s->chr_in, errp)) {
+            s->chr_in = NULL;
             return false;
         }
     }
     if (s->outdev) {
         s->chr_out = netfilter_find_chardev(s->outdev, "OUT ", errp);
-        if (!s->chr_out) {
-            s->chr_in = NULL;
+        if (!s->chr_out || !qemu_chr_fe_claim(s->chr_out, errp)) {
+            s->chr_out = NULL;
+            redirector_release(s);
             return false;
         }
     }
@@ -125,14 +141,7 @@ static bool redirector_setup(NetFilterState *nf, GError **errp)
 
 static void redirector_cleanup(NetFilterState *nf)
 {
-    RedirectorState *s = FILTER_REDIRECTOR(nf);
-
-    if (s->chr_in) {
-        qemu_chr_fe_set_handlers(s->chr_in, NULL, NULL, NULL, NULL);
-        net_frame_reader_destroy(&s->reader);
-        s->chr_in = NULL;
-    }
-    s->chr_out = NULL;
+    redirector_release(FILTER_REDIRECTOR(nf));
 }
 
 static char *get_indev(Object *obj, GError **errp)

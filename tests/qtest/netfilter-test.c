@@ -425,6 +425,13 @@ static void test_netfilter_errors(void)
                      "'netdev': 'qtest-bn0', 'indev': 'c0', 'outdev': 'c0'",
                      "'indev' and 'outdev' could not be same for filter "
                      "redirector");
+    /* the monitor's own chardev is taken */
+    qtest_qmp_expect_error(qts, "GenericError",
+                           "device 'char0' is in use",
+                           "{'execute': 'object-add', 'arguments': "
+                           "{'qom-type': 'filter-redirector', 'id': 'bad', "
+                           "'netdev': 'qtest-bn0', "
+                           "'indev': 'char0'}}");
     qtest_qmp_expect_error(qts, "DeviceNotFound", "IN Device 'nope' not "
                            "found", "{'execute': 'object-add', 'arguments': "
                            "{'qom-type': 'filter-redirector', 'id': 'bad', "
@@ -549,28 +556,47 @@ static void test_dump(void)
     unlink(file);
 }
 
-/* position=head and insert=before order the chain; a redirector takes. */
+/*
+ * position=head puts a buffer before the mirror: the mirror sees a frame
+ * only when the buffer passes it on (to the rest of the chain, then the
+ * peer).  A chardev serves one filter.
+ */
 static void test_position(void)
 {
     HubRig h;
 
-    /* The redirector at the head takes frames before the mirror sees them. */
-    hub_rig_start(&h, "filter-redirector,id=fr,netdev=s0,queue=tx,"
-                  "outdev=m0,position=head");
+    hub_rig_start(&h, "filter-buffer,id=fb,netdev=s0,queue=tx,"
+                  "interval=1000,position=head");
     send_str(h.a[0], "first");
-    expect_frame(h.m[0], "first");
     sync_qmp(h.qts);
-    g_assert_true(qstream_fd_idle(h.m[0]));     /* one copy only */
-    g_assert_true(qstream_fd_idle(h.b[0]));     /* taken, not passed on */
-    object_del(h.qts, "fr");
-    hub_rig_send(&h, "second");
-    expect_frame(h.b[0], "second");
+    sync_qmp(h.qts);
+    g_assert_true(qstream_fd_idle(h.m[0]));
+    g_assert_true(qstream_fd_idle(h.b[0]));
+    qtest_clock_step(h.qts, 1000 * 1000);
+    expect_frame(h.m[0], "first");
+    expect_frame(h.b[0], "first");
+    object_del(h.qts, "fb");
+    /* insert=before a filter of another backend */
     qtest_qmp_expect_error(h.qts, "GenericError",
                            "filter 'fm' belongs to a different netdev",
                            "{'execute': 'object-add', 'arguments': "
                            "{'qom-type': 'filter-buffer', 'id': 'x', "
                            "'netdev': 's1', 'interval': 1, "
-                           "'position': 'id=fm'}}");
+                           "'position': 'id=fm', 'insert': 'before'}}");
+    qtest_qmp_expect_error(h.qts, "GenericError",
+                           "Invalid value for netfilter insert, should be "
+                           "'before' or 'behind'",
+                           "{'execute': 'object-add', 'arguments': "
+                           "{'qom-type': 'filter-buffer', 'id': 'x', "
+                           "'netdev': 's0', 'interval': 1, "
+                           "'insert': 'aside'}}");
+    qtest_qmp_expect_error(h.qts, "GenericError", "device 'm0' is in use",
+                           "{'execute': 'object-add', 'arguments': "
+                           "{'qom-type': 'filter-mirror', 'id': 'x', "
+                           "'netdev': 's1', 'outdev': 'm0'}}");
+    /* the mirror still mirrors */
+    hub_rig_send(&h, "second");
+    expect_frame(h.b[0], "second");
     hub_rig_end(&h);
 }
 
