@@ -16,10 +16,7 @@
 
 static JsonNode *get_size(Object *obj, ObjectProperty *prop, GError **errp)
 {
-    JsonNode *n = json_node_alloc();
-
-    json_node_init_int(n, MEMORY_BACKEND(obj)->size);
-    return n;
+    return qom_value_from_uint(MEMORY_BACKEND(obj)->size);
 }
 
 static bool set_size(Object *obj, ObjectProperty *prop, JsonNode *value,
@@ -33,8 +30,7 @@ static bool set_size(Object *obj, ObjectProperty *prop, JsonNode *value,
                    object_get_typename(obj));
         return false;
     }
-    if (JSON_NODE_HOLDS_VALUE(value) &&
-        json_node_get_value_type(value) == G_TYPE_STRING) {
+    if (qom_value_is_text(value)) {
         if (!qemu_strtosz("size", json_node_get_string(value), &v, errp)) {
             return false;
         }

@@ -25,10 +25,15 @@ bool mig_connect_outgoing(const char *uri, MigConnectedFunc *cb,
     } else if (g_str_has_prefix(uri, "fd:")) {
         fd = mig_fd_outgoing(uri + 3, &err);
     } else {
-        error_setg(errp, "unknown migration protocol: %s", uri);
+        error_setg(errp, "Parameter 'uri' expects a valid migration protocol");
         return false;
     }
-    cb(fd, child, err, opaque);
+    /* These fail at once (no descriptor, no command): say so at once. */
+    if (err) {
+        g_propagate_error(errp, err);
+        return false;
+    }
+    cb(fd, child, NULL, opaque);
     return true;
 }
 

@@ -132,9 +132,10 @@ bool mig_channel_flush_all(MigChannel *ch, int timeout_ms, GError **errp);
 /* Transports (channel.c, socket.c, exec.c, fd.c). */
 typedef void MigConnectedFunc(int fd, GPid child, GError *err, void *opaque);
 /*
- * Outgoing: start connecting to uri.  cb runs exactly once, possibly from
- * inside this call (exec:, fd:), with a connected fd or an error.  Returns
- * false only for an unknown scheme (errp set).
+ * Outgoing: start connecting to uri.  Returns false with errp set when
+ * that fails at once (unknown scheme, fd: naming no descriptor, exec:
+ * that cannot start); cb does not run then.  Otherwise cb runs exactly
+ * once, possibly from inside this call, with a connected fd or an error.
  */
 bool mig_connect_outgoing(const char *uri, MigConnectedFunc *cb,
                           void *opaque, GError **errp);

@@ -621,10 +621,14 @@ void qmp_migrate(const char *uri, bool has_blk, bool blk, bool has_inc,
     set_status(MIGRATION_STATUS_SETUP);
     mig.connecting = true;
     if (!mig_connect_outgoing(uri, connected, NULL, &err)) {
-        /* QEMU 8.1 loses this error: {} and then failed, no error-desc. */
+        /*
+         * The migration fails and the error is the answer, as QEMU does
+         * for fd: without a descriptor.  For an unknown scheme QEMU 8.1
+         * answers {} and loses the error (8.2 answers it, as we do).
+         */
         mig.connecting = false;
-        g_clear_error(&err);
-        migration_fail(NULL);
+        migration_fail(g_error_copy(err));
+        g_propagate_error(errp, err);
     }
 }
 

@@ -3,6 +3,9 @@
  * Migration capabilities and parameters: QEMU 8.1's names and defaults,
  * set and queried over QMP, read by the state machine.
  */
+#include <string.h>
+
+#include "exec/memory.h"
 #include "migration/internal.h"
 #include "migration/misc.h"
 
@@ -30,15 +33,38 @@ const MigrationParameters *migrate_params(void)
     return &params;
 }
 
+/* What QEMU 8.1 checks of the capabilities as they would be. */
+static bool caps_check(const bool *new_caps, GError **errp)
+{
+    if (new_caps[MIGRATION_CAPABILITY_POSTCOPY_PREEMPT] &&
+        !new_caps[MIGRATION_CAPABILITY_POSTCOPY_RAM]) {
+        error_setg(errp, "Postcopy preempt requires postcopy-ram");
+        return false;
+    }
+    if (new_caps[MIGRATION_CAPABILITY_SWITCHOVER_ACK] &&
+        !new_caps[MIGRATION_CAPABILITY_RETURN_PATH]) {
+        error_setg(errp, "Capability 'switchover-ack' requires capability "
+                   "'return-path'");
+        return false;
+    }
+    return true;
+}
+
 void qmp_migrate_set_capabilities(MigrationCapabilityStatusList *capabilities,
                                   GError **errp)
 {
+    bool new_caps[MigrationCapability__MAX];
+
     if (migration_is_running()) {
         error_setg(errp, "There's a migration process in progress");
         return;
     }
+    memcpy(new_caps, caps, sizeof(caps));
     for (MigrationCapabilityStatusList *l = capabilities; l; l = l->next) {
-        caps[l->value->capability] = l->value->state;
+        new_caps[l->value->capability] = l->value->state;
+    }
+    if (caps_check(new_caps, errp)) {
+        memcpy(caps, new_caps, sizeof(caps));
     }
 }
 
@@ -106,6 +132,19 @@ static bool check_range(const char *name, bool has, uint64_t v, uint64_t min,
     return true;
 }
 
+static bool check_xbzrle_cache_size(MigrateSetParameters *s, GError **errp)
+{
+    uint64_t v = s->xbzrle_cache_size;
+
+    if (s->has_xbzrle_cache_size &&
+        (v < TARGET_PAGE_SIZE || (v & (v - 1)))) {
+        error_setg(errp, "Parameter 'xbzrle_cache_size' expects a power of "
+                   "two no less than the target page size");
+        return false;
+    }
+    return true;
+}
+
 void qmp_migrate_set_parameters(MigrateSetParameters *s, GError **errp)
 {
     MigrationParameters *p = &params;
@@ -140,10 +179,38 @@ void qmp_migrate_set_parameters(MigrateSetParameters *s, GError **errp)
         !check_range("multifd_channels", s->has_multifd_channels,
                      s->multifd_channels, 1, 255,
                      "a value between 1 and 255", errp) ||
+        !check_range("multifd_zlib_level", s->has_multifd_zlib_level,
+                     s->multifd_zlib_level, 0, 9,
+                     "a value between 0 and 9", errp) ||
+        !check_range("multifd_zstd_level", s->has_multifd_zstd_level,
+                     s->multifd_zstd_level, 0, 20,
+                     "a value between 0 and 20", errp) ||
+        !check_xbzrle_cache_size(s, errp) ||
         !check_range("max_cpu_throttle", s->has_max_cpu_throttle,
                      s->max_cpu_throttle, 1, 99,
                      "an integer in the range of cpu_throttle_initial to "
                      "99", errp) ||
+        !check_range("announce_initial", s->has_announce_initial,
+                     s->announce_initial, 0, 100000,
+                     "a value between 0 and 100000", errp) ||
+        !check_range("announce_max", s->has_announce_max,
+                     s->announce_max, 0, 100000,
+                     "a value between 0 and 100000", errp) ||
+        !check_range("announce_rounds", s->has_announce_rounds,
+                     s->announce_rounds, 0, 1000,
+                     "a value between 0 and 1000", errp) ||
+        /* QEMU's text says 0, its check says 1. */
+        !check_range("announce_step", s->has_announce_step,
+                     s->announce_step, 1, 10000,
+                     "a value between 0 and 10000", errp) ||
+        !check_range("x-vcpu-dirty-limit-period",
+                     s->has_x_vcpu_dirty_limit_period,
+                     s->x_vcpu_dirty_limit_period, 1, 1000,
+                     "a value between 1 and 1000", errp) ||
+        /* QEMU 8.1's own words, grammar and all. */
+        !check_range("vcpu_dirty_limit", s->has_vcpu_dirty_limit,
+                     s->vcpu_dirty_limit, 1, UINT64_MAX,
+                     "is invalid, it must greater then 1 MB/s", errp) ||
         !check_range("__org.baton_unplug-timeout",
                      s->has___org_baton_unplug_timeout,
                      s->__org_baton_unplug_timeout, 1, MAX_UNPLUG_WAIT_MS,

@@ -1,58 +1,84 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * Incremental JSON value splitter for QMP.
+ * Splitting the QMP byte stream into JSON values, with QEMU's semantics.
  *
- * One pass over the bytes tracks just enough lexical state (nesting depth,
- * whether we are inside a string, escapes) to know where a top-level value
- * ends; the complete value is then handed to json-glib.  Single-quoted
- * strings are rewritten to double-quoted ones on the way, which is all
- * json-glib needs to accept QEMU's dialect.  Each byte is looked at once,
- * so a large value costs linear time.
+ * A lexer cuts the bytes into tokens; the tokens of one value are
+ * collected until its braces and brackets balance, then parsed
+ * (json-parser.c).  A byte that cannot start or continue a token (a
+ * control character other than whitespace, 0xFE or 0xFF, a letter out
+ * of place, a raw newline in a string) is a lexical error: it is
+ * answered with "JSON parse error, stray '...'", the value collected so
+ * far is dropped, and the lexer skips to the next likely start of a token.
+ * That is the resynchronisation QMP clients rely on: after any garbage,
+ * sending 0xFF (or a control character) leaves the parser clean.
+ *
+ * A value that breaks a limit (64 MiB of tokens, 2 Mi tokens, nesting
+ * deeper than 1024) is answered with an error when the limit is crossed;
+ * the bytes after it are read as new input, as QEMU does.
  */
 #include <string.h>
 #include "qapi/error.h"
+#include "monitor/json-parser-int.h"
 #include "monitor/json-stream.h"
 
+enum LexState {
+    LEX_START,
+    LEX_RECOVERY,               /* after an error: skip to a token start */
+    LEX_STRING,                 /* quote says which */
+    LEX_STRING_ESCAPE,
+    LEX_ZERO,
+    LEX_SIGN,
+    LEX_DIGITS,
+    LEX_POINT,
+    LEX_FRACTION,
+    LEX_EXP,
+    LEX_EXP_SIGN,
+    LEX_EXP_DIGITS,
+    LEX_KEYWORD,
+};
+
 struct JsonStream {
-    GString *buf;       /* the value so far, in standard JSON */
-    int depth;          /* open { and [ */
-    char quote;         /* '"' or '\'' inside a string, else 0 */
-    bool escape;        /* previous byte was a backslash in a string */
-    bool bare;          /* inside a top-level bare word (number, keyword) */
-    bool skipping;      /* value broke a limit: drop bytes to its end */
-    /*
-     * A word of letters outside strings inside the value, and the first
-     * one that is not a JSON keyword: QEMU reports it by name.
-     */
-    GString *word;
-    char *bad_word;
+    enum LexState state;
+    char quote;
+    GString *tok;               /* text of the token being read */
+    GArray *tokens;             /* JsonToken: the value so far */
+    size_t size;                /* bytes in tokens */
+    int braces;
+    int brackets;
     JsonStreamEmit *emit;
     void *opaque;
-    JsonParser *parser;
 };
+
+static void clear_token(gpointer p)
+{
+    g_free(((JsonToken *)p)->str);
+}
 
 JsonStream *json_stream_new(JsonStreamEmit *emit, void *opaque)
 {
     JsonStream *js = g_new0(JsonStream, 1);
 
-    js->buf = g_string_sized_new(256);
-    js->word = g_string_new(NULL);
+    js->tok = g_string_sized_new(256);
+    js->tokens = g_array_new(FALSE, FALSE, sizeof(JsonToken));
+    g_array_set_clear_func(js->tokens, clear_token);
     js->emit = emit;
     js->opaque = opaque;
-    js->parser = json_parser_new();
     return js;
+}
+
+static void drop_value(JsonStream *js)
+{
+    g_array_set_size(js->tokens, 0);
+    js->size = 0;
+    js->braces = 0;
+    js->brackets = 0;
 }
 
 void json_stream_reset(JsonStream *js)
 {
-    g_string_truncate(js->buf, 0);
-    js->depth = 0;
-    js->quote = 0;
-    js->escape = false;
-    js->bare = false;
-    js->skipping = false;
-    g_string_truncate(js->word, 0);
-    g_clear_pointer(&js->bad_word, g_free);
+    js->state = LEX_START;
+    g_string_truncate(js->tok, 0);
+    drop_value(js);
 }
 
 void json_stream_free(JsonStream *js)
@@ -60,211 +86,285 @@ void json_stream_free(JsonStream *js)
     if (!js) {
         return;
     }
-    g_string_free(js->buf, TRUE);
-    g_string_free(js->word, TRUE);
-    g_free(js->bad_word);
-    g_object_unref(js->parser);
+    g_string_free(js->tok, TRUE);
+    g_array_free(js->tokens, TRUE);
     g_free(js);
 }
 
-static void emit_error(JsonStream *js, const char *fmt, ...)
-    G_GNUC_PRINTF(2, 3);
+/* ---- the value's tokens ------------------------------------------------ */
 
-static void emit_error(JsonStream *js, const char *fmt, ...)
-{
-    va_list ap;
-    g_autofree char *msg = NULL;
-    GError *err = NULL;
-
-    va_start(ap, fmt);
-    msg = g_strdup_vprintf(fmt, ap);
-    va_end(ap);
-    error_setg(&err, "%s", msg);
-    js->emit(js->opaque, NULL, err);
-}
-
-/* A value that broke a limit: report it now, drop the rest of it. */
-static void start_skipping(JsonStream *js, const char *why)
-{
-    js->skipping = true;
-    g_string_truncate(js->buf, 0);
-    emit_error(js, "%s", why);
-}
-
-static bool is_keyword(const char *s)
-{
-    return !strcmp(s, "true") || !strcmp(s, "false") || !strcmp(s, "null");
-}
-
-/* The buffer holds one complete top-level value. */
-static void finish_value(JsonStream *js, bool bare)
+static void add_token(JsonStream *js, JsonTokenType type)
 {
     GError *err = NULL;
+    JsonNode *value = NULL;
+    JsonToken t;
 
-    if (js->skipping) {
-        js->skipping = false;
-        g_string_truncate(js->buf, 0);
-        g_clear_pointer(&js->bad_word, g_free);
-        return;
+    switch (type) {
+    case JSON_TOK_LCURLY:
+        js->braces++;
+        break;
+    case JSON_TOK_RCURLY:
+        js->braces--;
+        break;
+    case JSON_TOK_LSQUARE:
+        js->brackets++;
+        break;
+    case JSON_TOK_RSQUARE:
+        js->brackets--;
+        break;
+    case JSON_TOK_ERROR:
+        error_setg(&err, "JSON parse error, stray '%s'", js->tok->str);
+        goto emit;
+    default:
+        break;
     }
-    if (js->bad_word) {
-        emit_error(js, "JSON parse error, invalid keyword '%s'",
-                   js->bad_word);
-        g_clear_pointer(&js->bad_word, g_free);
-        g_string_truncate(js->buf, 0);
-        return;
+    if (js->size + js->tok->len + 1 > JSON_STREAM_MAX_SIZE) {
+        error_setg(&err, "JSON token size limit exceeded");
+        goto emit;
     }
-    /*
-     * A bare word must be a number or a keyword; json-glib's message for
-     * anything else is obscure, so word it the way QEMU's parser does.
-     */
-    if (bare && !is_keyword(js->buf->str) &&
-        !g_ascii_isdigit(js->buf->str[0]) && js->buf->str[0] != '-') {
-        emit_error(js, "JSON parse error, invalid keyword '%s'",
-                   js->buf->str);
-    } else if (json_parser_load_from_data(js->parser, js->buf->str,
-                                          js->buf->len, &err)) {
-        JsonNode *root = json_parser_steal_root(js->parser);
-
-        js->emit(js->opaque, root ? root : json_node_new(JSON_NODE_NULL),
-                 NULL);
-    } else {
-        /* Drop json-glib's "<data>:LINE:COL: Parse error: " preamble. */
-        const char *msg = strstr(err->message, "Parse error: ");
-
-        emit_error(js, "JSON parse error, %s",
-                   msg ? msg + strlen("Parse error: ") : err->message);
-        g_error_free(err);
+    if (js->tokens->len + 1 > JSON_STREAM_MAX_TOKENS) {
+        error_setg(&err, "JSON token count limit exceeded");
+        goto emit;
     }
-    g_string_truncate(js->buf, 0);
+    if (js->braces + js->brackets > JSON_STREAM_MAX_DEPTH) {
+        error_setg(&err, "JSON nesting depth limit exceeded");
+        goto emit;
+    }
+    t.type = type;
+    t.str = g_strndup(js->tok->str, js->tok->len);
+    g_array_append_val(js->tokens, t);
+    js->size += js->tok->len;
+    if ((js->braces > 0 || js->brackets > 0) &&
+        js->braces >= 0 && js->brackets >= 0) {
+        return;                 /* the value goes on */
+    }
+    value = json_parse_tokens((JsonToken *)js->tokens->data,
+                              js->tokens->len, &err);
+emit:
+    /* Reset first: emit may run a command that feeds us again. */
+    drop_value(js);
+    js->emit(js->opaque, value, err);
 }
 
-static inline void put(JsonStream *js, char ch)
+/* ---- the lexer ---------------------------------------------------------- */
+
+/* The current token is complete: hand it on, start the next one. */
+static void end_token(JsonStream *js, JsonTokenType type)
 {
-    if (js->skipping) {
-        return;
-    }
-    if (js->buf->len >= JSON_STREAM_MAX_SIZE) {
-        start_skipping(js, "JSON token size limit exceeded");
-        return;
-    }
-    g_string_append_c(js->buf, ch);
+    add_token(js, type);
+    g_string_truncate(js->tok, 0);
+    js->state = LEX_START;
 }
 
-/* Inside a string: translate to a double-quoted JSON string. */
-static void string_byte(JsonStream *js, char ch)
+/* ch (already in the token) cannot be part of one: report, resync. */
+static void lex_error(JsonStream *js)
 {
-    if (js->escape) {
-        js->escape = false;
-        if (js->quote == '\'' && ch == '\'') {
-            put(js, '\'');          /* \' is not valid JSON; ' alone is */
-        } else {
-            put(js, '\\');
-            put(js, ch);
-        }
+    add_token(js, JSON_TOK_ERROR);
+    g_string_truncate(js->tok, 0);
+    js->state = LEX_RECOVERY;
+}
+
+static void take(JsonStream *js, char ch, enum LexState next)
+{
+    g_string_append_c(js->tok, ch);
+    js->state = next;
+}
+
+static void lex_start(JsonStream *js, char ch)
+{
+    static const JsonTokenType structural[256] = {
+        ['{'] = JSON_TOK_LCURLY, ['}'] = JSON_TOK_RCURLY,
+        ['['] = JSON_TOK_LSQUARE, [']'] = JSON_TOK_RSQUARE,
+        [':'] = JSON_TOK_COLON, [','] = JSON_TOK_COMMA,
+    };
+    JsonTokenType type = structural[(unsigned char)ch];
+
+    if (type) {
+        g_string_append_c(js->tok, ch);
+        end_token(js, type);
         return;
     }
-    if (ch == '\\') {
-        js->escape = true;
-    } else if (ch == js->quote) {
-        js->quote = 0;
-        put(js, '"');
-        if (js->depth == 0) {
-            finish_value(js, false);
-        }
-    } else if (ch == '"') {
-        put(js, '\\');              /* a " inside a '...' string */
-        put(js, '"');
-    } else {
-        put(js, ch);
+    switch (ch) {
+    case ' ': case '\t': case '\r': case '\n':
+        return;
+    case '"': case '\'':
+        js->quote = ch;
+        take(js, ch, LEX_STRING);
+        return;
+    case '0':
+        take(js, ch, LEX_ZERO);
+        return;
+    case '-':
+        take(js, ch, LEX_SIGN);
+        return;
     }
+    if (g_ascii_isdigit(ch)) {
+        take(js, ch, LEX_DIGITS);
+    } else if (ch >= 'a' && ch <= 'z') {
+        take(js, ch, LEX_KEYWORD);
+    } else {
+        g_string_append_c(js->tok, ch);
+        lex_error(js);
+    }
+}
+
+/* Bytes a string may hold raw: no control characters, no 0xFE/0xFF. */
+static bool string_byte_ok(unsigned char ch)
+{
+    return ch >= 0x20 && ch < 0xfe;
+}
+
+/* Resynchronise on structural characters, line ends, 0xFE, 0xFF. */
+static bool resync_point(unsigned char ch)
+{
+    return (ch < 0x20 && ch != '\t') || ch >= 0xfe ||
+           (ch && strchr("[]{}:,", ch));
 }
 
 /*
- * Letters outside strings form keywords; a run that starts right after a
- * digit is part of a number (1e5) and is not one.
+ * One byte in the current state.  Returns true when the byte ended the
+ * token before it without being part of it: it must be looked at again.
  */
-static void track_word(JsonStream *js, char ch)
+static bool lex_byte(JsonStream *js, char ch)
 {
-    if (g_ascii_isalpha(ch)) {
-        /* Only the start of a long word is kept: it is just for the text. */
-        if (js->word->len >= 64) {
-            return;
+    unsigned char uc = ch;
+
+    switch (js->state) {
+    case LEX_START:
+        lex_start(js, ch);
+        return false;
+    case LEX_RECOVERY:
+        if (resync_point(uc)) {
+            js->state = LEX_START;
+            return true;
         }
-        if (js->word->len || !js->buf->len ||
-            !g_ascii_isalnum(js->buf->str[js->buf->len - 1])) {
-            g_string_append_c(js->word, ch);
+        return false;
+    case LEX_STRING:
+        g_string_append_c(js->tok, ch);
+        if (!string_byte_ok(uc)) {
+            lex_error(js);
+        } else if (ch == '\\') {
+            js->state = LEX_STRING_ESCAPE;
+        } else if (ch == js->quote) {
+            end_token(js, JSON_TOK_STRING);
         }
-        return;
+        return false;
+    case LEX_STRING_ESCAPE:
+        g_string_append_c(js->tok, ch);
+        if (!string_byte_ok(uc)) {
+            lex_error(js);
+        } else {
+            js->state = LEX_STRING;
+        }
+        return false;
+    case LEX_ZERO:
+    case LEX_DIGITS:
+        if (g_ascii_isdigit(ch)) {
+            g_string_append_c(js->tok, ch);
+            if (js->state == LEX_ZERO) {
+                lex_error(js);          /* no leading zeros */
+            }
+        } else if (ch == '.') {
+            take(js, ch, LEX_POINT);
+        } else if ((ch == 'e' || ch == 'E') && js->state == LEX_DIGITS) {
+            take(js, ch, LEX_EXP);
+        } else {
+            end_token(js, JSON_TOK_INTEGER);
+            return true;
+        }
+        return false;
+    case LEX_SIGN:
+        if (g_ascii_isdigit(ch)) {
+            take(js, ch, ch == '0' ? LEX_ZERO : LEX_DIGITS);
+        } else {
+            g_string_append_c(js->tok, ch);
+            lex_error(js);
+        }
+        return false;
+    case LEX_POINT:
+    case LEX_EXP_SIGN:
+        g_string_append_c(js->tok, ch);
+        if (!g_ascii_isdigit(ch)) {
+            lex_error(js);
+        } else {
+            js->state = js->state == LEX_POINT ? LEX_FRACTION : LEX_EXP_DIGITS;
+        }
+        return false;
+    case LEX_EXP:
+        g_string_append_c(js->tok, ch);
+        if (ch == '+' || ch == '-') {
+            js->state = LEX_EXP_SIGN;
+        } else if (g_ascii_isdigit(ch)) {
+            js->state = LEX_EXP_DIGITS;
+        } else {
+            lex_error(js);
+        }
+        return false;
+    case LEX_FRACTION:
+        if (g_ascii_isdigit(ch)) {
+            g_string_append_c(js->tok, ch);
+        } else if (ch == 'e' || ch == 'E') {
+            take(js, ch, LEX_EXP);
+        } else {
+            end_token(js, JSON_TOK_FLOAT);
+            return true;
+        }
+        return false;
+    case LEX_EXP_DIGITS:
+        if (g_ascii_isdigit(ch)) {
+            g_string_append_c(js->tok, ch);
+            return false;
+        }
+        end_token(js, JSON_TOK_FLOAT);
+        return true;
+    case LEX_KEYWORD:
+        if (ch >= 'a' && ch <= 'z') {
+            g_string_append_c(js->tok, ch);
+            return false;
+        }
+        end_token(js, JSON_TOK_KEYWORD);
+        return true;
     }
-    if (js->word->len) {
-        if (!js->bad_word && !is_keyword(js->word->str)) {
-            js->bad_word = g_strdup(js->word->str);
-        }
-        g_string_truncate(js->word, 0);
+    g_assert_not_reached();
+}
+
+/* The bulk of a long string: copy runs of plain bytes at once. */
+static size_t string_run(JsonStream *js, const char *buf, size_t len)
+{
+    const unsigned char *p = (const unsigned char *)buf;
+    size_t n = 0;
+
+    while (n < len && p[n] >= 0x20 && p[n] < 0xfe && p[n] != '\\' &&
+           p[n] != (unsigned char)js->quote) {
+        n++;
     }
+    g_string_append_len(js->tok, buf, n);
+    return n;
 }
 
 void json_stream_feed(JsonStream *js, const char *buf, size_t len)
 {
-    size_t i;
+    size_t i = 0;
 
-    for (i = 0; i < len; i++) {
-        char ch = buf[i];
+    while (i < len) {
+        size_t n = 0;
 
-        if (js->quote) {
-            string_byte(js, ch);
-            continue;
-        }
-        if (js->bare) {
-            bool delim = g_ascii_isspace(ch) || strchr("{}[]\"',:", ch);
+        if (js->state == LEX_STRING) {
+            /* Not past the limit: a token is cut where QEMU cuts it. */
+            size_t room = JSON_STREAM_MAX_SIZE + 1 - js->tok->len;
 
-            if (delim || ch == '\0') {
-                js->bare = false;
-                finish_value(js, true);
-            } else {
-                put(js, ch);
-                continue;
-            }
+            n = string_run(js, buf + i, MIN(len - i, room));
         }
-        if (js->depth > 0) {
-            track_word(js, ch);
+        if (n) {
+            i += n;
+        } else {
+            while (lex_byte(js, buf[i])) {
+            }
+            i++;
         }
-        switch (ch) {
-        case ' ': case '\t': case '\r': case '\n':
-            /* Keep separation between tokens inside a value. */
-            if (js->depth > 0) {
-                put(js, ' ');
-            }
-            break;
-        case '"': case '\'':
-            js->quote = ch;
-            put(js, '"');
-            break;
-        case '{': case '[':
-            js->depth++;
-            if (js->depth > JSON_STREAM_MAX_DEPTH && !js->skipping) {
-                start_skipping(js, "JSON nesting depth limit exceeded");
-            }
-            put(js, ch);
-            break;
-        case '}': case ']':
-            if (js->depth == 0) {
-                emit_error(js, "JSON parse error, expecting value");
-                break;
-            }
-            js->depth--;
-            put(js, ch);
-            if (js->depth == 0) {
-                finish_value(js, false);
-            }
-            break;
-        default:
-            if (js->depth == 0) {
-                js->bare = true;
-            }
-            put(js, ch);
-            break;
+        if (js->tok->len > JSON_STREAM_MAX_SIZE) {
+            /* A token may not grow without bound: cut it off here. */
+            end_token(js, JSON_TOK_OVERSIZED);
         }
     }
 }

@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * Splitting a QMP byte stream into JSON values.  Input may hold several
- * values per chunk or one value over many chunks; QEMU's single-quoted
- * strings are accepted.  Oversized or over-deep values are answered with
- * one error and skipped, so the connection stays usable.
+ * Splitting a QMP byte stream into JSON values, as QEMU does.  Input may
+ * hold several values per chunk or one value over many chunks; QEMU's
+ * single-quoted strings are accepted.  Lexical errors, and values over
+ * the limits, are answered with an error and the stream goes on.
  */
 #ifndef MONITOR_JSON_STREAM_H
 #define MONITOR_JSON_STREAM_H
@@ -12,8 +12,10 @@
 #include <json-glib/json-glib.h>
 #include <stddef.h>
 
-#define JSON_STREAM_MAX_SIZE  (1024 * 1024)     /* bytes per value */
-#define JSON_STREAM_MAX_DEPTH 1024              /* nested {} and [] */
+/* QEMU's limits on one value */
+#define JSON_STREAM_MAX_SIZE   (64 * 1024 * 1024)  /* bytes in its tokens */
+#define JSON_STREAM_MAX_TOKENS (2 * 1024 * 1024)
+#define JSON_STREAM_MAX_DEPTH  1024                /* nested {} and [] */
 
 typedef struct JsonStream JsonStream;
 
@@ -28,5 +30,11 @@ void json_stream_feed(JsonStream *js, const char *buf, size_t len);
 /* Forget any partial value (new connection). */
 void json_stream_reset(JsonStream *js);
 void json_stream_free(JsonStream *js);
+
+/*
+ * Decode the modified UTF-8 sequence at s (U+0000 is "\xC0\x80"): its
+ * code point, or -1 if invalid; *end is set past the bytes it used.
+ */
+int json_utf8_codepoint(const char *s, const char **end);
 
 #endif

@@ -9,6 +9,7 @@
 #include <unistd.h>
 #include "config-host.h"
 #include "qapi/error.h"
+#include "qemu/json-num.h"
 #include "monitor/monitor-internal.h"
 
 static GPtrArray *monitors;     /* Monitor * */
@@ -23,7 +24,7 @@ static void put_string(GString *out, const char *s)
     g_string_append_c(out, '"');
     while (*p) {
         unsigned char ch = *p;
-        gunichar cp;
+        int cp;
 
         switch (ch) {
         case '"':
@@ -60,13 +61,13 @@ static void put_string(GString *out, const char *s)
             p++;
             continue;
         }
-        /* Like QEMU, anything outside printable ASCII goes out as \u. */
-        cp = g_utf8_get_char_validated(p, -1);
-        if (cp == (gunichar)-1 || cp == (gunichar)-2) {
+        /*
+         * Like QEMU, anything outside printable ASCII goes out as \u, and
+         * what is not valid (modified) UTF-8 as U+FFFD.
+         */
+        cp = json_utf8_codepoint(p, &p);
+        if (cp < 0) {
             cp = 0xfffd;
-            p++;
-        } else {
-            p = g_utf8_next_char(p);
         }
         if (cp > 0xffff) {
             cp -= 0x10000;
@@ -133,8 +134,13 @@ static void put_node(GString *out, JsonNode *node, bool pretty, int level)
     case JSON_NODE_VALUE:
         switch (json_node_get_value_type(node)) {
         case G_TYPE_INT64:
-            g_string_append_printf(out, "%" G_GINT64_FORMAT,
-                                   json_node_get_int(node));
+            if (json_node_is_big_uint(node)) {
+                g_string_append_printf(out, "%" G_GUINT64_FORMAT,
+                                       (guint64)json_node_get_int(node));
+            } else {
+                g_string_append_printf(out, "%" G_GINT64_FORMAT,
+                                       json_node_get_int(node));
+            }
             break;
         case G_TYPE_DOUBLE:
             g_string_append_printf(out, "%.17g", json_node_get_double(node));

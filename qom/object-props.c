@@ -13,6 +13,7 @@
 #include "qom/object.h"
 #include "qom/object-internal.h"
 #include "qapi/error.h"
+#include "qemu/json-num.h"
 #include "qemu/option.h"
 
 void object_property_free(ObjectProperty *prop)
@@ -362,13 +363,35 @@ JsonNode *qom_value_from_int(int64_t v)
     return json_node_init_int(json_node_alloc(), v);
 }
 
-static const char *json_text(JsonNode *value)
+JsonNode *qom_value_from_uint(uint64_t v)
+{
+    return json_node_new_uint(v);
+}
+
+static bool typed_input;
+
+void qom_set_typed_input(bool on)
+{
+    typed_input = on;
+}
+
+static const char *json_string(JsonNode *value)
 {
     if (value && JSON_NODE_HOLDS_VALUE(value) &&
         json_node_get_value_type(value) == G_TYPE_STRING) {
         return json_node_get_string(value);
     }
     return NULL;
+}
+
+static const char *json_text(JsonNode *value)
+{
+    return typed_input ? NULL : json_string(value);
+}
+
+bool qom_value_is_text(JsonNode *value)
+{
+    return json_text(value) != NULL;
 }
 
 bool qom_value_to_bool(JsonNode *value, const char *name, bool *out,
@@ -425,8 +448,7 @@ bool qom_value_to_int(JsonNode *value, const char *name, int64_t *out,
         }
         return true;
     }
-    if (json_is_int(value)) {
-        *out = json_node_get_int(value);
+    if (json_node_get_try_int(value, out)) {
         return true;
     }
     error_setg(errp, "Invalid parameter type for '%s', expected: integer",
@@ -451,7 +473,7 @@ bool qom_value_to_uint(JsonNode *value, const char *name, uint64_t *out,
         *out = (uint64_t)json_node_get_int(value);
         return true;
     }
-    if (value && JSON_NODE_HOLDS_VALUE(value) &&
+    if (!typed_input && value && JSON_NODE_HOLDS_VALUE(value) &&
         json_node_get_value_type(value) == G_TYPE_DOUBLE) {
         /* json-glib reads integers above INT64_MAX as doubles. */
         double d = json_node_get_double(value);
@@ -467,7 +489,7 @@ bool qom_value_to_uint(JsonNode *value, const char *name, uint64_t *out,
 bool qom_value_to_str(JsonNode *value, const char *name, const char **out,
                       GError **errp)
 {
-    const char *text = json_text(value);
+    const char *text = json_string(value);
 
     if (!text) {
         error_setg(errp, "Invalid parameter type for '%s', expected: string",
@@ -628,7 +650,7 @@ static JsonNode *property_get_uint32_ptr(Object *obj, ObjectProperty *prop,
 static JsonNode *property_get_uint64_ptr(Object *obj, ObjectProperty *prop,
                                          GError **errp)
 {
-    return qom_value_from_int((int64_t)*(const uint64_t *)prop->opaque);
+    return qom_value_from_uint(*(const uint64_t *)prop->opaque);
 }
 
 void object_property_add_uint8_ptr(Object *obj, const char *name,

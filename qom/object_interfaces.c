@@ -52,47 +52,40 @@ bool user_creatable_print_help(const QemuOpts *opts)
     return false;
 }
 
-Object *user_creatable_add_opts(QemuOpts *opts, GError **errp)
+/* The checks before an object is made, in QEMU's order. */
+static bool user_creatable_check(const char *type, const char *id,
+                                 GError **errp)
 {
-    const char *type = qemu_opt_get(opts, "qom-type");
-    const char *id = qemu_opt_get(opts, "id");
-    UserCreatableClass *ucc;
-    ObjectClass *oc;
-    Object *obj;
-
     if (!type) {
         error_setg(errp, "Parameter 'qom-type' is missing");
-        return NULL;
+        return false;
     }
-    oc = creatable_class(type);
-    if (!oc) {
+    if (!creatable_class(type)) {
         error_setg(errp, "invalid object type: %s", type);
-        return NULL;
+        return false;
     }
     if (!id) {
         error_setg(errp, "Parameter 'id' is missing");
-        return NULL;
+        return false;
     }
     if (!id_wellformed(id)) {
         error_setg(errp, "Parameter 'id' expects an identifier");
-        return NULL;
+        return false;
     }
     if (object_resolve_path_component(object_get_objects_root(), id)) {
         error_setg(errp, "attempt to add duplicate property '%s' to object "
                    "(type 'container')", id);
-        return NULL;
+        return false;
     }
-    obj = object_new(type);
-    for (guint i = 0; i < opts->list->len; i++) {
-        QemuOpt *o = g_ptr_array_index(opts->list, i);
-        if (!strcmp(o->name, "qom-type") || !strcmp(o->name, "id")) {
-            continue;
-        }
-        if (!object_property_parse(obj, o->name, o->str, errp)) {
-            object_unref(obj);
-            return NULL;
-        }
-    }
+    return true;
+}
+
+/* Properties are set: place obj at /objects/ID and let its type finish. */
+static Object *user_creatable_complete(Object *obj, const char *id,
+                                       GError **errp)
+{
+    UserCreatableClass *ucc;
+
     object_property_add_child(object_get_objects_root(), id, obj);
     object_unref(obj);
     ucc = USER_CREATABLE_GET_CLASS(obj);
@@ -101,6 +94,87 @@ Object *user_creatable_add_opts(QemuOpts *opts, GError **errp)
         return NULL;
     }
     return obj;
+}
+
+static bool is_creation_member(const char *name)
+{
+    return !strcmp(name, "qom-type") || !strcmp(name, "id");
+}
+
+Object *user_creatable_add_opts(QemuOpts *opts, GError **errp)
+{
+    const char *type = qemu_opt_get(opts, "qom-type");
+    const char *id = qemu_opt_get(opts, "id");
+    Object *obj;
+
+    if (!user_creatable_check(type, id, errp)) {
+        return NULL;
+    }
+    obj = object_new(type);
+    for (guint i = 0; i < opts->list->len; i++) {
+        QemuOpt *o = g_ptr_array_index(opts->list, i);
+        if (is_creation_member(o->name)) {
+            continue;
+        }
+        if (!object_property_parse(obj, o->name, o->str, errp)) {
+            object_unref(obj);
+            return NULL;
+        }
+    }
+    return user_creatable_complete(obj, id, errp);
+}
+
+static const char *member_str(JsonObject *args, const char *name,
+                              GError **errp)
+{
+    JsonNode *n = json_object_get_member(args, name);
+
+    if (n && (!JSON_NODE_HOLDS_VALUE(n) ||
+              json_node_get_value_type(n) != G_TYPE_STRING)) {
+        error_setg(errp, "Invalid parameter type for '%s', expected: string",
+                   name);
+        return NULL;
+    }
+    return n ? json_node_get_string(n) : NULL;
+}
+
+/*
+ * object-add: QMP's arguments are typed JSON and are set as they are (a
+ * size given as a string is refused, as by QEMU's QAPI visitor), where
+ * -object's text is parsed.
+ */
+static Object *user_creatable_add_json(JsonObject *args, GError **errp)
+{
+    GError *err = NULL;
+    const char *type = member_str(args, "qom-type", &err);
+    const char *id = err ? NULL : member_str(args, "id", &err);
+    g_autoptr(GList) members = NULL;
+    Object *obj;
+    bool ok = true;
+
+    if (err) {
+        g_propagate_error(errp, err);
+        return NULL;
+    }
+    if (!user_creatable_check(type, id, errp)) {
+        return NULL;
+    }
+    obj = object_new(type);
+    members = json_object_get_members(args);
+    qom_set_typed_input(true);
+    for (GList *l = members; l && ok; l = l->next) {
+        if (!is_creation_member(l->data)) {
+            ok = object_property_set(obj, l->data,
+                                     json_object_get_member(args, l->data),
+                                     errp);
+        }
+    }
+    qom_set_typed_input(false);
+    if (!ok) {
+        object_unref(obj);
+        return NULL;
+    }
+    return user_creatable_complete(obj, id, errp);
 }
 
 bool user_creatable_del(const char *id, GError **errp)
@@ -124,9 +198,9 @@ bool user_creatable_del(const char *id, GError **errp)
 
 void qmp_marshal_object_add(JsonObject *args, JsonNode **ret, GError **errp)
 {
-    g_autoptr(QemuOpts) opts = qemu_opts_from_json(args);
+    g_autoptr(JsonObject) none = json_object_new();
 
-    if (!user_creatable_add_opts(opts, errp)) {
+    if (!user_creatable_add_json(args ? args : none, errp)) {
         return;
     }
     g_autoptr(JsonObject) empty = json_object_new();

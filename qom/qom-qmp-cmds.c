@@ -60,7 +60,9 @@ void qmp_qom_set(const char *path, const char *property, JsonNode *value,
     Object *obj = resolve_or_error(path, false, errp);
 
     if (obj) {
+        qom_set_typed_input(true);
         object_property_set(obj, property, value, errp);
+        qom_set_typed_input(false);
     }
 }
 

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "qapi/error.h"
+#include "qemu/json-num.h"
 #include "qemu/option.h"
 
 static void qemu_opt_free(gpointer p)
@@ -294,6 +295,9 @@ QemuOpts *qemu_opts_from_json(JsonObject *args)
             s = g_strdup(json_node_get_string(node));
         } else if (t == G_TYPE_BOOLEAN) {
             s = g_strdup(json_node_get_boolean(node) ? "on" : "off");
+        } else if (json_node_is_big_uint(node)) {
+            s = g_strdup_printf("%" G_GUINT64_FORMAT,
+                                (guint64)json_node_get_int(node));
         } else if (t == G_TYPE_INT64) {
             s = g_strdup_printf("%" G_GINT64_FORMAT, json_node_get_int(node));
         } else if (t == G_TYPE_DOUBLE) {
@@ -355,6 +359,9 @@ static void add_json_node(QemuOpts *opts, const char *key, JsonNode *node)
 
         if (t == G_TYPE_BOOLEAN) {
             s = g_strdup(json_node_get_boolean(node) ? "on" : "off");
+        } else if (json_node_is_big_uint(node)) {
+            s = g_strdup_printf("%" G_GUINT64_FORMAT,
+                                (guint64)json_node_get_int(node));
         } else if (t == G_TYPE_INT64) {
             s = g_strdup_printf("%" G_GINT64_FORMAT, json_node_get_int(node));
         } else if (t == G_TYPE_DOUBLE) {

@@ -220,7 +220,7 @@ DEFINE_UINT_PROP(32)
 
 static JsonNode *get_uint64(DeviceState *dev, Property *prop)
 {
-    return qom_value_from_int((int64_t)*(uint64_t *)prop_field(dev, prop));
+    return qom_value_from_uint(*(uint64_t *)prop_field(dev, prop));
 }
 
 static bool set_uint64(DeviceState *dev, Property *prop, JsonNode *value,
@@ -300,8 +300,7 @@ static bool set_size(DeviceState *dev, Property *prop, JsonNode *value,
 {
     uint64_t *p = prop_field(dev, prop);
 
-    if (JSON_NODE_HOLDS_VALUE(value) &&
-        json_node_get_value_type(value) == G_TYPE_STRING) {
+    if (qom_value_is_text(value)) {
         if (!qemu_strtosz(prop->name, json_node_get_string(value), p, NULL)) {
             error_setg(errp, "Parameter '%s' expects size", prop->name);
             return false;

@@ -452,6 +452,32 @@ static bool pci_claim_devfn(PCIBus *bus, PCIDevice *dev, GError **errp)
     return true;
 }
 
+/*
+ * A root or downstream port links to one device, Device 0 (PCIe base spec
+ * 7.3.1), and guests scan no other slot behind it: a device elsewhere would
+ * never be seen.  QEMU 8.1 only warns, later QEMU refuses, both for PCIe
+ * devices only; we refuse any device, since none would be seen.
+ */
+static bool pci_check_slot_behind_port(PCIBus *bus, PCIDevice *d,
+                                       GError **errp)
+{
+    PCIDevice *port = bus->parent_dev;
+    unsigned type;
+
+    if (!PCI_SLOT(d->devfn) || !port ||
+        !port->exp.exp_cap) {
+        return true;
+    }
+    type = (pci_get_word(port->config + port->exp.exp_cap + PCI_EXP_FLAGS) >>
+            4) & 0xf;
+    if (type != PCI_EXP_TYPE_ROOT_PORT && type != PCI_EXP_TYPE_DOWNSTREAM) {
+        return true;
+    }
+    error_setg(errp, "PCI: slot %d is not valid for %s, parent device only "
+               "allows plugging into slot 0.", PCI_SLOT(d->devfn), d->name);
+    return false;
+}
+
 static void pci_config_free(PCIDevice *d)
 {
     g_clear_pointer(&d->config, g_free);
@@ -541,6 +567,10 @@ static void pci_qdev_realize(DeviceState *qdev, GError **errp)
     d->bus = bus;
     if (pc->is_express && pci_bus_is_express(bus)) {
         d->cap_present |= QEMU_PCI_CAP_EXPRESS;
+    }
+    if (!pci_check_slot_behind_port(bus, d, errp)) {
+        d->bus = NULL;
+        return;
     }
     d->config_size = pci_is_express(d) ? PCIE_CONFIG_SPACE_SIZE :
                                          PCI_CONFIG_SPACE_SIZE;

@@ -227,6 +227,14 @@ void object_property_add_link(Object *obj, const char *name,
  */
 bool qom_value_to_bool(JsonNode *value, const char *name, bool *out,
                        GError **errp);
+/*
+ * While on, JSON strings are not text to parse: qom-set and object-add
+ * pass typed JSON, which QEMU's QObject input visitor takes only with the
+ * property's own type ("Parameter 'size' expects uint64" for "1048576").
+ */
+void qom_set_typed_input(bool on);
+/* value is text to parse (a JSON string, and typed input is off). */
+bool qom_value_is_text(JsonNode *value);
 bool qom_value_to_int(JsonNode *value, const char *name, int64_t *out,
                       GError **errp);
 bool qom_value_to_uint(JsonNode *value, const char *name, uint64_t *out,
@@ -237,6 +245,7 @@ bool qom_value_to_str(JsonNode *value, const char *name, const char **out,
 JsonNode *qom_value_from_str(const char *s);       /* NULL s: JSON null */
 JsonNode *qom_value_from_bool(bool v);
 JsonNode *qom_value_from_int(int64_t v);
+JsonNode *qom_value_from_uint(uint64_t v);
 
 /* Composition tree */
 /* Adds "child<type>" property `name` to parent, takes a reference. */

@@ -6,6 +6,7 @@ the same program as the main schema without clashing symbols.
 """
 
 VISIT_HELPERS = r'''#include <string.h>
+#include "qemu/json-num.h"
 static G_GNUC_UNUSED char *qapi_member_name(const char *prefix,
                                             const char *member)
 {
@@ -91,11 +92,11 @@ static G_GNUC_UNUSED bool qapi_in_bool(JsonNode *node, const char *name,
 static G_GNUC_UNUSED bool qapi_in_number(JsonNode *node, const char *name,
                                          double *obj, GError **errp)
 {
-    if (!qapi_holds(node, G_TYPE_DOUBLE) && !qapi_holds(node, G_TYPE_INT64)) {
+    if (!qapi_holds(node, G_TYPE_DOUBLE) && !json_node_is_integer(node)) {
         qapi_type_error(errp, name, "number");
         return false;
     }
-    *obj = json_node_get_double(node);
+    *obj = json_node_get_number(node);
     return true;
 }
 
@@ -106,41 +107,48 @@ static G_GNUC_UNUSED bool qapi_in_any(JsonNode *node, const char *name,
     return true;
 }
 
+/*
+ * Integers as QEMU's QObject input visitor checks them: int64 takes what
+ * fits int64 (not 2^63 and up, nor a double such as 2^64 or 1e400)...
+ */
 static G_GNUC_UNUSED bool qapi_in_int64(JsonNode *node, const char *name,
                                         int64_t *obj, GError **errp)
 {
-    if (!qapi_holds(node, G_TYPE_INT64)) {
+    if (!json_node_get_try_int(node, obj)) {
         qapi_type_error(errp, name, "integer");
         return false;
     }
-    *obj = json_node_get_int(node);
     return true;
 }
 
+/* ...uint64 takes any 64-bit integer, negative ones wrapping, as QEMU... */
 static G_GNUC_UNUSED bool qapi_in_uint64(JsonNode *node, const char *name,
                                          uint64_t *obj, GError **errp)
 {
     int64_t v;
 
-    /* json-glib stores integers as int64: big unsigned values wrap. */
-    if (!qapi_in_int64(node, name, &v, errp)) {
-        return false;
+    if (json_node_get_try_uint(node, obj)) {
+        return true;
     }
-    *obj = v;
-    return true;
+    if (json_node_get_try_int(node, &v)) {
+        *obj = v;
+        return true;
+    }
+    error_setg(errp, "Parameter '%s' expects uint64", name ? name : "null");
+    return false;
 }
 
-/* Sized integers: out of range is QEMU's "Parameter 'x' expects uint8_t". */
-#define QAPI_IN_SIZED(type, ctype, lo, hi)                                  \
+/* ...and a sized one is read as 64 bits, then range-checked. */
+#define QAPI_IN_SIZED(type, ctype, wide, wide_ctype, check)                 \
 static G_GNUC_UNUSED bool qapi_in_##type(JsonNode *node, const char *name, \
                                          ctype *obj, GError **errp)        \
 {                                                                           \
-    int64_t v;                                                              \
+    wide_ctype v;                                                           \
                                                                             \
-    if (!qapi_in_int64(node, name, &v, errp)) {                             \
+    if (!qapi_in_##wide(node, name, &v, errp)) {                            \
         return false;                                                       \
     }                                                                       \
-    if (v < (lo) || v > (hi)) {                                             \
+    if (!(check)) {                                                         \
         error_setg(errp, "Parameter '%s' expects %s",                       \
                    qapi_short_name(name), #ctype);                          \
         return false;                                                       \
@@ -149,12 +157,12 @@ static G_GNUC_UNUSED bool qapi_in_##type(JsonNode *node, const char *name, \
     return true;                                                            \
 }
 
-QAPI_IN_SIZED(int8, int8_t, INT8_MIN, INT8_MAX)
-QAPI_IN_SIZED(int16, int16_t, INT16_MIN, INT16_MAX)
-QAPI_IN_SIZED(int32, int32_t, INT32_MIN, INT32_MAX)
-QAPI_IN_SIZED(uint8, uint8_t, 0, UINT8_MAX)
-QAPI_IN_SIZED(uint16, uint16_t, 0, UINT16_MAX)
-QAPI_IN_SIZED(uint32, uint32_t, 0, UINT32_MAX)
+QAPI_IN_SIZED(int8, int8_t, int64, int64_t, v >= INT8_MIN && v <= INT8_MAX)
+QAPI_IN_SIZED(int16, int16_t, int64, int64_t, v >= INT16_MIN && v <= INT16_MAX)
+QAPI_IN_SIZED(int32, int32_t, int64, int64_t, v >= INT32_MIN && v <= INT32_MAX)
+QAPI_IN_SIZED(uint8, uint8_t, uint64, uint64_t, v <= UINT8_MAX)
+QAPI_IN_SIZED(uint16, uint16_t, uint64, uint64_t, v <= UINT16_MAX)
+QAPI_IN_SIZED(uint32, uint32_t, uint64, uint64_t, v <= UINT32_MAX)
 
 static G_GNUC_UNUSED JsonNode *qapi_out_str(const char *s)
 {
@@ -175,7 +183,7 @@ static G_GNUC_UNUSED JsonNode *qapi_out_int64(int64_t v)
 #define qapi_out_uint8 qapi_out_int64
 #define qapi_out_uint16 qapi_out_int64
 #define qapi_out_uint32 qapi_out_int64
-#define qapi_out_uint64 qapi_out_int64
+#define qapi_out_uint64 json_node_new_uint
 
 static G_GNUC_UNUSED JsonNode *qapi_out_bool(bool v)
 {

@@ -10,6 +10,7 @@
 #include "qapi/test-qapi-events.h"
 #include "qapi/test-qapi-introspect.h"
 #include "qapi/test-qapi-visit.h"
+#include "monitor/json-stream.h"
 #include "monitor/monitor.h"
 
 /* ---- handlers of the test commands ------------------------------------ */
@@ -59,19 +60,25 @@ JsonNode *qmp_test_struct_args(TestColour colour, const char *note,
 
 /* ---- helpers ---------------------------------------------------------- */
 
+static void keep_value(void *opaque, JsonNode *value, GError *err)
+{
+    if (err) {
+        g_error("bad test JSON: %s", err->message);
+    }
+    *(JsonNode **)opaque = value;
+}
+
+/* Parsed as QMP input is, so numbers are classified as QMP's are. */
 static JsonNode *parse(const char *text)
 {
-    g_autoptr(JsonParser) p = json_parser_new();
-    GError *err = NULL;
+    JsonNode *value = NULL;
+    JsonStream *js = json_stream_new(keep_value, &value);
 
-    /* The tests write JSON with single quotes for readability. */
-    g_autofree char *dq = g_strdup(text);
-
-    g_strdelimit(dq, "'", '"');
-    if (!json_parser_load_from_data(p, dq, -1, &err)) {
-        g_error("bad test JSON %s: %s", dq, err->message);
-    }
-    return json_parser_steal_root(p);
+    json_stream_feed(js, text, strlen(text));
+    json_stream_feed(js, " ", 1);       /* ends a bare number */
+    json_stream_free(js);
+    g_assert_nonnull(value);
+    return value;
 }
 
 static char *render(JsonNode *n)
@@ -251,6 +258,8 @@ static void test_struct_errors(void)
     ASSERT_INPUT_ERROR("u8", "256", "Parameter 'u8' expects uint8_t");
     ASSERT_INPUT_ERROR("u8", "-1", "Parameter 'u8' expects uint8_t");
     ASSERT_INPUT_ERROR("i32", "2147483648", "Parameter 'i32' expects int32_t");
+    ASSERT_INPUT_ERROR("u64", "'1'", "Parameter 'u64' expects uint64");
+    ASSERT_INPUT_ERROR("u8", "'1'", "Parameter 'u8' expects uint64");
     ASSERT_INPUT_ERROR("mode", "'medium'",
                        "Parameter 'mode' does not accept value 'medium'");
     ASSERT_INPUT_ERROR("mode", "2",
@@ -264,6 +273,69 @@ static void test_struct_errors(void)
     ASSERT_INPUT_ERROR("strs", "['a', 2]",
                        "Invalid parameter type for 'strs[1]', expected: "
                        "string");
+}
+
+/*
+ * Integers beyond a member's type, as QEMU refuses them: int64 members take
+ * what fits int64, uint64 (and size) members any 64-bit integer; 2^64,
+ * below -2^63 and longer numbers are doubles that no integer member takes.
+ */
+static void test_integer_limits(void)
+{
+    g_autoptr(GString) digits400 = g_string_new("1");
+    static const char *const beyond_all[] = {
+        "18446744073709551616", "-9223372036854775809", "1e3",
+    };
+
+    while (digits400->len < 400) {
+        g_string_append_c(digits400, '7');
+    }
+    for (size_t i = 0; i <= G_N_ELEMENTS(beyond_all); i++) {
+        const char *v = i < G_N_ELEMENTS(beyond_all) ? beyond_all[i]
+                                                     : digits400->str;
+
+        ASSERT_INPUT_ERROR("i", v,
+                           "Invalid parameter type for 'i', expected: integer");
+        ASSERT_INPUT_ERROR("i32", v, "Invalid parameter type for 'i32', "
+                           "expected: integer");
+        ASSERT_INPUT_ERROR("u64", v, "Parameter 'u64' expects uint64");
+        ASSERT_INPUT_ERROR("sz", v, "Parameter 'sz' expects uint64");
+        ASSERT_INPUT_ERROR("u8", v, "Parameter 'u8' expects uint64");
+    }
+    ASSERT_INPUT_ERROR("i", "9223372036854775807", "OK");
+    ASSERT_INPUT_ERROR("i", "-9223372036854775808", "OK");
+    ASSERT_INPUT_ERROR("i", "9223372036854775808",
+                       "Invalid parameter type for 'i', expected: integer");
+    ASSERT_INPUT_ERROR("i32", "18446744073709551615",
+                       "Invalid parameter type for 'i32', expected: integer");
+    ASSERT_INPUT_ERROR("u8", "9223372036854775808",
+                       "Parameter 'u8' expects uint8_t");
+    ASSERT_INPUT_ERROR("u64", "-1", "OK");      /* wraps, as in QEMU */
+    ASSERT_INPUT_ERROR("sz", "18446744073709551615", "OK");
+    ASSERT_INPUT_ERROR("n", "18446744073709551615", "OK");
+}
+
+/* uint64 values above INT64_MAX go back out unsigned and exact. */
+static void test_uint64_roundtrip(void)
+{
+    g_autoptr(JsonNode) in = parse(all_json);
+    g_autoptr(JsonNode) out = NULL;
+    g_autoptr(TestAll) all = NULL;
+    g_autofree char *text = NULL;
+    GError *err = NULL;
+
+    json_object_set_member(json_node_get_object(in), "u64",
+                           parse("18446744073709551615"));
+    json_object_set_member(json_node_get_object(in), "sz",
+                           parse("9223372036854775808"));
+    all = qapi_TestAll_from_json(in, NULL, &err);
+    g_assert_no_error(err);
+    g_assert_cmpuint(all->u64, ==, UINT64_MAX);
+    g_assert_cmpuint(all->sz, ==, 1ULL << 63);
+    out = qapi_TestAll_to_json(all);
+    text = render(out);
+    g_assert_nonnull(strstr(text, "\"u64\": 18446744073709551615, "
+                                  "\"sz\": 9223372036854775808,"));
 }
 
 static void test_marshal(void)
@@ -399,6 +471,8 @@ int main(int argc, char **argv)
     g_test_add_func("/qapi-gen/struct-optional-flags",
                     test_struct_optional_flags);
     g_test_add_func("/qapi-gen/struct-errors", test_struct_errors);
+    g_test_add_func("/qapi-gen/integer-limits", test_integer_limits);
+    g_test_add_func("/qapi-gen/uint64-roundtrip", test_uint64_roundtrip);
     g_test_add_func("/qapi-gen/marshal", test_marshal);
     g_test_add_func("/qapi-gen/marshal-errors", test_marshal_errors);
     g_test_add_func("/qapi-gen/command-table", test_command_table);

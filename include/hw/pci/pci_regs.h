@@ -113,6 +113,7 @@
 #define PCI_EXP_FLAGS           0x02
 #define  PCI_EXP_TYPE_ENDPOINT  0x0
 #define  PCI_EXP_TYPE_ROOT_PORT 0x4
+#define  PCI_EXP_TYPE_DOWNSTREAM 0x6
 #define PCI_EXP_DEVCAP          0x04
 #define PCI_EXP_DEVCTL          0x08
 #define PCI_EXP_DEVSTA          0x0a
