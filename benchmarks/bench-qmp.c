@@ -9,6 +9,7 @@
  *   bench-qmp BINARY qmp-rt SECS    query-status round trips per second
  *   bench-qmp BINARY echo-rt SECS   unix socket echo round trips per second
  *   bench-qmp BINARY big RUNS       1 MiB QMP message to reply, per run in ms
+ *   bench-qmp BINARY big-arg RUNS   a 1 MiB string argument set, per run in ms
  *
  * Output is "key value" lines; run.py turns them into the table.
  */
@@ -25,7 +26,7 @@
 #include <sys/wait.h>
 #include "libqtest.h"
 
-#define QMP_LIMIT       (1024 * 1024)
+#define MIB             (1024 * 1024)
 
 extern char **environ;
 
@@ -275,8 +276,8 @@ static void bench_big(int runs)
     QTestState *qts = qtest_init("");
     const char *head = "{\"execute\": \"query-status\", \"id\": \"";
     const char *tail = "\"}\n";
-    /* just under the limit, so it must be executed, not refused */
-    size_t total = QMP_LIMIT - 64;
+    /* 1 MiB with its reply of the same size (the id is echoed) */
+    size_t total = MIB - 64;
     size_t pad = total - strlen(head) - strlen(tail);
     GString *msg = g_string_sized_new(total + 1);
 
@@ -303,13 +304,44 @@ static void bench_big(int runs)
     qtest_quit(qts);
 }
 
+/* A 1 MiB string argument, parsed, checked and stored; a short reply. */
+static void bench_big_arg(int runs)
+{
+    QTestState *qts = qtest_init("");
+    const char *head = "{\"execute\": \"migrate-set-parameters\", "
+                       "\"arguments\": {\"tls-hostname\": \"";
+    const char *tail = "\"}}\n";
+    GString *msg = g_string_sized_new(MIB + 128);
+
+    g_string_append(msg, head);
+    for (size_t i = 0; i < MIB; i++) {
+        g_string_append_c(msg, 'a' + i % 26);
+    }
+    g_string_append(msg, tail);
+    qtest_set_timeout(qts, 60);
+
+    for (int i = 0; i < runs; i++) {
+        g_autofree char *line = NULL;
+        double start = now_ms();
+
+        qtest_qmp_send_bytes(qts, msg->str, msg->len);
+        line = qtest_qmp_recv_line(qts);
+        printf("big_arg_ms %.3f\n", now_ms() - start);
+        if (!strstr(line, "\"return\"")) {
+            printf("big_arg_reply %.200s\n", line);
+        }
+    }
+    g_string_free(msg, TRUE);
+    qtest_quit(qts);
+}
+
 int main(int argc, char **argv)
 {
     const char *what;
     double arg;
 
     if (argc < 3) {
-        fprintf(stderr, "usage: %s BINARY spawn|rss|qmp-rt|echo-rt|big "
+        fprintf(stderr, "usage: %s BINARY spawn|rss|qmp-rt|echo-rt|big|big-arg "
                 "[N]\n", argv[0]);
         return 2;
     }
@@ -330,6 +362,8 @@ int main(int argc, char **argv)
         bench_echo_rt(arg > 0 ? arg : 1.0);
     } else if (g_str_equal(what, "big")) {
         bench_big(arg > 0 ? (int)arg : 5);
+    } else if (g_str_equal(what, "big-arg")) {
+        bench_big_arg(arg > 0 ? (int)arg : 5);
     } else {
         fprintf(stderr, "unknown benchmark '%s'\n", what);
         return 2;
