@@ -31,6 +31,8 @@
 #define CHUNK_BYTES             (1u << 20)
 /* Completion writes block the main loop; give up on a stuck peer. */
 #define COMPLETE_TIMEOUT_MS     30000
+/* QEMU looks at pending failover unplugs every 250 ms. */
+#define UNPLUG_CHECK_MS         250
 
 typedef struct MigrationState {
     MigrationStatus status;
@@ -40,6 +42,7 @@ typedef struct MigrationState {
     guint out_watch;
     guint rate_timer;
     guint cancel_timer;
+    guint switchover_timer;     /* the first pass ended early: wait */
     guint unplug_limit_timer;   /* __org.baton_wait-unplug-limit */
     guint peer_watch;           /* setup/wait-unplug: the peer going away */
     bool connecting;
@@ -47,6 +50,7 @@ typedef struct MigrationState {
     bool cancel_waits_unplug;
     bool vm_was_running;
     int64_t start_ms;
+    int64_t unplug_since_ms;    /* UNPLUG_PRIMARY sent: checks count from */
     int64_t setup_time;
     int64_t total_time;         /* frozen when over */
     int64_t downtime;
@@ -239,6 +243,7 @@ static void cleanup(void)
         g_source_remove(mig.cancel_timer);
         mig.cancel_timer = 0;
     }
+    remove_source(&mig.switchover_timer);
     if (mig.connecting) {
         mig_connect_cancel();
         mig.connecting = false;
@@ -393,6 +398,50 @@ static bool end_of_pass(void)
     return false;
 }
 
+/*
+ * How long `active` lasts at least.  QEMU's first pass reads every page of
+ * guest RAM, so even an idle guest stays in `active` long enough for a
+ * client polling query-migrate to see it and cancel (QEMU's own failover
+ * test depends on it).  baton skips never-written pages and would be done
+ * in microseconds, so the first pass is given the time guest RAM would
+ * take at max-bandwidth, at most one rate-limit window.  At the default
+ * 128 MiB/s that is 100 ms for any guest of 12.8 MiB or more; at 1 TiB/s
+ * a 4 GiB guest waits 4 ms.  max-bandwidth 0 (no limit) waits nothing.
+ */
+static int64_t min_active_ns(void)
+{
+    uint64_t bw = migrate_params()->max_bandwidth;
+    double ns;
+
+    if (!bw || !mig.rs) {
+        return 0;
+    }
+    ns = (double)ram_save_stats(mig.rs)->total * NANOSECONDS_PER_SECOND / bw;
+    return MIN(ns, (double)WINDOW_NS);
+}
+
+static gboolean switchover_wait_over(gpointer opaque)
+{
+    mig.switchover_timer = 0;
+    if (!end_of_pass()) {
+        watch_output();
+    }
+    return G_SOURCE_REMOVE;
+}
+
+/* The pass is done before `active` had its minimum time: finish later. */
+static bool switchover_too_early(int64_t now)
+{
+    int64_t wait = mig.active_ns + min_active_ns() - now;
+
+    if (wait <= 0) {
+        return false;
+    }
+    mig.switchover_timer = g_timeout_add((wait + SCALE_MS - 1) / SCALE_MS,
+                                         switchover_wait_over, NULL);
+    return true;
+}
+
 static gboolean pump(gint fd, GIOCondition cond, gpointer opaque)
 {
     int64_t start = qemu_clock_get_ns(QEMU_CLOCK_REALTIME);
@@ -430,6 +479,10 @@ static gboolean pump(gint fd, GIOCondition cond, gpointer opaque)
         size_t room = limit ? MIN(CHUNK_BYTES, limit - mig.window_bytes)
                             : CHUNK_BYTES;
         if (!ram_save_chunk(mig.rs, mig.ch->out, room)) {
+            if (switchover_too_early(now)) {
+                mig.out_watch = 0;
+                return G_SOURCE_REMOVE;
+            }
             if (end_of_pass()) {
                 mig.out_watch = 0;
                 return G_SOURCE_REMOVE;
@@ -550,6 +603,7 @@ static void connected(int fd, GPid child, GError *err, void *opaque)
     }
     mig.ch = mig_channel_new(fd, child);
     mig.setup_notified = true;
+    mig.unplug_since_ms = now_ms();
     notify(MIG_EVENT_SETUP);
     if (mig.status != MIGRATION_STATUS_SETUP) {
         return;
@@ -632,6 +686,19 @@ void qmp_migrate(const char *uri, bool has_blk, bool blk, bool has_inc,
     }
 }
 
+/*
+ * QEMU notices the cancel at its next 250 ms unplug check and only then
+ * starts waiting (120 checks, 30 s): total-time at `cancelled` is above
+ * the wait.  The guest's eject still ends the wait at once.
+ */
+static guint cancel_wait_ms(void)
+{
+    int64_t since = now_ms() - mig.unplug_since_ms;
+
+    return UNPLUG_CHECK_MS - since % UNPLUG_CHECK_MS +
+           migrate_params()->__org_baton_unplug_timeout;
+}
+
 void qmp_migrate_cancel(GError **errp)
 {
     MigrationStatus old = mig.status;
@@ -652,9 +719,8 @@ void qmp_migrate_cancel(GError **errp)
         /* A cancel ends as cancelled, whatever the peer does now. */
         remove_source(&mig.peer_watch);
         remove_source(&mig.unplug_limit_timer);
-        mig.cancel_timer = g_timeout_add(
-            migrate_params()->__org_baton_unplug_timeout,
-            cancel_wait_over, NULL);
+        mig.cancel_timer = g_timeout_add(cancel_wait_ms(), cancel_wait_over,
+                                         NULL);
         return;
     }
     migration_finish_cancel();
@@ -742,6 +808,14 @@ void migration_bandwidth_changed(void)
             g_source_remove(mig.rate_timer);
             mig.rate_timer = 0;
             watch_output();
+        }
+        if (mig.switchover_timer) {
+            g_source_remove(mig.switchover_timer);
+            mig.switchover_timer = 0;
+            if (!switchover_too_early(
+                    qemu_clock_get_ns(QEMU_CLOCK_REALTIME))) {
+                switchover_wait_over(NULL);
+            }
         }
     }
 }
