@@ -45,7 +45,7 @@ typedef enum {
     OPT_QTEST, OPT_QTEST_LOG, OPT_INCOMING, OPT_PIDFILE, OPT_DAEMONIZE,
     OPT_NO_USER_CONFIG, OPT_GLOBAL, OPT_OBJECT, OPT_TRACE, OPT_IGNORED,
     OPT_IGNORED_ARG, OPT_SERIAL, OPT_ADD_FD,
-    OPT_NIC, OPT_READCONFIG,
+    OPT_NIC, OPT_READCONFIG, OPT_NO_ACPI,
 } OptIndex;
 
 typedef struct OptDef {
@@ -116,7 +116,7 @@ static const OptDef opt_defs[] = {
     { "add-fd", OPT_ADD_FD, true, "fd=fd,set=set[,opaque=opaque]  pass an "
       "inherited descriptor as /dev/fdset/set" },
     { "no-shutdown", OPT_IGNORED, false, NULL },
-    { "no-acpi", OPT_IGNORED, false, NULL },
+    { "no-acpi", OPT_NO_ACPI, false, NULL },
     { "no-hpet", OPT_IGNORED, false, NULL },
     { "usb", OPT_IGNORED, false, NULL },
     { "realtime", OPT_IGNORED_ARG, true, NULL },
@@ -711,6 +711,10 @@ void qemu_init(int argc, char **argv)
             machine_loc = o->loc;
             break;
         }
+        case OPT_NO_ACPI:
+            /* QEMU 8.1 turns it into -machine acpi=off. */
+            qemu_opt_set(machine_opts, "acpi", "off");
+            break;
         case OPT_ACCEL: {
             g_autoptr(QemuOpts) opts = parse_opts(o, "accel");
             const char *accel = qemu_opt_get(opts, "accel");

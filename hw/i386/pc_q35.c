@@ -9,27 +9,8 @@
 #include "hw/pci-host/q35.h"
 #include "hw/i386/ich9.h"
 #include "hw/i386/ioapic.h"
-#include "hw/nvram/fw_cfg.h"
+#include "hw/i386/pc.h"
 #include "hw/char/serial.h"
-
-/* The PC machine options libvirt sets; stored for qom-get only. */
-typedef struct PCQ35MachineState {
-    MachineState parent_obj;
-    OnOffAuto vmport;           /* no VMware backdoor port is emulated */
-    OnOffAuto smm;              /* there is no CPU to enter SMM */
-    OnOffAuto acpi;             /* ACPI PCI hotplug is always there */
-    bool hpet;                  /* no HPET is emulated */
-} PCQ35MachineState;
-
-static void pc_q35_instance_init(Object *obj)
-{
-    PCQ35MachineState *pcms = (PCQ35MachineState *)obj;
-
-    pcms->vmport = ON_OFF_AUTO_AUTO;
-    pcms->smm = ON_OFF_AUTO_AUTO;
-    pcms->acpi = ON_OFF_AUTO_AUTO;
-    pcms->hpet = true;
-}
 
 static bool pc_q35_add_lpc(MachineState *ms, PCIBus *bus, DeviceState *ioapic,
                            GError **errp)
@@ -57,8 +38,6 @@ static void pc_q35_init(MachineState *ms, GError **errp)
     Object *m = OBJECT(ms);
     DeviceState *ioapic;
     Q35PCIHost *host;
-    FWCfgState *fw_cfg;
-    uint8_t *e820;
 
     ioapic = ioapic_create(m, errp);
     if (!ioapic) {
@@ -82,16 +61,7 @@ static void pc_q35_init(MachineState *ms, GError **errp)
         error_setg(errp, "q35: cannot create the ICH9 functions");
         return;
     }
-    fw_cfg = fw_cfg_init_io(FW_CFG_IO_BASE, errp);
-    if (!fw_cfg) {
-        return;
-    }
-    fw_cfg_add_i64(fw_cfg, FW_CFG_RAM_SIZE, ms->ram_size);
-    /* One e820 entry: RAM from 0 (address, length, type 1). */
-    e820 = g_malloc0(20);
-    *(uint64_t *)(e820 + 8) = GUINT64_TO_LE(ms->ram_size);
-    *(uint32_t *)(e820 + 16) = GUINT32_TO_LE(1);
-    fw_cfg_add_file(fw_cfg, "etc/e820", e820, 20);
+    pc_machine_fw_cfg_init(ms, errp);
 }
 
 static void pc_q35_class_init(ObjectClass *oc, void *data)
@@ -107,20 +77,14 @@ static void pc_q35_class_init(ObjectClass *oc, void *data)
     /* QEMU's is e1000e; virtio-net-pci is the NIC baton has. */
     mc->default_nic = "virtio-net-pci";
     mc->init = pc_q35_init;
-    machine_class_add_on_off_auto(oc, "vmport",
-                                  offsetof(PCQ35MachineState, vmport));
-    machine_class_add_on_off_auto(oc, "smm",
-                                  offsetof(PCQ35MachineState, smm));
-    machine_class_add_on_off_auto(oc, "acpi",
-                                  offsetof(PCQ35MachineState, acpi));
-    machine_class_add_bool(oc, "hpet", offsetof(PCQ35MachineState, hpet));
+    pc_machine_class_add_options(oc);
 }
 
 static const TypeInfo pc_q35_info = {
     .name = MACHINE_TYPE_NAME("pc-q35-8.1"),
     .parent = TYPE_MACHINE,
-    .instance_size = sizeof(PCQ35MachineState),
-    .instance_init = pc_q35_instance_init,
+    .instance_size = sizeof(PCMachineState),
+    .instance_init = pc_machine_instance_init,
     .class_init = pc_q35_class_init,
 };
 

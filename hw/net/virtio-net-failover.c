@@ -469,7 +469,12 @@ static bool failover_hide_device(DeviceListener *listener,
             return false;
         }
     }
-    if (!check_primary_opts(opts, errp)) {
+    /*
+     * A bus that cannot hotplug is what QEMU reports first (pc with
+     * acpi=off: "Bus 'pci.0' does not support hotplugging"), after hiding.
+     */
+    if ((!opts_bus(opts) || qbus_is_hotpluggable(opts_bus(opts))) &&
+        !check_primary_opts(opts, errp)) {
         return false;
     }
     if (p && p->primary_id && strcmp(p->primary_id, id)) {

@@ -5,81 +5,8 @@
  */
 #include "qapi/error.h"
 #include "hw/pci-host/q35.h"
+#include "hw/pci/pci_host.h"
 #include "hw/boards.h"
-
-#define CONFIG_ENABLE 0x80000000u
-
-static uint32_t all_ones(unsigned size)
-{
-    return size >= 4 ? 0xffffffffu : (1u << (size * 8)) - 1;
-}
-
-/* ---- 0xcf8: CONFIG_ADDRESS ---------------------------------------------- */
-
-static uint64_t conf_read(void *opaque, hwaddr addr, unsigned size)
-{
-    Q35PCIHost *s = opaque;
-
-    return (s->config_reg >> (addr * 8)) & all_ones(size);
-}
-
-static void conf_write(void *opaque, hwaddr addr, uint64_t val,
-                       unsigned size)
-{
-    Q35PCIHost *s = opaque;
-
-    /* Only a full dword write at 0xcf8 latches an address. */
-    if (addr == 0 && size == 4) {
-        s->config_reg = val;
-    }
-}
-
-static const MemoryRegionOps conf_ops = {
-    .read = conf_read,
-    .write = conf_write,
-    .impl_min_access_size = 1,
-    .impl_max_access_size = 4,
-};
-
-/* ---- 0xcfc: CONFIG_DATA ------------------------------------------------- */
-
-static PCIDevice *conf_target(Q35PCIHost *s, uint32_t reg)
-{
-    return pci_find_device(s->bus, (reg >> 16) & 0xff, (reg >> 8) & 0xff);
-}
-
-static uint64_t data_read(void *opaque, hwaddr addr, unsigned size)
-{
-    Q35PCIHost *s = opaque;
-    uint32_t reg = s->config_reg;
-
-    if (!(reg & CONFIG_ENABLE)) {
-        return all_ones(size);
-    }
-    /* The latched low bits are OR-ed with the port offset. */
-    return pci_host_config_read(conf_target(s, reg), (reg | addr) & 0xff,
-                                PCI_CONFIG_SPACE_SIZE, size);
-}
-
-static void data_write(void *opaque, hwaddr addr, uint64_t val,
-                       unsigned size)
-{
-    Q35PCIHost *s = opaque;
-    uint32_t reg = s->config_reg;
-
-    if (!(reg & CONFIG_ENABLE)) {
-        return;
-    }
-    pci_host_config_write(conf_target(s, reg), (reg | addr) & 0xff,
-                          PCI_CONFIG_SPACE_SIZE, val, size);
-}
-
-static const MemoryRegionOps data_ops = {
-    .read = data_read,
-    .write = data_write,
-    .impl_min_access_size = 1,
-    .impl_max_access_size = 4,
-};
 
 /* ---- MMCONFIG ----------------------------------------------------------- */
 
@@ -154,16 +81,11 @@ static void q35_host_realize(DeviceState *dev, GError **errp)
     memory_region_init(&s->pci_mem, OBJECT(s), "pci", UINT64_MAX);
     memory_region_add_subregion_overlap(get_system_memory(), 0, &s->pci_mem,
                                         -1);
-    memory_region_init_io(&s->conf_io, OBJECT(s), &conf_ops, s,
-                          "pci-conf-idx", 4);
-    memory_region_add_subregion(get_system_io(), 0xcf8, &s->conf_io);
-    memory_region_init_io(&s->data_io, OBJECT(s), &data_ops, s,
-                          "pci-conf-data", 4);
-    memory_region_add_subregion(get_system_io(), 0xcfc, &s->data_io);
     memory_region_init_io(&s->mmcfg, OBJECT(s), &mmcfg_ops, s,
                           "pcie-mmcfg-mmio", 256 << 20);
     s->bus = pci_root_bus_new(dev, "pcie.0", &s->pci_mem, get_system_io(),
                               TYPE_PCIE_BUS);
+    pci_config_port_init(&s->cfg, OBJECT(s), s->bus, get_system_io());
 }
 
 static void q35_host_class_init(ObjectClass *oc, void *data)

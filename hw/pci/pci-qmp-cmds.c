@@ -7,7 +7,6 @@
 #include "qapi/error.h"
 #include "qapi/qapi-commands.h"
 #include "hw/pci/pci_bridge.h"
-#include "hw/pci-host/q35.h"
 #include "hw/boards.h"
 
 static const struct {
@@ -182,14 +181,14 @@ static PciDeviceInfoList *query_pci_devices(PCIBus *bus, int bus_num)
     return head;
 }
 
+/* The host bridge's bus (pcie.0 on q35, pci.0 on pc). */
 static int find_root_bus(Object *obj, void *opaque)
 {
     PCIBus **out = opaque;
-    Q35PCIHost *host = (Q35PCIHost *)object_dynamic_cast(obj,
-                                                         TYPE_Q35_HOST_DEVICE);
+    PCIBus *bus = (PCIBus *)object_dynamic_cast(obj, TYPE_PCI_BUS);
 
-    if (host && host->bus) {
-        *out = host->bus;
+    if (bus && pci_bus_is_root(bus)) {
+        *out = bus;
         return 1;
     }
     return 0;

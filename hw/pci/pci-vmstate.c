@@ -166,7 +166,7 @@ const VMStateDescription vmstate_q35_host = {
     .name = "q35-pcihost",
     .version_id = 1,
     .fields = (const VMStateField[]) {
-        VMSTATE_UINT32(config_reg, Q35PCIHost),
+        VMSTATE_UINT32(cfg.config_reg, Q35PCIHost),
         VMSTATE_END_OF_LIST()
     },
 };

@@ -208,6 +208,30 @@ static void test_bad_device(void)
                  "-device foo,bar=1: 'foo' is not a valid device model name");
 }
 
+/*
+ * libvirt's failover example (seeds/001, without its disk): pc, both NICs
+ * on pci.0, -no-acpi.  As QEMU 8.1: pci.0 cannot hotplug the hidden
+ * primary; with ACPI it could, but pci.0 is not PCI Express.
+ */
+#define PC_FAILOVER "-machine pc,accel=qtest,usb=off,dump-guest-core=off " \
+    "-m 214 -display none -no-user-config -nodefaults " \
+    "-netdev user,id=hostua-backup0 -device virtio-net-pci,failover=on," \
+    "netdev=hostua-backup0,id=ua-backup0,mac=00:11:22:33:44:55,bus=pci.0," \
+    "addr=0x3 -device vfio-pci,host=0000:03:07.1,id=hostdev0,bus=pci.0," \
+    "addr=0x5,failover_pair_id=ua-backup0 "
+
+static void test_pc_failover(void)
+{
+    expect_error(PC_FAILOVER "-no-acpi",
+                 "-device vfio-pci,host=0000:03:07.1,id=hostdev0,bus=pci.0,"
+                 "addr=0x5,failover_pair_id=ua-backup0: Bus 'pci.0' does not "
+                 "support hotplugging");
+    expect_error(PC_FAILOVER,
+                 "-device vfio-pci,host=0000:03:07.1,id=hostdev0,bus=pci.0,"
+                 "addr=0x5,failover_pair_id=ua-backup0: failover primary "
+                 "device must be on PCIExpress bus");
+}
+
 static void test_bad_machine(void)
 {
     expect_error_containing("-nodefaults -display none -accel qtest "
@@ -707,6 +731,7 @@ int main(int argc, char **argv)
     qtest_add_func("cmdline/missing-argument", test_missing_argument);
     qtest_add_func("cmdline/bad-device", test_bad_device);
     qtest_add_func("cmdline/bad-machine", test_bad_machine);
+    qtest_add_func("cmdline/pc-failover", test_pc_failover);
     qtest_add_func("cmdline/accel-kvm", test_accel_kvm);
     qtest_add_func("cmdline/enable-kvm", test_enable_kvm);
     qtest_add_func("cmdline/accel-fallback", test_accel_fallback);

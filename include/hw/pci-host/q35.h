@@ -9,6 +9,7 @@
 #define HW_PCI_HOST_Q35_H
 
 #include "hw/pci/pci.h"
+#include "hw/pci/pci_host.h"
 
 #define TYPE_Q35_HOST_DEVICE "q35-pcihost"
 #define TYPE_MCH_PCI_DEVICE "mch"
@@ -29,13 +30,11 @@ typedef struct Q35PCIHost {
     DeviceState parent_obj;
     PCIBus *bus;                /* pcie.0 */
     MemoryRegion pci_mem;       /* PCI memory space (below RAM) */
-    MemoryRegion conf_io;       /* 0xcf8 */
-    MemoryRegion data_io;       /* 0xcfc */
+    PCIConfigPort cfg;          /* 0xcf8/0xcfc */
     MemoryRegion mmcfg;         /* ECAM window */
     bool mmcfg_mapped;
     uint64_t mmcfg_base;
     uint64_t mmcfg_size;
-    uint32_t config_reg;        /* latched CONFIG_ADDRESS */
     MCHPCIState *mch;
 } Q35PCIHost;
 
