@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * The pc machine (pc-i440fx-8.1, alias pc): RAM, the I/O APIC, the i440FX
- * host with pci.0, PIIX3 at 00:01.0 (INTx through its PIRQ routing),
+ * host with pci.0, PIIX3 at 00:01.0 (INTx through its PIRQ routing, the
+ * ISA bus with -serial's COM ports),
  * piix3-ide at 00:01.1, PIIX4_PM at 00:01.3 (ACPI, and ACPI PCI hotplug
  * on pci.0 at 0xae00) unless acpi=off, and fw_cfg -- what QEMU builds
  * with -nodefaults.
@@ -14,6 +15,7 @@
 #include "hw/isa/piix.h"
 #include "hw/i386/ioapic.h"
 #include "hw/i386/pc.h"
+#include "hw/char/serial.h"
 
 #define PIIX3_DEVFN PCI_DEVFN(1, 0)
 
@@ -30,7 +32,8 @@ static bool pc_piix_add_piix3(PCIBus *bus, DeviceState *ioapic,
         return false;
     }
     pci_bus_irqs(bus, piix3_set_irq, piix3_map_irq, piix3, PIIX_NUM_PIRQS);
-    return true;
+    /* -serial: COM ports on PIIX3's ISA bus, as QEMU builds them. */
+    return serial_hds_isa_init(piix3->isa_bus, errp);
 }
 
 static bool pc_piix_add_pm(PCIBus *bus, DeviceState *ioapic, GError **errp)

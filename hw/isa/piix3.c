@@ -4,11 +4,13 @@
  * sees of it is its configuration space (QEMU's reset values) and the
  * PIRQ route registers 0x60..0x63: PIRQ A..D go to the ISA IRQ written
  * there (bit 7 disables), and ISA IRQ n reaches the I/O APIC as GSI n.
- * No ISA devices are modelled yet.
+ * Its ISA bus "isa.0" carries the COM ports of -serial; their IRQ n is
+ * GSI n too.
  */
 #include "qapi/error.h"
 #include "hw/isa/piix.h"
 #include "hw/i386/ioapic.h"
+#include "hw/isa/isa.h"
 #include "migration/vmstate.h"
 
 int piix3_map_irq(PCIDevice *dev, int pin)
@@ -90,6 +92,12 @@ static void piix3_reset(PCIDevice *d)
 
 static void piix3_realize(PCIDevice *d, GError **errp)
 {
+    PIIX3State *s = PIIX3_DEVICE(d);
+
+    s->isa_bus = isa_bus_new(DEVICE(d), get_system_io());
+    if (s->ioapic) {
+        isa_bus_connect_irqs(s->isa_bus, s->ioapic);
+    }
     /* As in QEMU, everything past the standard header is writable. */
     memset(d->wmask + 0x40, 0xff, PCI_CONFIG_SPACE_SIZE - 0x40);
     piix3_reset(d);

@@ -356,6 +356,20 @@ static void test_no_acpi(void)
     qtest_quit(qts);
 }
 
+/* -serial: COM1 on PIIX3's ISA bus; without it nothing decodes 0x3f8. */
+static void test_serial(void)
+{
+    QTestState *qts = qtest_init(PC "-serial null");
+
+    g_assert_cmphex(qtest_inb(qts, 0x3fd), ==, 0x60);   /* LSR: THRE|TEMT */
+    qtest_outb(qts, 0x3ff, 0xa5);                       /* scratch */
+    g_assert_cmphex(qtest_inb(qts, 0x3ff), ==, 0xa5);
+    qtest_quit(qts);
+    qts = qtest_init(PC);
+    g_assert_cmphex(qtest_inb(qts, 0x3fd), ==, 0xff);
+    qtest_quit(qts);
+}
+
 /* ---- Failover: a primary must be on PCI Express ------------------------- */
 
 #define STANDBY_PCI0 "-netdev user,id=hs0 -netdev user,id=hs1 " \
@@ -397,6 +411,7 @@ int main(int argc, char **argv)
     qtest_add_func("/pc/piix4-pm/registers", test_pm_registers);
     qtest_add_func("/pc/piix4-pm/hotplug-sci", test_hotplug_sci);
     qtest_add_func("/pc/no-acpi", test_no_acpi);
+    qtest_add_func("/pc/piix3/serial", test_serial);
     qtest_add_func("/pc/virtio-net/tx-rx", test_net_tx_rx);
     qtest_add_func("/pc/virtio-net/rx-stop-cont", test_net_rx_stop_cont);
     qtest_add_func("/pc/virtio-net/hotplug", test_net_hotplug);

@@ -24,6 +24,7 @@ typedef struct PIIX3State {
     uint16_t pirq_levels;       /* bit per PIRQ */
     uint16_t isa_levels;        /* bit per ISA IRQ as last driven */
     DeviceState *ioapic;        /* ISA IRQ n is GSI n */
+    struct ISABus *isa_bus;     /* "isa.0" */
 } PIIX3State;
 
 #define PIIX3_DEVICE(obj) OBJECT_CHECK(PIIX3State, (obj), TYPE_PIIX3_DEVICE)
