@@ -31,6 +31,9 @@
 #define CHUNK_BYTES             (1u << 20)
 /* Completion writes block the main loop; give up on a stuck peer. */
 #define COMPLETE_TIMEOUT_MS     30000
+/* Caps of the time `active` lasts at least (see min_active_ns()). */
+#define MIN_ACTIVE_NS           WINDOW_NS
+#define SEEN_GRACE_NS           (1000 * SCALE_MS)
 /* QEMU looks at pending failover unplugs every 250 ms. */
 #define UNPLUG_CHECK_MS         250
 
@@ -56,6 +59,7 @@ typedef struct MigrationState {
     int64_t downtime;
     int64_t expected_downtime;
     int64_t active_ns;          /* when active began */
+    int64_t active_seen_ns;     /* when query-migrate first reported it */
     uint64_t active_written;    /* channel bytes when active began */
     int64_t window_start;
     uint64_t window_bytes;
@@ -404,11 +408,11 @@ static bool end_of_pass(void)
  * client polling query-migrate to see it and cancel (QEMU's own failover
  * test depends on it).  baton skips never-written pages and would be done
  * in microseconds, so the first pass is given the time guest RAM would
- * take at max-bandwidth, at most one rate-limit window.  At the default
+ * take at max-bandwidth, at most one rate-limit window: at the default
  * 128 MiB/s that is 100 ms for any guest of 12.8 MiB or more; at 1 TiB/s
- * a 4 GiB guest waits 4 ms.  max-bandwidth 0 (no limit) waits nothing.
+ * a 4 GiB guest waits 4 ms; max-bandwidth 0 (no limit) waits nothing.
  */
-static int64_t min_active_ns(void)
+static int64_t min_active_ns(int64_t cap)
 {
     uint64_t bw = migrate_params()->max_bandwidth;
     double ns;
@@ -417,22 +421,37 @@ static int64_t min_active_ns(void)
         return 0;
     }
     ns = (double)ram_save_stats(mig.rs)->total * NANOSECONDS_PER_SECOND / bw;
-    return MIN(ns, (double)WINDOW_NS);
+    return MIN(ns, (double)cap);
 }
+
+static bool switchover_too_early(int64_t now);
 
 static gboolean switchover_wait_over(gpointer opaque)
 {
     mig.switchover_timer = 0;
-    if (!end_of_pass()) {
+    if (!switchover_too_early(qemu_clock_get_ns(QEMU_CLOCK_REALTIME)) &&
+        !end_of_pass()) {
         watch_output();
     }
     return G_SOURCE_REMOVE;
 }
 
-/* The pass is done before `active` had its minimum time: finish later. */
+/*
+ * The pass is done before `active` had its minimum time: finish later.
+ * A client that polls query-migrate for `active` and then cancels (QEMU's
+ * failover test) may poll late and be slow to send the cancel on a loaded
+ * host: once a query-migrate has reported `active`, it lasts up to
+ * SEEN_GRACE_NS more (the same RAM-at-max-bandwidth time, larger cap).
+ */
 static bool switchover_too_early(int64_t now)
 {
-    int64_t wait = mig.active_ns + min_active_ns() - now;
+    int64_t end = mig.active_ns + min_active_ns(MIN_ACTIVE_NS);
+    int64_t wait;
+
+    if (mig.active_seen_ns) {
+        end = MAX(end, mig.active_seen_ns + min_active_ns(SEEN_GRACE_NS));
+    }
+    wait = end - now;
 
     if (wait <= 0) {
         return false;
@@ -501,6 +520,7 @@ static void enter_active(void)
     remove_source(&mig.peer_watch);
     mig.setup_time = now_ms() - mig.start_ms;
     mig.active_ns = qemu_clock_get_ns(QEMU_CLOCK_REALTIME);
+    mig.active_seen_ns = 0;
     mig.active_written = mig.ch->written;
     mig.window_start = mig.active_ns;
     mig.window_bytes = 0;
@@ -761,6 +781,9 @@ MigrationInfo *qmp_query_migrate(GError **errp)
     info = g_new0(MigrationInfo, 1);
     info->has_status = true;
     info->status = mig.status;
+    if (mig.status == MIGRATION_STATUS_ACTIVE && !mig.active_seen_ns) {
+        mig.active_seen_ns = qemu_clock_get_ns(QEMU_CLOCK_REALTIME);
+    }
     switch (mig.status) {
     case MIGRATION_STATUS_ACTIVE:
     case MIGRATION_STATUS_CANCELLING:
@@ -812,10 +835,7 @@ void migration_bandwidth_changed(void)
         if (mig.switchover_timer) {
             g_source_remove(mig.switchover_timer);
             mig.switchover_timer = 0;
-            if (!switchover_too_early(
-                    qemu_clock_get_ns(QEMU_CLOCK_REALTIME))) {
-                switchover_wait_over(NULL);
-            }
+            switchover_wait_over(NULL);
         }
     }
 }
