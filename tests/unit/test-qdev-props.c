@@ -232,6 +232,56 @@ static void test_typed_json(void)
     object_unref(dev);
 }
 
+static char *set_typed(DeviceState *dev, const char *name, JsonNode *value)
+{
+    g_autoptr(GError) err = NULL;
+    g_autoptr(JsonNode) v = value;
+    bool ok;
+
+    qom_set_typed_input(true);
+    ok = object_property_set(OBJECT(dev), name, v, &err);
+    qom_set_typed_input(false);
+    return ok ? g_strdup("OK") : g_strdup(err->message);
+}
+
+#define ASSERT_TYPED(dev, name, value, expect) do {            \
+        g_autofree char *got_ = set_typed(dev, name, value);    \
+        g_assert_cmpstr(got_, ==, expect);                      \
+    } while (0)
+
+/*
+ * qom-set's values are typed JSON, as QEMU's QObject input visitor takes
+ * them: text is not parsed, integers must fit the property's type.
+ */
+static void test_typed_input(void)
+{
+    DeviceState *dev = new_dev();
+
+    ASSERT_TYPED(dev, "i64", qom_value_from_str("5"),
+                 "Invalid parameter type for 'i64', expected: integer");
+    ASSERT_TYPED(dev, "i32", qom_value_from_str("5"),
+                 "Invalid parameter type for 'i32', expected: integer");
+    ASSERT_TYPED(dev, "u32", qom_value_from_str("5"),
+                 "Parameter 'u32' expects uint64");
+    ASSERT_TYPED(dev, "size", qom_value_from_str("1M"),
+                 "Parameter 'size' expects uint64");
+    ASSERT_TYPED(dev, "flag", qom_value_from_str("on"),
+                 "Invalid parameter type for 'flag', expected: boolean");
+    ASSERT_TYPED(dev, "i64", qom_value_from_uint(1ULL << 63),
+                 "Invalid parameter type for 'i64', expected: integer");
+    ASSERT_TYPED(dev, "u8", qom_value_from_uint(1ULL << 63),
+                 "Parameter 'u8' expects uint8_t");
+    ASSERT_TYPED(dev, "u64", json_node_init_double(json_node_alloc(), 1e19),
+                 "Parameter 'u64' expects uint64");
+    ASSERT_TYPED(dev, "u64", qom_value_from_uint(UINT64_MAX), "OK");
+    g_assert_cmpuint(object_property_get_uint(OBJECT(dev), "u64", NULL), ==,
+                     UINT64_MAX);
+    ASSERT_TYPED(dev, "str", qom_value_from_str("5"), "OK");
+    /* The same text, from the command line, is parsed. */
+    ASSERT_PARSE(dev, "u32", "5", "5");
+    object_unref(dev);
+}
+
 static void test_set_after_realize(void)
 {
     DeviceState *dev = new_dev();
@@ -287,6 +337,7 @@ int main(int argc, char **argv)
     g_test_add_func("/qdev-props/enum", test_enum);
     g_test_add_func("/qdev-props/pci-devfn", test_pci_devfn);
     g_test_add_func("/qdev-props/typed-json", test_typed_json);
+    g_test_add_func("/qdev-props/typed-input", test_typed_input);
     g_test_add_func("/qdev-props/set-after-realize", test_set_after_realize);
     g_test_add_func("/qdev-props/realize-failure", test_realize_failure);
     return g_test_run();
