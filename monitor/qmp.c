@@ -57,8 +57,14 @@ static void put_string(GString *out, const char *s)
             continue;
         }
         if (ch >= 0x20 && ch < 0x7f) {
-            g_string_append_c(out, ch);
-            p++;
+            /* Runs of plain ASCII (most of a long string) go out at once. */
+            const char *run = p;
+
+            while ((unsigned char)*p >= 0x20 && (unsigned char)*p < 0x7f &&
+                   *p != '"' && *p != '\\') {
+                p++;
+            }
+            g_string_append_len(out, run, p - run);
             continue;
         }
         /*
