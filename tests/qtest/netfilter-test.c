@@ -302,6 +302,26 @@ static void test_redirector_rx_event_opened(void)
     unlink(path);
 }
 
+/* With vnet_hdr_support, indev's frames carry a header-length word too. */
+static void test_redirector_vnet_hdr(void)
+{
+    g_autofree char *path = tmp_path("redirector0");
+    int backend[2], send_sock;
+    QTestState *qts;
+
+    qts = redir_rx_one(backend, path, ",vnet_hdr_support=on");
+    send_sock = unix_connect(path);
+    sync_qmp(qts);
+    g_assert_cmpint(write(send_sock, "\0\0\0\x06\0\0\0\x0cvnet!", 14),
+                    ==, 14);
+    expect_frame(backend[0], "vnet!");
+    close(send_sock);
+    qtest_quit(qts);
+    close(backend[0]);
+    close(backend[1]);
+    unlink(path);
+}
+
 static void filter_add(QTestState *qts, const char *id)
 {
     qtest_qmp_assert_success(qts, "{'execute': 'object-add', 'arguments': "
@@ -616,6 +636,8 @@ int main(int argc, char **argv)
                    test_redirector_init_status_off);
     qtest_add_func("/netfilter/redirector_rx_event_opened",
                    test_redirector_rx_event_opened);
+    qtest_add_func("/netfilter/redirector-vnet-hdr",
+                   test_redirector_vnet_hdr);
     qtest_add_func("/netfilter/add-remove", test_netfilter_add_remove);
     qtest_add_func("/netfilter/errors", test_netfilter_errors);
     qtest_add_func("/netfilter/buffer", test_buffer);
