@@ -89,6 +89,8 @@ static void pc_piix_class_init(ObjectClass *oc, void *data)
     mc->desc = "Standard PC (i440FX + PIIX, 1996)";
     mc->default_ram_size = 128 * 1024 * 1024;
     mc->default_ram_id = "pc.ram";
+    /* QEMU's is e1000; virtio-net-pci is the NIC baton has. */
+    mc->default_nic = "virtio-net-pci";
     mc->init = pc_piix_init;
     pc_machine_class_add_options(oc);
 }

@@ -354,6 +354,16 @@ static void test_nic(void)
                              "{'id': 'n1'}}");
 }
 
+/* On pc the NIC goes on pci.0. */
+static void test_nic_pc(void)
+{
+    g_autoptr(QTestState) qts =
+        qtest_init("-M pc -nic user,mac=52:54:00:12:34:58");
+    g_autofree char *macs = nic_macs(qts);
+
+    g_assert_cmpstr(macs, ==, "52:54:00:12:34:58");
+}
+
 static void test_nic_none(void)
 {
     g_autoptr(QTestState) qts = qtest_init("-nic none");
@@ -739,6 +749,7 @@ int main(int argc, char **argv)
     qtest_add_func("cmdline/accel-help", test_accel_help);
     qtest_add_func("cmdline/bad-memory-size", test_bad_memory_size);
     qtest_add_func("cmdline/nic", test_nic);
+    qtest_add_func("cmdline/nic-pc", test_nic_pc);
     qtest_add_func("cmdline/nic-none", test_nic_none);
     qtest_add_func("cmdline/nic-machine-none", test_nic_machine_none);
     qtest_add_func("cmdline/nic-errors", test_nic_errors);
