@@ -176,6 +176,10 @@ static void place_bars(GuestState *g, Bar *bars, int n, uint32_t *mem,
             continue;           /* no I/O window here */
         }
         at = align_up(*next, bars[i].size);
+        if (at < *next || (uint64_t)at + bars[i].size >
+            (bars[i].io ? IO_END : MMIO_END)) {
+            continue;           /* does not fit: left unassigned */
+        }
         bar_set(&bars[i], at);
         *next = at + bars[i].size;
     }

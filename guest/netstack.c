@@ -296,7 +296,8 @@ static void rx_icmp(GuestState *g, const uint8_t *ip, uint32_t len)
     const uint8_t *icmp = ip + ihl;
     uint32_t ilen;
 
-    if (ihl < 20 || len < ihl + 8 || get_be16(ip + 2) > len) {
+    if (ihl < 20 || len < ihl + 8 || get_be16(ip + 2) > len ||
+        get_be16(ip + 2) < ihl + 8) {
         return;
     }
     ilen = get_be16(ip + 2) - ihl;
