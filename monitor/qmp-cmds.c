@@ -1,5 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* Run-state commands: query-status, stop, cont, system_reset, quit. */
+/*
+ * Run-state commands: query-status, stop, cont, system_reset,
+ * system_powerdown, quit.
+ */
 #include "qapi/error.h"
 #include "qapi/qapi-commands.h"
 #include "system/runstate.h"
@@ -52,6 +55,11 @@ void qmp_cont(GError **errp)
 void qmp_system_reset(GError **errp)
 {
     qemu_system_reset_request(SHUTDOWN_CAUSE_HOST_QMP_SYSTEM_RESET);
+}
+
+void qmp_system_powerdown(GError **errp)
+{
+    qemu_system_powerdown_request();
 }
 
 void qmp_quit(GError **errp)

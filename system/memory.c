@@ -492,6 +492,23 @@ static uint64_t unclaimed_value(AddressSpace *as, unsigned size)
     return as->io ? size_mask(size) : 0;
 }
 
+/*
+ * Whether a sized access at addr goes whole to r's region.  Device
+ * registers are decoded by their start address alone, as in QEMU: a
+ * dword at 0xcf8 reaches the PCI address register even though the reset
+ * control register at 0xcf9 shadows one of its bytes.  RAM is clipped.
+ */
+static bool access_fits(FlatRange *r, hwaddr addr, unsigned size)
+{
+    if (size - 1 < r->end - addr) {
+        return true;
+    }
+    hwaddr off = addr - r->start + r->offset;
+
+    return !r->mr->ram_block && off < r->mr->size &&
+           size <= r->mr->size - off;
+}
+
 bool address_space_read_sized(AddressSpace *as, hwaddr addr, unsigned size,
                               uint64_t *val)
 {
@@ -500,7 +517,7 @@ bool address_space_read_sized(AddressSpace *as, hwaddr addr, unsigned size,
         return false;
     }
     FlatRange *r = flatview_lookup(address_space_view(as), addr, NULL);
-    if (r && size - 1 < r->end - addr) {
+    if (r && access_fits(r, addr, size)) {
         *val = mr_read(r->mr, addr - r->start + r->offset, size);
         return true;
     }
@@ -528,7 +545,7 @@ bool address_space_write_sized(AddressSpace *as, hwaddr addr, unsigned size,
         return false;
     }
     FlatRange *r = flatview_lookup(address_space_view(as), addr, NULL);
-    if (r && size - 1 < r->end - addr) {
+    if (r && access_fits(r, addr, size)) {
         mr_write(r->mr, addr - r->start + r->offset, size, val);
         return true;
     }

@@ -9,6 +9,18 @@
 
 static RunState current_run_state = RUN_STATE_PRELAUNCH;
 static bool autostart = true;
+static bool no_shutdown;
+static bool no_reboot;
+
+void runstate_set_no_shutdown(bool on)
+{
+    no_shutdown = on;
+}
+
+void runstate_set_no_reboot(bool on)
+{
+    no_reboot = on;
+}
 
 void runstate_set_autostart(bool on)
 {
@@ -152,6 +164,12 @@ static void reset_bh_cb(void *opaque)
 
     pending_reset = SHUTDOWN_CAUSE_NONE;
     qemu_system_reset(reason);
+    /* A machine reset while not running restarts from the beginning. */
+    if (!runstate_check(RUN_STATE_RUNNING) &&
+        !runstate_check(RUN_STATE_INMIGRATE) &&
+        !runstate_check(RUN_STATE_FINISH_MIGRATE)) {
+        runstate_set(RUN_STATE_PRELAUNCH);
+    }
 }
 
 /*
@@ -160,6 +178,10 @@ static void reset_bh_cb(void *opaque)
  */
 void qemu_system_reset_request(ShutdownCause reason)
 {
+    if (no_reboot && reason != SHUTDOWN_CAUSE_SUBSYSTEM_RESET) {
+        qemu_system_shutdown_request(reason);
+        return;
+    }
     if (!reset_bh) {
         reset_bh = qemu_bh_new(reset_bh_cb, NULL);
     }
@@ -177,6 +199,13 @@ static void shutdown_bh_cb(void *opaque)
     shutdown_bh = NULL;
     qapi_event_send_shutdown(shutdown_caused_by_guest(shutdown_cause),
                              shutdown_cause);
+    /* 'quit' and signals end the process even with -no-shutdown. */
+    if (no_shutdown && shutdown_cause != SHUTDOWN_CAUSE_HOST_QMP_QUIT &&
+        shutdown_cause != SHUTDOWN_CAUSE_HOST_SIGNAL) {
+        vm_stop(RUN_STATE_SHUTDOWN);
+        shutdown_requested = false;
+        return;
+    }
     runstate_set(RUN_STATE_SHUTDOWN);
     main_loop_exit(0);
 }
@@ -194,6 +223,52 @@ void qemu_system_shutdown_request(ShutdownCause reason)
     shutdown_cause = reason;
     shutdown_bh = qemu_bh_new(shutdown_bh_cb, NULL);
     qemu_bh_schedule(shutdown_bh);
+}
+
+static GArray *powerdown_handlers;     /* ResetEntry: same shape */
+static QEMUBH *powerdown_bh;
+
+void qemu_register_powerdown_notifier(QEMUPowerdownHandler *fn,
+                                      void *opaque)
+{
+    ResetEntry e = { fn, opaque };
+
+    if (!powerdown_handlers) {
+        powerdown_handlers = g_array_new(FALSE, FALSE, sizeof(ResetEntry));
+    }
+    g_array_append_val(powerdown_handlers, e);
+}
+
+void qemu_unregister_powerdown_notifier(QEMUPowerdownHandler *fn,
+                                        void *opaque)
+{
+    for (guint i = 0; powerdown_handlers && i < powerdown_handlers->len;
+         i++) {
+        ResetEntry *e = &g_array_index(powerdown_handlers, ResetEntry, i);
+        if (e->func == fn && e->opaque == opaque) {
+            g_array_remove_index(powerdown_handlers, i);
+            return;
+        }
+    }
+}
+
+static void powerdown_bh_cb(void *opaque)
+{
+    qapi_event_send_powerdown();
+    for (guint i = 0; powerdown_handlers && i < powerdown_handlers->len;
+         i++) {
+        ResetEntry *e = &g_array_index(powerdown_handlers, ResetEntry, i);
+        e->func(e->opaque);
+    }
+}
+
+/* Deferred like the other requests: the command's reply comes first. */
+void qemu_system_powerdown_request(void)
+{
+    if (!powerdown_bh) {
+        powerdown_bh = qemu_bh_new(powerdown_bh_cb, NULL);
+    }
+    qemu_bh_schedule(powerdown_bh);
 }
 
 typedef struct ExitEntry {

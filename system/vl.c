@@ -46,6 +46,7 @@ typedef enum {
     OPT_NO_USER_CONFIG, OPT_GLOBAL, OPT_OBJECT, OPT_TRACE, OPT_IGNORED,
     OPT_IGNORED_ARG, OPT_SERIAL, OPT_ADD_FD,
     OPT_NIC, OPT_READCONFIG, OPT_NO_ACPI,
+    OPT_NO_SHUTDOWN, OPT_NO_REBOOT,
 } OptIndex;
 
 typedef struct OptDef {
@@ -108,6 +109,11 @@ static const OptDef opt_defs[] = {
       "config file ([machine], [device \"ID\"], [netdev \"ID\"], "
       "[chardev \"ID\"], [object \"ID\"], [global], [accel], ...)" },
     { "trace", OPT_TRACE, true, NULL },
+    { "no-shutdown", OPT_NO_SHUTDOWN, false,
+      "stop (state 'shutdown') instead of exiting when the guest powers "
+      "off" },
+    { "no-reboot", OPT_NO_REBOOT, false,
+      "exit instead of rebooting (a reset request shuts down)" },
     { "serial", OPT_SERIAL, true,
       "dev  a COM port (16550A, isa-serial) on chardev dev: null, stdio, "
       "file:PATH, unix:PATH[,...], tcp:HOST:PORT[,...], chardev:ID, none" },
@@ -115,7 +121,6 @@ static const OptDef opt_defs[] = {
      * configure things baton does not emulate. */
     { "add-fd", OPT_ADD_FD, true, "fd=fd,set=set[,opaque=opaque]  pass an "
       "inherited descriptor as /dev/fdset/set" },
-    { "no-shutdown", OPT_IGNORED, false, NULL },
     { "no-acpi", OPT_NO_ACPI, false, NULL },
     { "no-hpet", OPT_IGNORED, false, NULL },
     { "usb", OPT_IGNORED, false, NULL },
@@ -216,10 +221,9 @@ static void print_help(void)
             printf("-%s%s %s\n", d->name, d->has_arg ? "" : "", d->help);
         }
     }
-    printf("\nAccepted and ignored for compatibility: -no-shutdown, "
-           "-no-acpi, -no-hpet, -usb, -realtime, -smp, -cpu, -uuid, -rtc, -boot, "
-           "-msg, -sandbox, -overcommit, -vga, -parallel, "
-           "-audiodev.\n"
+    printf("\nAccepted and ignored for compatibility: -no-acpi, -no-hpet, "
+           "-usb, -realtime, -smp, -cpu, -uuid, -rtc, -boot, -msg, "
+           "-sandbox, -overcommit, -vga, -parallel, -audiodev.\n"
            "-machine usb, vmport, smm, dump-guest-core, mem-merge, hpet, "
            "graphics, kernel-irqchip and suppress-vmdesc are stored (qom-get "
            "/machine) but change nothing.\n");
@@ -766,6 +770,12 @@ void qemu_init(int argc, char **argv)
             break;
         case OPT_NODEFAULTS:
             nodefaults = true;
+            break;
+        case OPT_NO_SHUTDOWN:
+            runstate_set_no_shutdown(true);
+            break;
+        case OPT_NO_REBOOT:
+            runstate_set_no_reboot(true);
             break;
         case OPT_NOGRAPHIC:
             nographic = true;

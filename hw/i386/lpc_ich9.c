@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * ICH9-LPC (00:1f.0): the LPC/ISA bridge, its ACPI PM I/O block (PM1,
- * GPE0, SCI on GSI 9), the ACPI PCI hotplug controller, and PCI interrupt
- * routing (PIRQ A..H to GSI 16..23).
+ * GPE0, SCI on GSI 9; the power button and sleep states S5/S4), the reset
+ * control register at 0xcf9, the ACPI PCI hotplug controller, and PCI
+ * interrupt routing (PIRQ A..H to GSI 16..23).
  *
  * With acpi-pci-hotplug-with-bridge-support (the default) it is the
  * hotplug handler of pcie.0 and of the cold-plugged root ports' buses;
@@ -16,12 +17,18 @@
 #include "qemu/timer.h"
 #include "system/runstate.h"
 #include "system/system.h"
+#include "qapi/qapi-events.h"
 
 #define PM1_STS         0x00
 #define PM1_EN          0x02
 #define PM1_CNT         0x04
 #define PM_TMR          0x08
 #define PM1_CNT_SCI_EN  0x01
+#define PM1_CNT_SLP_EN  (1u << 13)
+#define PM1_PWRBTN      (1u << 8)       /* PM1_STS and PM1_EN */
+#define ICH9_RST_CNT_IOPORT 0xcf9
+#define RST_CNT_RST_CPU 0x04
+#define RST_CNT_KEEP    0x0a            /* SYS_RST and FULL_RST */
 #define PM_TIMER_FREQ   3579545ULL
 
 /* ---- Interrupt routing -------------------------------------------------- */
@@ -76,6 +83,40 @@ static void ich9_send_pcihp_event(void *opaque)
     ich9_update_sci(lpc);
 }
 
+/*
+ * SLP_EN enters the state SLP_TYP names, with QEMU's encoding (its DSDT's
+ * \_S5 is 0, \_S4 is s4_val): S5 powers off, S4 powers off after
+ * SUSPEND_DISK.  S3 (1) is not modelled: with no CPU to stop there is
+ * nothing for a wake-up to resume, so the write is ignored.  SLP_EN
+ * itself always reads 0.
+ */
+static void ich9_pm1_cnt_write(ICH9LPCState *lpc, uint32_t val)
+{
+    unsigned typ = (val >> 10) & 7;
+
+    lpc->pm1_cnt = val & ~PM1_CNT_SLP_EN;
+    if (!(val & PM1_CNT_SLP_EN)) {
+        return;
+    }
+    if (typ == 0) {
+        qemu_system_shutdown_request(SHUTDOWN_CAUSE_GUEST_SHUTDOWN);
+    } else if (typ == lpc->s4_val) {
+        qapi_event_send_suspend_disk();
+        qemu_system_shutdown_request(SHUTDOWN_CAUSE_GUEST_SHUTDOWN);
+    }
+}
+
+/* system_powerdown: the press is latched only while the guest enabled it. */
+static void ich9_powerdown(void *opaque)
+{
+    ICH9LPCState *lpc = opaque;
+
+    if (lpc->pm1_en & PM1_PWRBTN) {
+        lpc->pm1_sts |= PM1_PWRBTN;
+        ich9_update_sci(lpc);
+    }
+}
+
 static uint64_t pm_read(void *opaque, hwaddr addr, unsigned size)
 {
     ICH9LPCState *lpc = opaque;
@@ -125,9 +166,8 @@ static void pm_write(void *opaque, hwaddr addr, uint64_t val, unsigned size)
         lpc->pm1_en = (lpc->pm1_en & ~(0xff << sh)) | ((val & 0xff) << sh);
     } else if (addr >= PM1_CNT && addr < PM1_CNT + 4) {
         int sh = (addr - PM1_CNT) * 8;
-        /* SLP_EN etc. are not modelled; keep the bits the guest wrote. */
-        lpc->pm1_cnt = (lpc->pm1_cnt & ~(0xffu << sh)) |
-                       ((uint32_t)(val & 0xff) << sh);
+        ich9_pm1_cnt_write(lpc, (lpc->pm1_cnt & ~(0xffu << sh)) |
+                                ((uint32_t)(val & 0xff) << sh));
     }
     ich9_update_sci(lpc);
 }
@@ -135,6 +175,32 @@ static void pm_write(void *opaque, hwaddr addr, uint64_t val, unsigned size)
 static const MemoryRegionOps pm_ops = {
     .read = pm_read,
     .write = pm_write,
+    .impl_min_access_size = 1,
+    .impl_max_access_size = 1,
+};
+
+/* ---- Reset control (0xcf9) ---------------------------------------------- */
+
+static uint64_t rst_cnt_read(void *opaque, hwaddr addr, unsigned size)
+{
+    return ((ICH9LPCState *)opaque)->rst_cnt;
+}
+
+static void rst_cnt_write(void *opaque, hwaddr addr, uint64_t val,
+                          unsigned size)
+{
+    ICH9LPCState *lpc = opaque;
+
+    if (val & RST_CNT_RST_CPU) {
+        qemu_system_reset_request(SHUTDOWN_CAUSE_GUEST_RESET);
+        return;
+    }
+    lpc->rst_cnt = val & RST_CNT_KEEP;
+}
+
+static const MemoryRegionOps rst_cnt_ops = {
+    .read = rst_cnt_read,
+    .write = rst_cnt_write,
     .impl_min_access_size = 1,
     .impl_max_access_size = 1,
 };
@@ -178,6 +244,7 @@ static void ich9_lpc_reset(PCIDevice *d)
     lpc->pm1_sts = 0;
     lpc->pm1_en = 0;
     lpc->pm1_cnt = 0;
+    lpc->rst_cnt = 0;
     memset(lpc->gpe0_sts, 0, sizeof(lpc->gpe0_sts));
     memset(lpc->gpe0_en, 0, sizeof(lpc->gpe0_en));
     ich9_update_sci(lpc);
@@ -210,6 +277,12 @@ static void ich9_lpc_realize(PCIDevice *d, GError **errp)
         acpi_pcihp_init(OBJECT(d), &lpc->acpi_pci_hotplug, d->bus,
                         get_system_io(), ACPI_PCIHP_ADDR_ICH9);
     }
+    /* Over one byte of the PCI address register at 0xcf8, as on ICH9. */
+    memory_region_init_io(&lpc->rst_cnt_io, OBJECT(d), &rst_cnt_ops, lpc,
+                          "lpc-reset-control", 1);
+    memory_region_add_subregion_overlap(get_system_io(), ICH9_RST_CNT_IOPORT,
+                                        &lpc->rst_cnt_io, 1);
+    qemu_register_powerdown_notifier(ich9_powerdown, lpc);
     lpc->isa_bus = isa_bus_new(DEVICE(d), get_system_io());
     if (lpc->ioapic) {
         isa_bus_connect_irqs(lpc->isa_bus, lpc->ioapic);
@@ -223,6 +296,7 @@ static void ich9_lpc_exit(PCIDevice *d)
     ICH9LPCState *lpc = ICH9_LPC_DEVICE(d);
 
     qemu_unregister_reset(ich9_lpc_system_reset, lpc);
+    qemu_unregister_powerdown_notifier(ich9_powerdown, lpc);
 }
 
 /* ---- Hotplug handler (ACPI PCI hotplug) --------------------------------- */
@@ -282,7 +356,8 @@ static bool ich9_lpc_post_load(void *opaque, int version_id, GError **errp)
 /* Config space, the ACPI PM registers and the ACPI hotplug registers. */
 static const VMStateDescription vmstate_ich9_lpc = {
     .name = "ich9-lpc",
-    .version_id = 1,
+    .version_id = 2,
+    .minimum_version_id = 1,
     .post_load = ich9_lpc_post_load,
     .fields = (const VMStateField[]) {
         VMSTATE_PCI_DEVICE(parent_obj, ICH9LPCState),
@@ -293,6 +368,9 @@ static const VMStateDescription vmstate_ich9_lpc = {
         VMSTATE_BUFFER(gpe0_en, ICH9LPCState),
         VMSTATE_STRUCT(acpi_pci_hotplug, ICH9LPCState, vmstate_acpi_pcihp,
                        AcpiPciHpState),
+        /* Added in version 2: streams from before still load. */
+        { .name = "rst_cnt", .kind = VMS_UINT8, .size = 1, .num = 1,
+          .offset = offsetof(ICH9LPCState, rst_cnt), .version_id = 2 },
         VMSTATE_END_OF_LIST()
     },
 };

@@ -47,6 +47,27 @@ void qemu_system_reset_request(ShutdownCause reason);
 /* Emit SHUTDOWN and leave the main loop with exit status 0. */
 void qemu_system_shutdown_request(ShutdownCause reason);
 
+/*
+ * -no-shutdown: a shutdown the guest (or its power button) asks for stops
+ * the VM in state "shutdown" instead of exiting; 'quit' and signals still
+ * exit.  -no-reboot: every reset request (the guest's, system_reset)
+ * becomes a shutdown with the reset's cause.  QEMU's -action
+ * shutdown=pause and reboot=shutdown.
+ */
+void runstate_set_no_shutdown(bool on);
+void runstate_set_no_reboot(bool on);
+
+/*
+ * system_powerdown: from the main loop, emit POWERDOWN and call the
+ * power-button handlers (the ACPI PM block presses its button).
+ */
+typedef void QEMUPowerdownHandler(void *opaque);
+void qemu_register_powerdown_notifier(QEMUPowerdownHandler *fn,
+                                      void *opaque);
+void qemu_unregister_powerdown_notifier(QEMUPowerdownHandler *fn,
+                                        void *opaque);
+void qemu_system_powerdown_request(void);
+
 /* Called just before exit (after SHUTDOWN), in reverse registration order. */
 typedef void QEMUExitNotifier(void *opaque);
 void qemu_add_exit_notifier(QEMUExitNotifier *fn, void *opaque);

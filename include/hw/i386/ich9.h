@@ -44,6 +44,8 @@ typedef struct ICH9LPCState {
     uint8_t gpe0_sts[ICH9_PMIO_GPE0_LEN / 2];
     uint8_t gpe0_en[ICH9_PMIO_GPE0_LEN / 2];
     int sci_level;
+    MemoryRegion rst_cnt_io;    /* reset control at 0xcf9 */
+    uint8_t rst_cnt;
     AcpiPciHpState acpi_pci_hotplug;
     /* Properties */
     bool use_acpi_hotplug_bridge;   /* acpi-pci-hotplug-with-bridge-support */

@@ -44,7 +44,7 @@ void acpi_pcihp_eject(QTestState *qts, uint32_t bsel, int slot)
     qtest_outl(qts, ACPI_PCIHP_EJ, 1u << slot);
 }
 
-static void ich9_pm_enable(QPCIBus *bus, uint16_t pmbase)
+void ich9_pm_enable(QPCIBus *bus, uint16_t pmbase)
 {
     QPCIDevice lpc = qpci_device_at(bus, QPCI_DEVFN(0x1f, 0));
 

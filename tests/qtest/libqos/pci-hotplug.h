@@ -25,6 +25,8 @@ void acpi_pcihp_select(QTestState *qts, uint32_t bsel);
 uint32_t acpi_pcihp_up(QTestState *qts, uint32_t bsel);
 uint32_t acpi_pcihp_down(QTestState *qts, uint32_t bsel);
 void acpi_pcihp_eject(QTestState *qts, uint32_t bsel, int slot);
+/* Map the ICH9 ACPI PM block at pmbase and enable it (PMBASE, ACPI_CNTL). */
+void ich9_pm_enable(QPCIBus *bus, uint16_t pmbase);
 /* GPE0 status (bit 1 = PCI hotplug); enables the PM block at pmbase. */
 uint8_t ich9_gpe0_status(QPCIBus *bus, uint16_t pmbase);
 void ich9_gpe0_clear(QPCIBus *bus, uint16_t pmbase, uint8_t bits);
