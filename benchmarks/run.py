@@ -330,6 +330,22 @@ def main():
         timeout=900)
     add_libvirt(add, r)
 
+    # Fuzz targets (build-fuzz): executions per second, 5 s each.
+    fuzz_build = sys.argv[2] if len(sys.argv) > 2 else None
+    if fuzz_build:
+        src = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+        fuzz = os.path.join(src, 'tests', 'fuzz')
+        for t in ('loadvm', 'qmp', 'qtest', 'virtio-net', 'pci-config'):
+            exe = os.path.join(fuzz_build, 'tests', 'fuzz', 'fuzz-' + t)
+            r = run_bench(os.path.join(fuzz, 'run-fuzz.py'),
+                          ['--bench', '--seconds', '5', exe,
+                           os.path.join(fuzz, 'corpus', t)], timeout=180)
+            v = None if isinstance(r, str) else \
+                (r.get('fuzz-%s-execs-per-s' % t) or [None])[0]
+            add('fuzz-%s executions per second' % t, v,
+                '-' if v is None else '%d/s' % v, '-', None,
+                err=r if isinstance(r, str) else None)
+
     headers = ('figure', 'measured', 'target', '', 'baseline')
     widths = [max(len(str(row[i])) for row in rows + [headers])
               for i in range(len(headers))]

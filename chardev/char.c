@@ -655,6 +655,37 @@ Chardev *qemu_chr_new(const char *label, const char *spec, GError **errp)
     return qemu_chr_new_from_opts(opts, errp);
 }
 
+int qemu_chr_be_write(Chardev *chr, const uint8_t *buf, int len)
+{
+    int done = 0;
+
+    deliver_open(chr);
+    while (done < len && chr->fe_read) {
+        int want = chr->fe_can_read ? chr->fe_can_read(chr->fe_opaque) : 0;
+
+        if (want <= 0) {
+            break;
+        }
+        want = MIN(want, len - done);
+        chr->fe_read(chr->fe_opaque, buf + done, want);
+        done += want;
+    }
+    return done;
+}
+
+void qemu_chr_be_reopen(Chardev *chr)
+{
+    deliver_open(chr);
+    if (!chr->fe_event) {
+        return;
+    }
+    if (chr->fe_open) {
+        chr->fe_event(chr->fe_opaque, CHR_EVENT_CLOSED);
+    }
+    chr->fe_open = true;
+    chr->fe_event(chr->fe_opaque, CHR_EVENT_OPENED);
+}
+
 Chardev *qemu_chr_find(const char *id)
 {
     if (!chardevs || !id) {

@@ -63,6 +63,18 @@ static bool check_request(Monitor *mon, JsonObject *req, const char **name,
     return true;
 }
 
+/* Commands switched off in this process (name -> reason). */
+static GHashTable *disabled;
+
+void qmp_disable_command(const char *name, const char *reason)
+{
+    if (!disabled) {
+        disabled = g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
+                                         g_free);
+    }
+    g_hash_table_insert(disabled, g_strdup(name), g_strdup(reason));
+}
+
 static JsonObject *run_command(Monitor *mon, JsonObject *req, GError **errp)
 {
     const char *name;
@@ -85,6 +97,14 @@ static JsonObject *run_command(Monitor *mon, JsonObject *req, GError **errp)
     if (!cmd) {
         error_set(errp, ERROR_CLASS_COMMAND_NOT_FOUND,
                   "The command %s has not been found", name);
+        return NULL;
+    }
+    if (disabled && g_hash_table_contains(disabled, name)) {
+        const char *why = g_hash_table_lookup(disabled, name);
+
+        error_set(errp, ERROR_CLASS_COMMAND_NOT_FOUND,
+                  "Command %s has been disabled%s%s", name,
+                  why ? ": " : "", why ? why : "");
         return NULL;
     }
     if (oob) {

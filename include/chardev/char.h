@@ -73,4 +73,13 @@ int qemu_chr_fe_get_msgfds(Chardev *chr, int *fds, int num);
 /* Block until everything queued is written (at exit); bounded by timeout. */
 void qemu_chr_fe_flush(Chardev *chr, int timeout_ms);
 
+/*
+ * In-process input, as if buf had arrived from the peer (fuzz targets
+ * drive QMP and qtest through these): delivered to the frontend now, in
+ * pieces as large as it says it can read; returns the bytes taken.
+ */
+int qemu_chr_be_write(Chardev *chr, const uint8_t *buf, int len);
+/* A new session: CLOSED then OPENED to the frontend, if it has one. */
+void qemu_chr_be_reopen(Chardev *chr);
+
 #endif

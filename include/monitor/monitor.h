@@ -31,4 +31,11 @@ int monitor_get_fd(Monitor *mon, const char *name, GError **errp);
  */
 char *qmp_json_to_string(JsonNode *node, bool pretty);
 
+/*
+ * Refuse a command in this process from now on (CommandNotFound "Command
+ * NAME has been disabled: REASON"): fuzz targets switch off what would
+ * run programs or create files.
+ */
+void qmp_disable_command(const char *name, const char *reason);
+
 #endif

@@ -560,26 +560,6 @@ static void test_rx_empty_frame(void)
     machine_stop(&m);
 }
 
-/* Descriptor i of an indirect table at any (odd) guest address. */
-static void write_table_desc(QTestState *qts, uint64_t table, int i,
-                             uint64_t addr, uint32_t len, uint16_t flags,
-                             uint16_t next)
-{
-    uint8_t d[16];
-
-    for (int k = 0; k < 8; k++) {
-        d[k] = addr >> (8 * k);
-    }
-    for (int k = 0; k < 4; k++) {
-        d[8 + k] = len >> (8 * k);
-    }
-    d[12] = flags;
-    d[13] = flags >> 8;
-    d[14] = next;
-    d[15] = next >> 8;
-    qtest_memwrite(qts, table + 16 * i, d, sizeof(d));
-}
-
 /*
  * Indirect tables wherever the guest puts them, odd addresses included:
  * descriptors are copied out of guest RAM, never loaded through a
@@ -606,9 +586,9 @@ static void test_indirect_odd_address(void)
         qstream_make_frame(frame, sizeof(frame), nic_mac, odd);
         qtest_memset(m.qts, hdr, 0, n.hdr_len);
         qtest_memwrite(m.qts, data, frame, sizeof(frame));
-        write_table_desc(m.qts, area + odd, 0, hdr, n.hdr_len,
+        qvirtio_write_desc_at(m.qts, area + odd, hdr, n.hdr_len,
                          QVRING_DESC_F_NEXT, 1);
-        write_table_desc(m.qts, area + odd, 1, data, sizeof(frame), 0, 0);
+        qvirtio_write_desc_at(m.qts, area + odd + 16, data, sizeof(frame), 0, 0);
         head = qvirtqueue_add_indirect(m.qts, n.tx, area + odd, 2);
         qvirtqueue_kick(&n.pci.vdev, n.tx, head);
         g_assert(qvirtqueue_wait_used(m.qts, n.tx, &id, NULL, TIMEOUT_US));
@@ -617,7 +597,7 @@ static void test_indirect_odd_address(void)
         g_assert(!memcmp(got, frame, sizeof(frame)));
 
         /* RX: one writable buffer through an odd table. */
-        write_table_desc(m.qts, area + 2048 + odd, 0, rxbuf, 2048,
+        qvirtio_write_desc_at(m.qts, area + 2048 + odd, rxbuf, 2048,
                          QVRING_DESC_F_WRITE, 0);
         head = qvirtqueue_add_indirect(m.qts, n.rx, area + 2048 + odd, 1);
         qvirtqueue_kick(&n.pci.vdev, n.rx, head);

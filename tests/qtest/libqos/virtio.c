@@ -101,9 +101,8 @@ void qvirtqueue_cleanup(QVirtQueue *vq, QGuestAllocator *alloc)
     }
 }
 
-void qvirtqueue_write_desc(QTestState *qts, QVirtQueue *vq, uint16_t i,
-                           uint64_t addr, uint32_t len, uint16_t flags,
-                           uint16_t next)
+void qvirtio_write_desc_at(QTestState *qts, uint64_t at, uint64_t addr,
+                           uint32_t len, uint16_t flags, uint16_t next)
 {
     uint8_t d[16];
 
@@ -117,8 +116,15 @@ void qvirtqueue_write_desc(QTestState *qts, QVirtQueue *vq, uint16_t i,
     d[13] = flags >> 8;
     d[14] = next;
     d[15] = next >> 8;
-    qtest_memwrite(qts, vq->desc + 16 * (uint64_t)(i % vq->size), d,
-                   sizeof(d));
+    qtest_memwrite(qts, at, d, sizeof(d));
+}
+
+void qvirtqueue_write_desc(QTestState *qts, QVirtQueue *vq, uint16_t i,
+                           uint64_t addr, uint32_t len, uint16_t flags,
+                           uint16_t next)
+{
+    qvirtio_write_desc_at(qts, vq->desc + 16 * (uint64_t)(i % vq->size),
+                          addr, len, flags, next);
 }
 
 uint16_t qvirtqueue_add(QTestState *qts, QVirtQueue *vq, uint64_t addr,

@@ -83,6 +83,9 @@ void qvirtio_set_features(QVirtioDevice *d, uint64_t features);
 QVirtQueue *qvirtqueue_setup(QVirtioDevice *d, QGuestAllocator *alloc,
                              uint16_t index);
 void qvirtqueue_cleanup(QVirtQueue *vq, QGuestAllocator *alloc);
+/* A descriptor at any guest address (an indirect table's entry). */
+void qvirtio_write_desc_at(QTestState *qts, uint64_t at, uint64_t addr,
+                           uint32_t len, uint16_t flags, uint16_t next);
 /* Write descriptor i (raw: any values, for hostile-ring tests). */
 void qvirtqueue_write_desc(QTestState *qts, QVirtQueue *vq, uint16_t i,
                            uint64_t addr, uint32_t len, uint16_t flags,
