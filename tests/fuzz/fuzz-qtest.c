@@ -13,6 +13,8 @@
 static const char *const args[] = {
     "fuzz-qtest", "-M", "q35", "-nodefaults", "-m", "16M",
     "-display", "none", "-qtest", "null",
+    /* The default log (stderr) would cost more than the commands. */
+    "-qtest-log", "none",
     "-device", "pcie-root-port,id=rp0,chassis=1,addr=0x2",
     "-netdev", "hubport,id=n0,hubid=0",
     "-device", "virtio-net-pci,id=nic0,bus=rp0,netdev=n0",
