@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* memory-backend-ram: anonymous guest RAM, allocated lazily. */
+/* memory-backend-ram: anonymous guest RAM, allocated lazily (share=on:
+ * a shared mapping). */
 #include "backends/hostmem.h"
 
 #include "qapi/error.h"
@@ -7,7 +8,7 @@
 static RAMBlock *ram_backend_alloc(HostMemoryBackend *b, const char *id,
                                    GError **errp)
 {
-    return ram_block_new(id, b->size, errp);
+    return ram_block_new_anon(id, b->size, b->share, errp);
 }
 
 static void ram_backend_class_init(ObjectClass *oc, void *data)

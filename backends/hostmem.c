@@ -135,6 +135,10 @@ static bool hostmem_complete(Object *obj, GError **errp)
     }
     b->block = MEMORY_BACKEND_GET_CLASS(b)->alloc(
         b, object_get_canonical_path_component(obj), errp);
+    if (b->block && b->prealloc && !ram_block_prealloc(b->block, errp)) {
+        ram_block_free(b->block);
+        b->block = NULL;
+    }
     return b->block != NULL;
 }
 

@@ -75,7 +75,41 @@ static bool check_name(const char *idstr, GError **errp)
     return true;
 }
 
-RAMBlock *ram_block_new(const char *idstr, uint64_t size, GError **errp)
+/*
+ * Transparent huge pages can back only 2 MiB-aligned ranges, so anonymous
+ * RAM is mapped with room to spare and trimmed to an aligned start, then
+ * advised as QEMU advises it.  Fresh memory faults in about twice as fast
+ * that way, which is what bounds a migration destination.
+ */
+#define RAM_ALIGN (2 * 1024 * 1024)
+
+static void *anon_ram_map(uint64_t size, bool share)
+{
+    size_t len = size + RAM_ALIGN;
+    int flags = (share ? MAP_SHARED : MAP_PRIVATE) | MAP_ANONYMOUS |
+                MAP_NORESERVE;
+    uint8_t *p = mmap(NULL, len, PROT_READ | PROT_WRITE, flags, -1, 0);
+    uint8_t *start, *end;
+
+    if (p == MAP_FAILED) {
+        return MAP_FAILED;
+    }
+    start = (uint8_t *)(((uintptr_t)p + RAM_ALIGN - 1) &
+                        ~(uintptr_t)(RAM_ALIGN - 1));
+    end = start + size;
+    if (start > p) {
+        munmap(p, start - p);
+    }
+    if (p + len > end) {
+        munmap(end, p + len - end);
+    }
+    /* Where THP is off or unsupported this fails, and 4 KiB pages serve. */
+    madvise(start, size, MADV_HUGEPAGE);
+    return start;
+}
+
+RAMBlock *ram_block_new_anon(const char *idstr, uint64_t size, bool share,
+                             GError **errp)
 {
     uint8_t *host = NULL;
 
@@ -83,8 +117,7 @@ RAMBlock *ram_block_new(const char *idstr, uint64_t size, GError **errp)
         return NULL;
     }
     if (size) {
-        void *p = mmap(NULL, size, PROT_READ | PROT_WRITE,
-                       MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+        void *p = anon_ram_map(size, share);
         if (p == MAP_FAILED) {
             error_setg_errno(errp, errno, "cannot set up guest memory '%s'",
                              idstr);
@@ -93,6 +126,36 @@ RAMBlock *ram_block_new(const char *idstr, uint64_t size, GError **errp)
         host = p;
     }
     return ram_block_register(idstr, size, host, -1);
+}
+
+RAMBlock *ram_block_new(const char *idstr, uint64_t size, GError **errp)
+{
+    return ram_block_new_anon(idstr, size, false, errp);
+}
+
+bool ram_block_prealloc(RAMBlock *block, GError **errp)
+{
+    long pagesize = sysconf(_SC_PAGESIZE);
+
+    if (!block->host || !block->size) {
+        return true;
+    }
+#ifdef MADV_POPULATE_WRITE
+    if (madvise(block->host, block->size, MADV_POPULATE_WRITE) == 0) {
+        return true;
+    }
+    if (errno != EINVAL) {
+        error_setg_errno(errp, errno, "preallocating guest memory '%s' failed",
+                         block->idstr);
+        return false;
+    }
+#endif
+    /* Kernels before 5.14: touch each page; the contents are kept. */
+    for (uint64_t off = 0; off < block->size; off += pagesize) {
+        volatile uint8_t *b = block->host + off;
+        *b = *b;
+    }
+    return true;
 }
 
 /* A directory gets an unlinked temporary file inside it, as in QEMU. */

@@ -148,7 +148,15 @@ struct RAMBlock {
     MemoryRegion *mr;           /* region mapping it, if any */
 };
 
+/*
+ * Anonymous guest RAM, 2 MiB-aligned and advised for huge pages; share:
+ * MAP_SHARED (memory-backend-ram share=on).  ram_block_new is share=off.
+ */
+RAMBlock *ram_block_new_anon(const char *idstr, uint64_t size, bool share,
+                             GError **errp);
 RAMBlock *ram_block_new(const char *idstr, uint64_t size, GError **errp);
+/* Fault every page in now (prealloc=on), keeping the contents. */
+bool ram_block_prealloc(RAMBlock *block, GError **errp);
 /* Map a file (memory-backend-file); share: MAP_SHARED. */
 RAMBlock *ram_block_new_from_file(const char *idstr, uint64_t size,
                                   const char *path, bool share,
