@@ -34,6 +34,7 @@
 #include "system/readconfig.h"
 #include "hw/boards.h"
 #include "hw/char/serial.h"
+#include "hw/nvram/fw_cfg.h"
 #include "hw/qdev-core.h"
 #include "net/net.h"
 #include "qemu/fdset.h"
@@ -47,6 +48,7 @@ typedef enum {
     OPT_IGNORED_ARG, OPT_SERIAL, OPT_ADD_FD,
     OPT_NIC, OPT_READCONFIG, OPT_NO_ACPI,
     OPT_NO_SHUTDOWN, OPT_NO_REBOOT,
+    OPT_FW_CFG,
 } OptIndex;
 
 typedef struct OptDef {
@@ -112,6 +114,9 @@ static const OptDef opt_defs[] = {
     { "no-shutdown", OPT_NO_SHUTDOWN, false,
       "stop (state 'shutdown') instead of exiting when the guest powers "
       "off" },
+    { "fw_cfg", OPT_FW_CFG, true,
+      "[name=]opt/NAME,string=TEXT|file=PATH  a file for the firmware "
+      "(and baton's built-in guest) in fw_cfg" },
     { "no-reboot", OPT_NO_REBOOT, false,
       "exit instead of rebooting (a reset request shuts down)" },
     { "serial", OPT_SERIAL, true,
@@ -927,6 +932,15 @@ void qemu_init(int argc, char **argv)
         if (o->def->index == OPT_DEVICE) {
             g_autoptr(QemuOpts) opts = parse_opts(o, "driver");
             if (!qdev_device_add(opts, false, &err) && err) {
+                fail_err(o->loc, err);
+            }
+        }
+    }
+    for (guint i = 0; i < cmd_opts->len; i++) {
+        CmdOpt *o = g_ptr_array_index(cmd_opts, i);
+        if (o->def->index == OPT_FW_CFG) {
+            g_autoptr(QemuOpts) opts = parse_opts(o, "name");
+            if (!fw_cfg_add_from_opts(opts, &err)) {
                 fail_err(o->loc, err);
             }
         }

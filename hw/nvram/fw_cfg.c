@@ -7,6 +7,8 @@
 #include "qapi/error.h"
 #include "hw/nvram/fw_cfg.h"
 #include "hw/boards.h"
+#include "qemu/option.h"
+#include <string.h>
 
 #define FW_CFG_VERSION          0x01
 #define FW_CFG_VERSION_DMA      0x02
@@ -208,6 +210,82 @@ void fw_cfg_add_file(FWCfgState *s, const char *filename, void *data,
     s->entries[FW_CFG_FILE_DIR].len = dirlen;
 }
 
+/* The board's fw_cfg, for -fw_cfg; NULL on machines without one. */
+static FWCfgState *fw_cfg_machine;
+
+static bool fw_cfg_has_file(FWCfgState *s, const char *name)
+{
+    for (uint16_t i = 0; i < s->file_count; i++) {
+        if (!strncmp((char *)s->dir + 4 + i * FW_CFG_FILE_SIZE + 8, name,
+                     FW_CFG_FILE_NAME_LEN)) {
+            return true;
+        }
+    }
+    return false;
+}
+
+bool fw_cfg_add_from_opts(QemuOpts *opts, GError **errp)
+{
+    const char *name = qemu_opt_get(opts, "name");
+    const char *file = qemu_opt_get(opts, "file");
+    const char *str = qemu_opt_get(opts, "string");
+    const char *gen_id = qemu_opt_get(opts, "gen_id");
+    char *buf = NULL;
+    gsize size;
+
+    for (guint i = 0; i < opts->list->len; i++) {
+        QemuOpt *o = g_ptr_array_index(opts->list, i);
+        if (strcmp(o->name, "name") && strcmp(o->name, "file") &&
+            strcmp(o->name, "string") && strcmp(o->name, "gen_id")) {
+            error_setg(errp, "Invalid parameter '%s'", o->name);
+            return false;
+        }
+    }
+    /* The name, and exactly one source of content (QEMU's rule). */
+    if (!name || !*name ||
+        (file && *file) + (str && *str) + (gen_id && *gen_id) != 1) {
+        error_setg(errp, "name, plus exactly one of file, string and gen_id, "
+                   "are needed");
+        return false;
+    }
+    if (strlen(name) > FW_CFG_FILE_NAME_LEN - 1) {
+        error_setg(errp, "name too long (max. %d char)",
+                   FW_CFG_FILE_NAME_LEN - 1);
+        return false;
+    }
+    if (gen_id && *gen_id) {
+        error_setg(errp, "gen_id: baton has no VM generation ID device");
+        return false;
+    }
+    if (strncmp(name, "opt/", 4)) {
+        warn_report("externally provided fw_cfg item names should be "
+                    "prefixed with \"opt/\"");
+    }
+    if (!fw_cfg_machine) {
+        error_setg(errp, "fw_cfg device not available");
+        return false;
+    }
+    if (fw_cfg_has_file(fw_cfg_machine, name)) {
+        error_setg(errp, "duplicate fw_cfg file name: %s", name);
+        return false;
+    }
+    if (str && *str) {
+        /* The string without its terminating NUL, as QEMU stores it. */
+        size = strlen(str);
+        buf = g_memdup2(str, size);
+    } else {
+        GError *err = NULL;
+
+        if (!g_file_get_contents(file, &buf, &size, &err)) {
+            error_setg(errp, "can't load %s: %s", file, err->message);
+            g_error_free(err);
+            return false;
+        }
+    }
+    fw_cfg_add_file(fw_cfg_machine, name, buf, size);
+    return true;
+}
+
 static void fw_cfg_reset(DeviceState *dev)
 {
     FWCfgState *s = FW_CFG(dev);
@@ -275,6 +353,7 @@ FWCfgState *fw_cfg_init_io(uint16_t iobase, GError **errp)
     memory_region_init_io(&s->dma_io, OBJECT(s), &fw_cfg_dma_ops, s,
                           "fwcfg.dma", 8);
     memory_region_add_subregion(get_system_io(), iobase + 4, &s->dma_io);
+    fw_cfg_machine = s;
     return s;
 }
 

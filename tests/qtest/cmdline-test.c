@@ -731,6 +731,32 @@ static void test_serial_errors(void)
                  "-nographic cannot be used with -daemonize");
 }
 
+static void test_fw_cfg_errors(void)
+{
+    expect_error("-M q35 -nodefaults -fw_cfg name=opt/a",
+                 "-fw_cfg name=opt/a: name, plus exactly one of file, "
+                 "string and gen_id, are needed");
+    expect_error("-M q35 -nodefaults -fw_cfg name=opt/a,string=x,file=/y",
+                 "-fw_cfg name=opt/a,string=x,file=/y: name, plus exactly "
+                 "one of file, string and gen_id, are needed");
+    expect_error("-M q35 -nodefaults -fw_cfg name=opt/"
+                 "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa,string=x",
+                 "-fw_cfg name=opt/"
+                 "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa,string=x: "
+                 "name too long (max. 55 char)");
+    /* GLib's reason follows; its quotes depend on the locale. */
+    expect_error_containing("-M q35 -nodefaults -fw_cfg "
+                            "name=opt/a,file=/nonexistent/f",
+                            "-fw_cfg name=opt/a,file=/nonexistent/f: can't "
+                            "load /nonexistent/f: ");
+    expect_error("-M q35 -nodefaults -fw_cfg name=opt/a,string=1 "
+                 "-fw_cfg name=opt/a,string=2",
+                 "-fw_cfg name=opt/a,string=2: duplicate fw_cfg file name: "
+                 "opt/a");
+    expect_error("-M q35 -nodefaults -fw_cfg name=opt/a,strin=1",
+                 "-fw_cfg name=opt/a,strin=1: Invalid parameter 'strin'");
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -767,6 +793,7 @@ int main(int argc, char **argv)
     qtest_add_func("cmdline/accepted-options", test_accepted_options);
     qtest_add_func("cmdline/ignored-options", test_ignored_options);
     qtest_add_func("cmdline/serial-errors", test_serial_errors);
+    qtest_add_func("cmdline/fw_cfg-errors", test_fw_cfg_errors);
 
     return g_test_run();
 }

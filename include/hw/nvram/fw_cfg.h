@@ -9,6 +9,7 @@
 
 #include "hw/qdev-core.h"
 #include "exec/memory.h"
+#include "qemu/option.h"
 
 #define TYPE_FW_CFG_IO "fw_cfg_io"
 
@@ -56,5 +57,10 @@ void fw_cfg_add_i32(FWCfgState *s, uint16_t key, uint32_t value);
 void fw_cfg_add_i64(FWCfgState *s, uint16_t key, uint64_t value);
 void fw_cfg_add_file(FWCfgState *s, const char *filename, void *data,
                      size_t len);
+/*
+ * -fw_cfg name=NAME,string=TEXT | name=NAME,file=PATH: a file in the
+ * board's fw_cfg, with QEMU's checks and error texts.
+ */
+bool fw_cfg_add_from_opts(QemuOpts *opts, GError **errp);
 
 #endif
