@@ -108,6 +108,49 @@ static void test_pause(void)
     guest_console_clear(&con);
 }
 
+/* system_powerdown: the guest powers off cleanly; baton exits 0. */
+static void test_powerdown(void)
+{
+    GuestConsole con;
+    QTestState *qts = start(&con, "powerdown", guest_failover_pair);
+    g_autoptr(JsonObject) ev = NULL;
+    JsonObject *data;
+
+    guest_expect_failover_up(qts, &con);
+    qtest_qmp_assert_success(qts, "{'execute': 'system_powerdown'}");
+    guest_expect(&con, "ACPI: power button pressed, powering off");
+    guest_expect(&con, "reboot: Power down");
+    ev = qtest_qmp_eventwait_ref(qts, "SHUTDOWN");
+    data = json_object_get_object_member(ev, "data");
+    g_assert_true(json_object_get_boolean_member(data, "guest"));
+    g_assert_cmpstr(json_object_get_string_member(data, "reason"), ==,
+                    "guest-shutdown");
+    qtest_wait_qemu(qts);
+    qtest_quit(qts);
+    guest_console_clear(&con);
+}
+
+/* With -no-shutdown baton stops instead, as QEMU; QMP stays up. */
+static void test_powerdown_no_shutdown(void)
+{
+    GuestConsole con;
+    g_autofree char *args = g_strdup_printf("-no-shutdown %s",
+                                            guest_failover_pair);
+    QTestState *qts = start(&con, "noshutdown", args);
+    g_autoptr(JsonNode) ret = NULL;
+
+    guest_expect_failover_up(qts, &con);
+    qtest_qmp_assert_success(qts, "{'execute': 'system_powerdown'}");
+    guest_expect(&con, "reboot: Power down");
+    qtest_qmp_eventwait(qts, "SHUTDOWN");
+    qtest_qmp_eventwait(qts, "STOP");
+    ret = qtest_qmp_assert_success_ref(qts, "{'execute': 'query-status'}");
+    g_assert_cmpstr(json_object_get_string_member(json_node_get_object(ret),
+                                                  "status"), ==, "shutdown");
+    qtest_quit(qts);
+    guest_console_clear(&con);
+}
+
 static void test_no_nics(void)
 {
     GuestConsole con;
@@ -142,6 +185,9 @@ int main(int argc, char **argv)
     qtest_add_func("builtin-guest/prelaunch", test_prelaunch);
     qtest_add_func("builtin-guest/reset", test_reset);
     qtest_add_func("builtin-guest/pause", test_pause);
+    qtest_add_func("builtin-guest/powerdown", test_powerdown);
+    qtest_add_func("builtin-guest/powerdown-no-shutdown",
+                   test_powerdown_no_shutdown);
     qtest_add_func("builtin-guest/no-nics", test_no_nics);
     qtest_add_func("builtin-guest/small-ram", test_small_ram);
     ret = g_test_run();
