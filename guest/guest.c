@@ -84,6 +84,7 @@ static void os_start(GuestState *g)
         }
     }
     netstack_init(g);
+    g->booted_at = guest_now();
     if (!count_nics(g)) {
         guest_log(g, "net: no network interface found; idle");
     }
@@ -159,6 +160,7 @@ int64_t guest_run(void)
     }
     failover_tick(g);
     netstack_tick(g);
+    power_tick(g);
     guest_store(g);
     if (interrupts_pending()) {
         guest_yield();          /* an interrupt arrived during the run */

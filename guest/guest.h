@@ -127,6 +127,7 @@ typedef struct GuestKnobs {
     int64_t eject_delay_ms;     /* -1: never eject */
     int64_t link_up_delay_ms;
     int64_t ping_interval_ms;   /* 0: no traffic */
+    int64_t reboot_after_ms;    /* 0: never reboot by itself */
     uint32_t ping_target;       /* IPv4, host order */
     uint8_t standby_aware;
     uint8_t hotplug;
@@ -139,6 +140,7 @@ typedef struct GuestState {
     uint32_t size;
     uint32_t phase;             /* GuestPhase */
     uint32_t boots;
+    int64_t booted_at;          /* virtual ns of the OS start */
     int64_t wake_at;            /* virtual ns of the next timer, -1: none */
     int64_t last_virt, last_wall;       /* the previous run */
     GuestKnobs knobs;
@@ -248,5 +250,6 @@ void netstack_window_close(GuestState *g, const char *name);
 
 /* guest/power.c */
 void power_sci(GuestState *g);
+void power_tick(GuestState *g);
 
 #endif

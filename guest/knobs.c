@@ -98,6 +98,11 @@ static bool knob_set(GuestKnobs *k, const char *name, const char *v,
             k->ping_interval_ms = ms;
             return true;
         }
+    } else if (!strcmp(name, "reboot-after-ms")) {
+        want = "milliseconds (0: never)";
+        if (parse_ms(v, &k->reboot_after_ms, false)) {
+            return true;
+        }
     } else if (!strcmp(name, "ping-target")) {
         want = "an IPv4 address";
         if (parse_ipv4(v, &k->ping_target)) {
@@ -116,7 +121,7 @@ static bool knob_set(GuestKnobs *k, const char *name, const char *v,
     } else {
         error_setg(errp, "fw_cfg file '" KNOB_PREFIX "%s': unknown knob "
                    "(eject-delay-ms, link-up-delay-ms, ping-interval-ms, "
-                   "ping-target, standby-aware, hotplug)", name);
+                   "ping-target, standby-aware, hotplug, reboot-after-ms)", name);
         return false;
     }
     error_setg(errp, "fw_cfg file '" KNOB_PREFIX "%s': invalid value '%s' "
