@@ -134,9 +134,8 @@ class Generator:
             vt = l.elem.c_type()
             h('    %s%svalue;' % (vt, '' if vt.endswith('*') else ' '))
             h('};\n')
-        for t in self.s.order:
-            if t.kind == 'struct':
-                self.gen_struct(t, h, c)
+        for t in self.struct_order():
+            self.gen_struct(t, h, c)
         for l in lists:
             self.gen_list_free(l, h, c)
         h('#endif')
@@ -163,6 +162,22 @@ class Generator:
         c('const char *%s_str(%s val)\n{' % (cn, cn))
         c('    return qapi_enum_lookup(&%s_lookup, val);\n}\n' % cn)
 
+    def struct_order(self):
+        """Structs, each after the variant structs it embeds by value."""
+        done, out = set(), []
+
+        def visit(t):
+            if t.name in done:
+                return
+            done.add(t.name)
+            for _, vt in t.variants:
+                visit(vt)
+            out.append(t)
+        for t in self.s.order:
+            if t.kind == 'struct':
+                visit(t)
+        return out
+
     def gen_struct(self, t, h, c):
         cn = c_name(t.name)
         h('struct %s {' % cn)
@@ -171,7 +186,12 @@ class Generator:
                 h('    bool has_%s;' % m.cname)
             ct = m.typ.c_type()
             h('    %s%s%s;' % (ct, '' if ct.endswith('*') else ' ', m.cname))
-        if not t.members():
+        if t.variants:
+            h('    union { /* by %s */' % c_name(t.discriminator))
+            for case, vt in t.variants:
+                h('        %s %s;' % (c_name(vt.name), c_name(case)))
+            h('    } u;')
+        if not t.members() and not t.variants:
             h('    char qapi_dummy_for_empty_struct;')
         h('};\n')
         h('void qapi_free_%s(%s *obj);' % (cn, cn))
@@ -182,7 +202,29 @@ class Generator:
             st = free_stmt(m.typ, 'obj->' + m.cname)
             if st:
                 c('    ' + st)
+        self.gen_variant_switch(t, c, lambda case, vt: [
+            st for st in (free_stmt(m.typ, 'obj->u.%s.%s'
+                                    % (c_name(case), m.cname))
+                          for m in vt.members()) if st])
         c('    g_free(obj);\n}\n')
+
+    def gen_variant_switch(self, t, c, body):
+        """switch on a union's tag; body(case, vt) gives C statements."""
+        if not t.variants:
+            return
+        tag = t.tag_member()
+        cases = [(case, vt, body(case, vt)) for case, vt in t.variants]
+        if not any(stmts for _, _, stmts in cases):
+            return
+        c('    switch (obj->%s) {' % tag.cname)
+        for case, vt, stmts in cases:
+            if not stmts:
+                continue
+            c('    case %s:' % tag.typ.const(case))
+            for st in stmts:
+                c('        ' + st.replace('\n', '\n    '))
+            c('        break;')
+        c('    default:\n        break;\n    }')
 
     def gen_list_free(self, l, h, c):
         cn = l.c_name()
@@ -264,6 +306,49 @@ class Generator:
         c('        return false;\n    }')
         c('    *obj = val;\n    return true;\n}\n')
 
+    def gen_members_out(self, c, members, prefix, indent='    '):
+        for m in members:
+            val = prefix + m.cname
+            setter = 'json_object_set_member(o, "%s", %s);' \
+                % (m.name, out_expr(m.typ, val))
+            if m.has_flag():
+                cond = prefix + 'has_' + m.cname
+            elif m.optional:
+                cond = val
+            else:
+                c(indent + setter)
+                continue
+            c('%sif (%s) {' % (indent, cond))
+            c('%s    %s' % (indent, setter))
+            c('%s}' % indent)
+
+    def gen_members_in(self, c, members, prefix, indent='    '):
+        for m in members:
+            dest = '&' + prefix + m.cname
+            c(indent + 'm = json_object_get_member(o, "%s");' % m.name)
+            c(indent + '{')
+            i = indent + '    '
+            c(i + 'g_autofree char *mname = '
+              'qapi_member_name(name, "%s");\n' % m.name)
+            if m.optional:
+                c(i + 'if (m) {')
+                c(i + '    if (!%s) {' % in_call(m.typ, 'm', 'mname', dest))
+                c(i + '        return false;')
+                c(i + '    }')
+                if m.has_flag():
+                    c(i + '    %shas_%s = true;' % (prefix, m.cname))
+                c(i + '}')
+            else:
+                c(i + 'if (!m) {')
+                c(i + '    error_setg(errp, "Parameter \'%s\' is '
+                  'missing", mname);')
+                c(i + '    return false;')
+                c(i + '}')
+                c(i + 'if (!%s) {' % in_call(m.typ, 'm', 'mname', dest))
+                c(i + '    return false;')
+                c(i + '}')
+            c(indent + '}')
+
     def gen_struct_visit(self, t, h, c):
         cn = c_name(t.name)
         h('JsonNode *qapi_%s_to_json(const %s *obj);' % (cn, cn))
@@ -272,20 +357,18 @@ class Generator:
         c('JsonNode *qapi_%s_to_json(const %s *obj)\n{' % (cn, cn))
         c('    JsonObject *o = json_object_new();')
         c('    JsonNode *node = json_node_alloc();\n')
-        for m in t.members():
-            val = 'obj->' + m.cname
-            setter = '    json_object_set_member(o, "%s", %s);' \
-                % (m.name, out_expr(m.typ, val))
-            if m.has_flag():
-                c('    if (obj->has_%s) {' % m.cname)
-                c('    ' + setter)
-                c('    }')
-            elif m.optional:
-                c('    if (%s) {' % val)
-                c('    ' + setter)
-                c('    }')
-            else:
-                c(setter)
+        self.gen_members_out(c, t.members(), 'obj->')
+        if t.variants:
+            tag = t.tag_member()
+            c('    switch (obj->%s) {' % tag.cname)
+            for case, vt in t.variants:
+                if not vt.members():
+                    continue
+                c('    case %s:' % tag.typ.const(case))
+                self.gen_members_out(c, vt.members(),
+                                     'obj->u.%s.' % c_name(case), '        ')
+                c('        break;')
+            c('    default:\n        break;\n    }')
         c('    json_node_init_object(node, o);')
         c('    json_object_unref(o);')
         c('    return node;\n}\n')
@@ -293,9 +376,15 @@ class Generator:
         names = ', '.join('"%s"' % m.name for m in t.members())
         c('static const char *const %s_members[] = { %sNULL };\n'
           % (cn, names + ', ' if names else ''))
+        for case, vt in t.variants:
+            vnames = ', '.join('"%s"' % m.name
+                               for m in t.members() + vt.members())
+            c('static const char *const %s_members_%s[] = { %s, NULL };\n'
+              % (cn, c_name(case), vnames))
         c('static bool qapi_in_%s(JsonNode *node, const char *name, '
           '%s **out, GError **errp)\n{' % (cn, cn))
         c('    g_autoptr(%s) obj = g_new0(%s, 1);' % (cn, cn))
+        c('    const char *const *known = %s_members;' % cn)
         c('    JsonObject *o;')
         c('    JsonNode *m;\n')
         c('    if (!JSON_NODE_HOLDS_OBJECT(node)) {')
@@ -303,30 +392,18 @@ class Generator:
         c('        return false;\n    }')
         c('    o = json_node_get_object(node);')
         c('    (void)m;')
-        for m in t.members():
-            c('    m = json_object_get_member(o, "%s");' % m.name)
-            c('    {')
-            c('        g_autofree char *mname = '
-              'qapi_member_name(name, "%s");\n' % m.name)
-            if m.optional:
-                c('        if (m) {')
-                c('            if (!%s) {' % in_call(m.typ, 'm', 'mname',
-                                                   '&obj->' + m.cname))
-                c('                return false;\n            }')
-                if m.has_flag():
-                    c('            obj->has_%s = true;' % m.cname)
-                c('        }')
-            else:
-                c('        if (!m) {')
-                c('            error_setg(errp, "Parameter \'%s\' is '
-                  'missing", mname);')
-                c('            return false;\n        }')
-                c('        if (!%s) {' % in_call(m.typ, 'm', 'mname',
-                                               '&obj->' + m.cname))
-                c('            return false;\n        }')
-            c('    }')
-        c('    if (!qapi_check_unexpected(o, name, %s_members, errp)) {'
-          % cn)
+        self.gen_members_in(c, t.members(), 'obj->')
+        if t.variants:
+            tag = t.tag_member()
+            c('    switch (obj->%s) {' % tag.cname)
+            for case, vt in t.variants:
+                c('    case %s:' % tag.typ.const(case))
+                c('        known = %s_members_%s;' % (cn, c_name(case)))
+                self.gen_members_in(c, vt.members(),
+                                    'obj->u.%s.' % c_name(case), '        ')
+                c('        break;')
+            c('    default:\n        break;\n    }')
+        c('    if (!qapi_check_unexpected(o, name, known, errp)) {')
         c('        return false;\n    }')
         c('    *out = g_steal_pointer(&obj);')
         c('    return true;\n}\n')
@@ -493,6 +570,9 @@ class Generator:
             c('    *ret = qapi_empty_object();')
         elif r.kind == 'builtin' and r.name == 'any':
             c('    *ret = retval ? retval : json_node_new(JSON_NODE_NULL);')
+        elif r.kind == 'builtin' and r.name == 'str':
+            c('    *ret = json_node_init_string(json_node_alloc(), retval);')
+            c('    g_free(retval);')
         else:
             c('    *ret = %s;' % out_expr(r, 'retval'))
             st_free = free_stmt(r, 'retval')
@@ -556,27 +636,42 @@ class Generator:
                 used_builtins.add(t.name)
             return t.name
 
+        def with_features(info, features):
+            if features:
+                info['features'] = list(features)
+            return info
+
         for cmd in self.s.commands:
-            infos.append({'name': cmd.name, 'meta-type': 'command',
-                          'arg-type': tname(cmd.args),
-                          'ret-type': tname(cmd.ret)})
+            infos.append(with_features(
+                {'name': cmd.name, 'meta-type': 'command',
+                 'arg-type': tname(cmd.args), 'ret-type': tname(cmd.ret)},
+                cmd.features))
         for ev in self.s.events:
-            infos.append({'name': ev.name, 'meta-type': 'event',
-                          'arg-type': tname(ev.args)})
+            infos.append(with_features(
+                {'name': ev.name, 'meta-type': 'event',
+                 'arg-type': tname(ev.args)}, ev.features))
         for t in self.s.order:
             if t.kind == 'enum':
-                infos.append({'name': t.name, 'meta-type': 'enum',
-                              'values': t.values,
-                              'members': [{'name': v} for v in t.values]})
+                infos.append(with_features(
+                    {'name': t.name, 'meta-type': 'enum',
+                     'values': t.values,
+                     'members': [with_features({'name': v},
+                                               t.value_features.get(v))
+                                 for v in t.values]}, t.features))
             else:
                 mem = []
                 for m in t.members():
                     d = {'name': m.name, 'type': tname(m.typ)}
                     if m.optional:
                         d['default'] = None
-                    mem.append(d)
-                infos.append({'name': t.name, 'meta-type': 'object',
-                              'members': mem})
+                    mem.append(with_features(d, m.features))
+                info = {'name': t.name, 'meta-type': 'object',
+                        'members': mem}
+                if t.variants:
+                    info['tag'] = t.discriminator
+                    info['variants'] = [{'case': case, 'type': vt.name}
+                                        for case, vt in t.variants]
+                infos.append(with_features(info, t.features))
         infos.append({'name': 'q_empty', 'meta-type': 'object',
                       'members': []})
         for l in self.s.lists.values():

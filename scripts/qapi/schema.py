@@ -3,8 +3,9 @@
 
 The schema is a series of Python-style dicts with single-quoted strings,
 '#' comments and true/false; 'include' pulls in other files.  The model
-has builtins, enums, structs (with base), lists, commands and events,
-with the C naming rules of docs/devel/qapi-code-gen.rst.
+has builtins, enums, structs (with base), flat unions, lists, commands
+and events, with the C naming rules of docs/devel/qapi-code-gen.rst.
+'features' lists are kept for introspection only.
 """
 
 import os
@@ -226,13 +227,21 @@ for _n, _c, _j, _f in [
     BUILTINS[_n] = Builtin(_n, _c, _j, _f)
 
 
+def features_of(expr):
+    """The names in an expression's 'features' list (strings or dicts)."""
+    return [f['name'] if isinstance(f, dict) else f
+            for f in expr.get('features', [])]
+
+
 class Enum(Type):
     kind = 'enum'
 
-    def __init__(self, name, values, prefix):
+    def __init__(self, name, values, prefix, features=(), value_features=None):
         self.name = name
         self.values = values
         self.prefix = prefix or camel_to_upper(name)
+        self.features = list(features)
+        self.value_features = value_features or {}
 
     def c_type(self):
         return c_name(self.name)
@@ -245,11 +254,12 @@ class Enum(Type):
 
 
 class Member:
-    def __init__(self, name, typ, optional):
+    def __init__(self, name, typ, optional, features=()):
         self.name = name
         self.typ = typ
         self.optional = optional
         self.cname = c_name(name)
+        self.features = list(features)
 
     def has_flag(self):
         """Optional scalars carry a has_ flag; pointers use NULL."""
@@ -260,14 +270,27 @@ class Struct(Type):
     kind = 'struct'
     is_ptr = True
 
-    def __init__(self, name, members, base=None, implicit=False):
+    def __init__(self, name, members, base=None, implicit=False,
+                 features=()):
         self.name = name
         self.own_members = members
         self.base = base
         self.implicit = implicit
+        self.features = list(features)
+        # Flat unions: the tag member's name and [(case, Struct)].  In C
+        # each variant's struct is embedded by value in 'u'.
+        self.discriminator = None
+        self.variants = []
 
     def members(self):
         return (self.base.members() if self.base else []) + self.own_members
+
+    def tag_member(self):
+        for m in self.members():
+            if m.name == self.discriminator:
+                return m
+        raise SchemaError('%s: no discriminator member %s'
+                          % (self.name, self.discriminator))
 
     def c_type(self):
         return c_name(self.name) + ' *'
@@ -291,8 +314,10 @@ class List(Type):
         return self.c_name() + ' *'
 
 
+
 class Command:
-    def __init__(self, name, args, ret, boxed, gen, allow_preconfig):
+    def __init__(self, name, args, ret, boxed, gen, allow_preconfig,
+                 features=()):
         self.name = name
         self.args = args        # Struct or None
         self.ret = ret          # Type or None
@@ -300,13 +325,15 @@ class Command:
         self.gen = gen
         self.allow_preconfig = allow_preconfig
         self.cname = c_name(name, False)
+        self.features = list(features)
 
 
 class Event:
-    def __init__(self, name, args, boxed):
+    def __init__(self, name, args, boxed, features=()):
         self.name = name
         self.args = args
         self.boxed = boxed
+        self.features = list(features)
 
 
 class Schema:
@@ -321,9 +348,13 @@ class Schema:
             if 'enum' in e:
                 vals = [v['name'] if isinstance(v, dict) else v
                         for v in e.get('data', [])]
-                self.define(Enum(e['enum'], vals, e.get('prefix')))
-            elif 'struct' in e:
-                st = Struct(e['struct'], None)
+                vfeat = {v['name']: features_of(v)
+                         for v in e.get('data', []) if isinstance(v, dict)}
+                self.define(Enum(e['enum'], vals, e.get('prefix'),
+                                 features_of(e), vfeat))
+            elif 'struct' in e or 'union' in e:
+                st = Struct(e.get('struct') or e['union'], None,
+                            features=features_of(e))
                 self.define(st)
                 pending.append((st, e))
             elif 'command' in e or 'event' in e:
@@ -333,7 +364,9 @@ class Schema:
                                   % (e['_file'], sorted(e)))
         # Second pass: members may name types defined later.
         for st, e in pending:
-            if st is not None:
+            if st is not None and 'union' in e:
+                self.union(st, e)
+            elif st is not None:
                 st.own_members = self.members(e.get('data', {}), st.name)
                 if 'base' in e:
                     st.base = self.lookup(e['base'], st.name)
@@ -342,6 +375,30 @@ class Schema:
                 self.commands.append(self.command(e))
             elif 'event' in e:
                 self.events.append(self.event(e))
+
+    def union(self, st, e):
+        """A flat union: members from 'base', variants by 'discriminator'."""
+        base = e.get('base', {})
+        if isinstance(base, dict):
+            st.own_members = self.members(base, st.name)
+        else:
+            st.own_members = []
+            st.base = self.lookup(base, st.name)
+        st.discriminator = e['discriminator']
+        tag = st.tag_member().typ
+        if tag.kind != 'enum':
+            raise SchemaError('%s: discriminator must be an enum' % st.name)
+        for case, ref in e['data'].items():
+            if isinstance(ref, dict):
+                ref = ref['type']
+            if case not in tag.values:
+                raise SchemaError('%s: %s is not a value of %s'
+                                  % (st.name, case, tag.name))
+            vt = self.lookup(ref, st.name)
+            if vt.kind != 'struct' or vt.variants:
+                raise SchemaError('%s: variant %s must be a struct'
+                                  % (st.name, case))
+            st.variants.append((case, vt))
 
     def define(self, typ):
         if typ.name in self.types or typ.name in BUILTINS:
@@ -366,11 +423,13 @@ class Schema:
     def members(self, data, where):
         out = []
         for key, val in data.items():
+            feats = []
             if isinstance(val, dict):
+                feats = features_of(val)
                 val = val['type']
             opt = key.startswith('*')
             name = key[1:] if opt else key
-            out.append(Member(name, self.lookup(val, where), opt))
+            out.append(Member(name, self.lookup(val, where), opt, feats))
         return out
 
     def args_struct(self, e, name):
@@ -390,11 +449,13 @@ class Schema:
         args = self.args_struct(e, name)
         ret = self.lookup(e['returns'], name) if 'returns' in e else None
         return Command(name, args, ret, e.get('boxed', False),
-                       e.get('gen', True), e.get('allow-preconfig', False))
+                       e.get('gen', True), e.get('allow-preconfig', False),
+                       features_of(e))
 
     def event(self, e):
         name = e['event']
-        return Event(name, self.args_struct(e, name), e.get('boxed', False))
+        return Event(name, self.args_struct(e, name), e.get('boxed', False),
+                     features_of(e))
 
     def user_lists(self):
         return [l for l in self.lists.values() if l.elem.kind != 'builtin']

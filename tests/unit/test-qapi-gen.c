@@ -58,6 +58,14 @@ JsonNode *qmp_test_struct_args(TestColour colour, const char *note,
     return json_node_init_int(json_node_alloc(), colour);
 }
 
+TestShapeList *qmp_test_draw(TestDrawing *arg, GError **errp)
+{
+    TestShapeList *shapes = arg->shapes;
+
+    arg->shapes = NULL;
+    return shapes;
+}
+
 /* ---- helpers ---------------------------------------------------------- */
 
 static void keep_value(void *opaque, JsonNode *value, GError *err)
@@ -391,6 +399,7 @@ static void test_command_table(void)
 {
     static const char *const names[] = {
         "test-cmd", "test-noargs", "test-boxed", "test-struct-args",
+        "test-draw",
     };
 
     g_assert_cmpuint(test_qmp_commands_count, ==, G_N_ELEMENTS(names));
@@ -455,6 +464,90 @@ static void test_introspect(void)
                                                   "json-type"), ==, "int");
 }
 
+static void test_union(void)
+{
+    g_autoptr(JsonNode) in = parse(
+        "[{\"kind\": \"circle\", \"radius\": 3, \"filled\": true},"
+        " {\"kind\": \"square\", \"side\": 4, \"label\": \"sq\"},"
+        " {\"kind\": \"dot\"}]");
+    g_autoptr(JsonNode) bad_member = parse(
+        "{\"kind\": \"square\", \"radius\": 3, \"side\": 1}");
+    g_autoptr(JsonNode) bad_kind = parse("{\"kind\": \"cube\"}");
+    g_autoptr(JsonNode) missing = parse("{\"kind\": \"circle\"}");
+    g_autoptr(TestShapeList) shapes = NULL;
+    g_autoptr(JsonNode) out = NULL;
+    g_autofree char *text = NULL;
+    GError *err = NULL;
+
+    shapes = qapi_TestShapeList_from_json(in, NULL, &err);
+    g_assert_no_error(err);
+    g_assert_cmpint(shapes->value->kind, ==, TEST_SHAPE_KIND_CIRCLE);
+    g_assert_cmpint(shapes->value->u.circle.radius, ==, 3);
+    g_assert_true(shapes->value->u.circle.has_filled);
+    g_assert_cmpint(shapes->next->value->u.square.side, ==, 4);
+    g_assert_cmpstr(shapes->next->value->label, ==, "sq");
+    g_assert_cmpint(shapes->next->next->value->kind, ==, TEST_SHAPE_KIND_DOT);
+    out = qapi_TestShapeList_to_json(shapes);
+    text = render(out);
+    g_assert_cmpstr(text, ==,
+                    "[{\"kind\": \"circle\", \"radius\": 3, "
+                    "\"filled\": true}, {\"kind\": \"square\", "
+                    "\"label\": \"sq\", \"side\": 4}, "
+                    "{\"kind\": \"dot\"}]");
+
+    /* A member of another variant is unexpected in this one. */
+    g_assert_null(qapi_TestShape_from_json(bad_member, NULL, &err));
+    g_assert_cmpstr(err->message, ==, "Parameter 'radius' is unexpected");
+    g_clear_error(&err);
+    g_assert_null(qapi_TestShape_from_json(bad_kind, NULL, &err));
+    g_assert_cmpstr(err->message, ==,
+                    "Parameter 'kind' does not accept value 'cube'");
+    g_clear_error(&err);
+    g_assert_null(qapi_TestShape_from_json(missing, NULL, &err));
+    g_assert_cmpstr(err->message, ==, "Parameter 'radius' is missing");
+    g_clear_error(&err);
+}
+
+static void test_introspect_union(void)
+{
+    g_autoptr(JsonNode) schema = parse(test_qmp_schema_json);
+    JsonArray *a = json_node_get_array(schema);
+    JsonObject *u = find_info(a, "TestShape");
+    JsonObject *cmd = find_info(a, "test-draw");
+    JsonObject *kind = find_info(a, "TestShapeKind");
+    JsonObject *drawing = find_info(a, "TestDrawing");
+    JsonArray *variants = json_object_get_array_member(u, "variants");
+    JsonObject *pen;
+
+    g_assert_cmpstr(json_object_get_string_member(u, "tag"), ==, "kind");
+    g_assert_cmpuint(json_array_get_length(variants), ==, 2);
+    g_assert_cmpstr(json_object_get_string_member(
+                        json_array_get_object_element(variants, 1), "case"),
+                    ==, "square");
+    g_assert_cmpstr(json_object_get_string_member(
+                        json_array_get_object_element(variants, 1), "type"),
+                    ==, "TestSquare");
+    g_assert_cmpstr(json_array_get_string_element(
+                        json_object_get_array_member(u, "features"), 0), ==,
+                    "shape-feature");
+    g_assert_cmpstr(json_array_get_string_element(
+                        json_object_get_array_member(cmd, "features"), 0), ==,
+                    "json-cli");
+    g_assert_cmpstr(json_array_get_string_element(
+                        json_object_get_array_member(
+                            json_array_get_object_element(
+                                json_object_get_array_member(kind, "members"),
+                                2), "features"), 0), ==, "tiny");
+    pen = json_array_get_object_element(
+        json_object_get_array_member(drawing, "members"), 1);
+    g_assert_cmpstr(json_array_get_string_element(
+                        json_object_get_array_member(pen, "features"), 0), ==,
+                    "deprecated");
+    /* Types without features carry no "features" member at all. */
+    g_assert_false(json_object_has_member(find_info(a, "TestSquare"),
+                                          "features"));
+}
+
 static void test_events(void)
 {
     /* No monitor is listening: emitting must still build and free data. */
@@ -478,6 +571,8 @@ int main(int argc, char **argv)
     g_test_add_func("/qapi-gen/command-table", test_command_table);
     g_test_add_func("/qapi-gen/introspect", test_introspect);
     g_test_add_func("/qapi-gen/events", test_events);
+    g_test_add_func("/qapi-gen/union", test_union);
+    g_test_add_func("/qapi-gen/introspect-union", test_introspect_union);
     int ret = g_test_run();
     g_free(last_call);
     return ret;
