@@ -11,6 +11,7 @@
 
 #include "hw/boards.h"
 #include "qapi/error.h"
+#include "qapi/qapi-commands.h"
 
 /* Properties */
 
@@ -149,4 +150,41 @@ static bool hostmem_can_be_deleted(Object *obj)
 
     return !current_machine || !current_machine->memory_backend ||
            strcmp(current_machine->memory_backend, id);
+}
+
+/* query-memdev: the memory backends under /objects. */
+static int memdev_one(Object *obj, void *opaque)
+{
+    MemdevList ***tail = opaque;
+    HostMemoryBackend *b;
+    MemdevList *elt;
+    Memdev *m;
+
+    if (!object_dynamic_cast(obj, TYPE_MEMORY_BACKEND)) {
+        return 0;
+    }
+    b = MEMORY_BACKEND(obj);
+    m = g_new0(Memdev, 1);
+    m->id = g_strdup(object_get_canonical_path_component(obj));
+    m->size = b->size;
+    m->merge = b->merge;
+    m->dump = b->dump;
+    m->prealloc = b->prealloc;
+    m->share = b->share;
+    m->has_reserve = true;
+    m->reserve = true;
+    m->policy = HOST_MEM_POLICY_DEFAULT;
+    elt = g_new0(MemdevList, 1);
+    elt->value = m;
+    **tail = elt;
+    *tail = &elt->next;
+    return 0;
+}
+
+MemdevList *qmp_query_memdev(GError **errp)
+{
+    MemdevList *head = NULL, **tail = &head;
+
+    object_child_foreach(object_get_objects_root(), memdev_one, &tail);
+    return head;
 }

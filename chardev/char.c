@@ -18,6 +18,7 @@
 
 #include "qapi/error.h"
 #include "qemu/main-loop.h"
+#include "qapi/qapi-commands.h"
 
 #define CHR_READ_BUF 65536
 /* Unclaimed SCM_RIGHTS descriptors kept; older ones are closed. */
@@ -722,4 +723,40 @@ void qemu_chr_cleanup(void)
     }
     g_ptr_array_free(chardevs, TRUE);
     chardevs = NULL;
+}
+
+/* QMP */
+
+ChardevInfoList *qmp_query_chardev(GError **errp)
+{
+    ChardevInfoList *head = NULL, **tail = &head;
+
+    for (guint i = 0; chardevs && i < chardevs->len; i++) {
+        Chardev *chr = g_ptr_array_index(chardevs, i);
+        ChardevInfoList *elt = g_new0(ChardevInfoList, 1);
+
+        elt->value = g_new0(ChardevInfo, 1);
+        elt->value->label = g_strdup(chr->label);
+        elt->value->filename = g_strdup(chr->filename ? chr->filename
+                                                      : chr->backend);
+        elt->value->frontend_open = chr->fe_open;
+        *tail = elt;
+        tail = &elt->next;
+    }
+    return head;
+}
+
+ChardevBackendInfoList *qmp_query_chardev_backends(GError **errp)
+{
+    ChardevBackendInfoList *head = NULL, **tail = &head;
+
+    for (guint i = 0; i < G_N_ELEMENTS(backends); i++) {
+        ChardevBackendInfoList *elt = g_new0(ChardevBackendInfoList, 1);
+
+        elt->value = g_new0(ChardevBackendInfo, 1);
+        elt->value->name = g_strdup(backends[i].name);
+        *tail = elt;
+        tail = &elt->next;
+    }
+    return head;
 }

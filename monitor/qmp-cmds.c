@@ -1,11 +1,12 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * Run-state commands: query-status, stop, cont, system_reset,
- * system_powerdown, quit.
+ * system_powerdown, quit; and the guest's name and UUID.
  */
 #include "qapi/error.h"
 #include "qapi/qapi-commands.h"
 #include "system/runstate.h"
+#include "system/system.h"
 
 StatusInfo *qmp_query_status(GError **errp)
 {
@@ -69,4 +70,26 @@ void qmp_quit(GError **errp)
      * queued before SHUTDOWN; monitor_cleanup() flushes it before exit.
      */
     qemu_system_shutdown_request(SHUTDOWN_CAUSE_HOST_QMP_QUIT);
+}
+
+NameInfo *qmp_query_name(GError **errp)
+{
+    NameInfo *info = g_new0(NameInfo, 1);
+
+    info->name = g_strdup(qemu_name);
+    return info;
+}
+
+UuidInfo *qmp_query_uuid(GError **errp)
+{
+    UuidInfo *info = g_new0(UuidInfo, 1);
+    const uint8_t *u = qemu_uuid;
+
+    /* All zeroes when -uuid was not given, as in QEMU. */
+    info->UUID = g_strdup_printf("%02x%02x%02x%02x-%02x%02x-%02x%02x-"
+                                 "%02x%02x-%02x%02x%02x%02x%02x%02x",
+                                 u[0], u[1], u[2], u[3], u[4], u[5], u[6],
+                                 u[7], u[8], u[9], u[10], u[11], u[12],
+                                 u[13], u[14], u[15]);
+    return info;
 }

@@ -1,5 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* QMP's view of the object model: qom-list, qom-get, qom-set, qom-list-types. */
+/*
+ * QMP's view of the object model: qom-list, qom-get, qom-set, qom-list-types,
+ * qom-list-properties.
+ */
 #include "qom/object.h"
 #include "qapi/error.h"
 #include "qapi/qapi-commands.h"
@@ -29,6 +32,7 @@ static void list_one(ObjectProperty *prop, void *opaque)
     elem->value = g_new0(ObjectPropertyInfo, 1);
     elem->value->name = g_strdup(prop->name);
     elem->value->type = g_strdup(prop->type);
+    elem->value->description = g_strdup(prop->description);
     **tail = elem;
     *tail = &elem->next;
 }
@@ -92,5 +96,37 @@ ObjectTypeInfoList *qmp_qom_list_types(const char *implements,
         *tail = elem;
         tail = &elem->next;
     }
+    return head;
+}
+
+/*
+ * The properties an object of a type has: an abstract type's class
+ * properties, else those of a fresh instance (its instance_init may add
+ * more).
+ */
+ObjectPropertyInfoList *qmp_qom_list_properties(const char *typename,
+                                                GError **errp)
+{
+    ObjectClass *oc = object_class_by_name(typename);
+    ObjectPropertyInfoList *head = NULL;
+    ObjectPropertyInfoList **tail = &head;
+    Object *obj;
+
+    if (!oc) {
+        error_set(errp, ERROR_CLASS_DEVICE_NOT_FOUND, "Class '%s' not found",
+                  typename);
+        return NULL;
+    }
+    if (!object_class_dynamic_cast(oc, TYPE_OBJECT)) {
+        error_setg(errp, "Parameter 'typename' expects a QOM type");
+        return NULL;
+    }
+    if (object_class_is_abstract(oc)) {
+        object_class_property_foreach(oc, list_one, &tail);
+        return head;
+    }
+    obj = object_new(typename);
+    object_property_foreach(obj, list_one, &tail);
+    object_unref(obj);
     return head;
 }

@@ -48,7 +48,7 @@ typedef enum {
     OPT_IGNORED_ARG, OPT_SERIAL, OPT_ADD_FD,
     OPT_NIC, OPT_READCONFIG, OPT_NO_ACPI,
     OPT_NO_SHUTDOWN, OPT_NO_REBOOT,
-    OPT_FW_CFG,
+    OPT_FW_CFG, OPT_SMP, OPT_UUID,
 } OptIndex;
 
 typedef struct OptDef {
@@ -130,9 +130,10 @@ static const OptDef opt_defs[] = {
     { "no-hpet", OPT_IGNORED, false, NULL },
     { "usb", OPT_IGNORED, false, NULL },
     { "realtime", OPT_IGNORED_ARG, true, NULL },
-    { "smp", OPT_IGNORED_ARG, true, NULL },
+    { "smp", OPT_SMP, true, "[cpus=]n[,maxcpus=,sockets=,dies=,cores=,"
+      "threads=]  CPU count and topology (the CPUs are inert objects)" },
     { "cpu", OPT_IGNORED_ARG, true, NULL },
-    { "uuid", OPT_IGNORED_ARG, true, NULL },
+    { "uuid", OPT_UUID, true, "%08x-%04x-%04x-%04x-%012x  machine UUID" },
     { "rtc", OPT_IGNORED_ARG, true, NULL },
     { "boot", OPT_IGNORED_ARG, true, NULL },
     { "msg", OPT_IGNORED_ARG, true, NULL },
@@ -152,12 +153,54 @@ typedef struct CmdOpt {
 static GPtrArray *cmd_opts;
 /* CmdOpt locs that are "FILE:LINE" (-readconfig), printed as QEMU does. */
 static GHashTable *file_locs;
+char *qemu_name;
+uint8_t qemu_uuid[16];
+bool qemu_uuid_set;
 static GPtrArray *global_props;
 static GPtrArray *netdev_opts;
 static char *incoming;
 static char *pidfile;
 static bool daemonize;
 static int daemon_pipe = -1;
+
+bool qemu_option_exists(const char *name)
+{
+    for (size_t i = 0; i < G_N_ELEMENTS(opt_defs); i++) {
+        if (!strcmp(opt_defs[i].name, name) &&
+            opt_defs[i].index != OPT_IGNORED &&
+            opt_defs[i].index != OPT_IGNORED_ARG) {
+            return true;
+        }
+    }
+    return false;
+}
+
+/* 36 characters, hex digits and dashes where a UUID has them. */
+bool qemu_uuid_parse(const char *str, uint8_t *uuid)
+{
+    static const int dashes[] = { 8, 13, 18, 23 };
+    int n = 0;
+
+    if (strlen(str) != 36) {
+        return false;
+    }
+    for (int i = 0, d = 0; i < 36; i++) {
+        if (d < 4 && i == dashes[d]) {
+            if (str[i] != '-') {
+                return false;
+            }
+            d++;
+            continue;
+        }
+        if (!g_ascii_isxdigit(str[i]) || !g_ascii_isxdigit(str[i + 1])) {
+            return false;
+        }
+        uuid[n++] = g_ascii_xdigit_value(str[i]) << 4 |
+                    g_ascii_xdigit_value(str[i + 1]);
+        i++;
+    }
+    return true;
+}
 
 const char *qemu_incoming_uri(void)
 {
@@ -227,7 +270,7 @@ static void print_help(void)
         }
     }
     printf("\nAccepted and ignored for compatibility: -no-acpi, -no-hpet, "
-           "-usb, -realtime, -smp, -cpu, -uuid, -rtc, -boot, -msg, "
+           "-usb, -realtime, -cpu, -rtc, -boot, -msg, "
            "-sandbox, -overcommit, -vga, -parallel, -audiodev.\n"
            "-machine usb, vmport, smm, dump-guest-core, mem-merge, hpet, "
            "graphics, kernel-irqchip and suppress-vmdesc are stored (qom-get "
@@ -787,7 +830,21 @@ void qemu_init(int argc, char **argv)
             break;
         case OPT_NAME: {
             g_autoptr(QemuOpts) opts = parse_opts(o, "guest");
-            (void)opts;
+            g_free(qemu_name);
+            qemu_name = g_strdup(qemu_opt_get(opts, "guest"));
+            break;
+        }
+        case OPT_UUID:
+            if (!qemu_uuid_parse(o->arg, qemu_uuid)) {
+                fail(NULL, "Fail to parse UUID string. Wrong format.");
+            }
+            qemu_uuid_set = true;
+            break;
+        case OPT_SMP: {
+            g_autoptr(QemuOpts) opts = parse_opts(o, "cpus");
+            if (!machine_parse_smp(opts, &err)) {
+                fail_err(o->loc, err);
+            }
             break;
         }
         case OPT_DEVICE: {

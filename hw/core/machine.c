@@ -22,7 +22,7 @@ Object *qdev_get_machine(void)
 }
 
 /* A class without an explicit name is called after its type: "X-machine". */
-static const char *machine_class_name(MachineClass *mc)
+const char *machine_class_get_name(MachineClass *mc)
 {
     if (!mc->name) {
         const char *type = object_class_get_name(OBJECT_CLASS(mc));
@@ -44,7 +44,7 @@ MachineClass *machine_find_class(const char *name)
     for (GSList *l = list; l; l = l->next) {
         MachineClass *mc = l->data;
 
-        if (name ? (!strcmp(machine_class_name(mc), name) ||
+        if (name ? (!strcmp(machine_class_get_name(mc), name) ||
                     (mc->alias && !strcmp(mc->alias, name)))
                  : mc->is_default) {
             return mc;
@@ -60,7 +60,7 @@ void machine_print_help(void)
     printf("Supported machines are:\n");
     for (GSList *l = list; l; l = l->next) {
         MachineClass *mc = l->data;
-        const char *name = machine_class_name(mc);
+        const char *name = machine_class_get_name(mc);
 
         if (mc->alias) {
             printf("%-20s %s (alias of %s)\n", mc->alias, mc->desc, name);
@@ -151,6 +151,9 @@ MachineState *machine_create(MachineClass *mc, QemuOpts *opts,
     ms->main_bus = sysbus;
 
     if (!machine_apply_opts(ms, opts, errp)) {
+        return NULL;
+    }
+    if (!machine_smp_init(ms, mc, errp)) {
         return NULL;
     }
     ms->ram_size = ram_size ? ram_size : mc->default_ram_size;
@@ -278,6 +281,10 @@ static void machine_instance_finalize(Object *obj)
 
     g_free(ms->memory_backend);
     g_free(ms->kernel_irqchip);
+    g_free(ms->cpu_type);
+    if (ms->cpus) {
+        g_ptr_array_free(ms->cpus, TRUE);
+    }
     if (ms->ram) {
         memory_region_finalize(ms->ram);
         g_free(ms->ram);

@@ -8,6 +8,7 @@ static void machine_none_class_init(ObjectClass *oc, void *data)
 
     mc->name = "none";
     mc->desc = "empty machine";
+    mc->max_cpus = 1;
     mc->default_ram_size = 0;
     mc->default_ram_id = "ram";
 }

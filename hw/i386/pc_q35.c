@@ -39,6 +39,9 @@ static void pc_q35_init(MachineState *ms, GError **errp)
     DeviceState *ioapic;
     Q35PCIHost *host;
 
+    if (!machine_create_cpus(ms, errp)) {
+        return;
+    }
     ioapic = ioapic_create(m, errp);
     if (!ioapic) {
         return;
@@ -72,6 +75,9 @@ static void pc_q35_class_init(ObjectClass *oc, void *data)
     mc->alias = "q35";
     mc->desc = "Standard PC (Q35 + ICH9, 2009)";
     mc->is_default = true;
+    mc->max_cpus = 288;
+    mc->default_cpu_type = "qemu64-x86_64-cpu";
+    mc->has_hotpluggable_cpus = true;
     mc->default_ram_size = 128 * 1024 * 1024;
     mc->default_ram_id = "pc.ram";
     /* QEMU's is e1000e; virtio-net-pci is the NIC baton has. */

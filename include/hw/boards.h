@@ -13,8 +13,18 @@
 /* QOM type name of machine NAME: "NAME-machine". */
 #define MACHINE_TYPE_NAME(name) (name TYPE_MACHINE_SUFFIX)
 
+/* -smp: CPU count and topology (QEMU's SMPConfiguration, resolved). */
+typedef struct CpuTopology {
+    unsigned cpus;              /* present at start */
+    unsigned max_cpus;
+    unsigned sockets, dies, clusters, cores, threads;
+} CpuTopology;
+
 typedef struct MachineState {
     Object parent_obj;
+    CpuTopology smp;
+    char *cpu_type;             /* QOM type of the (inert) CPUs */
+    GPtrArray *cpus;            /* DeviceState *, by CPU index */
     uint64_t ram_size;
     char *memory_backend;       /* -machine memory-backend=ID */
     MemoryRegion *ram;          /* the guest's RAM region (NULL: none) */
@@ -36,6 +46,9 @@ typedef struct MachineClass {
     const char *alias;          /* "q35" */
     const char *desc;
     bool is_default;
+    int max_cpus;               /* 0: 1 */
+    const char *default_cpu_type;   /* NULL: no CPU objects */
+    bool has_hotpluggable_cpus;
     uint64_t default_ram_size;
     const char *default_ram_id; /* RAM block name; NULL: "ram" ("pc.ram" on PCs) */
     /* NIC model for -nic without model= (NULL: the board has no NICs). */
@@ -58,6 +71,8 @@ typedef struct MachineClass {
 
 extern MachineState *current_machine;
 
+/* "pc-q35-8.1", "none": the name -machine takes. */
+const char *machine_class_get_name(MachineClass *mc);
 /* Find by name or alias; NULL: the default machine. */
 MachineClass *machine_find_class(const char *name);
 /*
@@ -74,6 +89,22 @@ void machine_class_add_bool(ObjectClass *oc, const char *name,
 /* An OnOffAuto stored at offset (type "OnOffAuto": on, off, auto). */
 void machine_class_add_on_off_auto(ObjectClass *oc, const char *name,
                                    size_t offset);
+/*
+ * -smp [cpus=]n[,maxcpus=,sockets=,dies=,clusters=,cores=,threads=]: kept
+ * until machine_create() checks it against the machine type.
+ */
+bool machine_parse_smp(QemuOpts *opts, GError **errp);
+/* Resolve the -smp topology for ms (from machine_create). */
+bool machine_smp_init(MachineState *ms, MachineClass *mc, GError **errp);
+/*
+ * The board's CPUs: one inert object of ms->cpu_type per present CPU, at
+ * /machine/unattached/device[N] as QEMU has them (boards call this first).
+ */
+bool machine_create_cpus(MachineState *ms, GError **errp);
+/* Topology properties of CPU index i (socket-id, die-id, core-id, ...). */
+CpuInstanceProperties *machine_cpu_props(MachineState *ms, unsigned i);
+/* The CPU objects created by machine_create_cpus(), in index order. */
+GPtrArray *machine_cpus(MachineState *ms);
 /* List machines for -machine help. */
 void machine_print_help(void);
 Object *qdev_get_machine(void);

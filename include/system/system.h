@@ -4,6 +4,7 @@
 #define SYSTEM_SYSTEM_H
 
 #include <stdbool.h>
+#include <stdint.h>
 #include "qemu/option.h"
 
 /* Parse the command line and build the machine; exits on bad input. */
@@ -11,6 +12,14 @@ void qemu_init(int argc, char **argv);
 /* Serve until shutdown; returns the process exit status. */
 int qemu_main_loop(void);
 void qemu_cleanup(void);
+
+/* -name guest=NAME (NULL if not given) and -uuid. */
+extern char *qemu_name;
+extern uint8_t qemu_uuid[16];
+extern bool qemu_uuid_set;
+bool qemu_uuid_parse(const char *str, uint8_t *uuid);
+/* An option of the command line that baton acts on ("chardev", "m"). */
+bool qemu_option_exists(const char *name);
 
 /* -incoming URI, or NULL. */
 const char *qemu_incoming_uri(void);

@@ -160,8 +160,9 @@ static void check_started_guest(QTestState *qts)
     check_qom_int(qts, "/objects/pc.ram", "size", 1073741824);
     g_assert_true(qtest_qom_get_bool(qts, "/objects/masterKey0", "loaded"));
     check_qom_str(qts, "/objects/masterKey0", "format", "raw");
-    check_qom_int(qts, "/machine/unattached/device[0]", "disable_s3", 1);
-    check_qom_int(qts, "/machine/unattached/device[0]", "disable_s4", 1);
+    /* device[0] is the (one, -smp 1) CPU; ICH9 LPC follows, as in QEMU. */
+    check_qom_int(qts, "/machine/unattached/device[1]", "disable_s3", 1);
+    check_qom_int(qts, "/machine/unattached/device[1]", "disable_s4", 1);
 }
 
 /* The whole line, with the monitor on a path (libqtest adds its own too). */
@@ -289,52 +290,57 @@ static void test_vfio_missing_host(void)
 }
 
 /* The balloon libvirt always adds: ids and class as QEMU's, on bus 0. */
-static void test_balloon_ids(void)
+/* query-pci's entry for the device with qdev_id id (bus 0), or NULL. */
+static JsonObject *pci_dev(JsonNode *ret, const char *id)
 {
-    QTestState *qts = qtest_init("-M q35 -nodefaults "
-                                 "-device virtio-balloon-pci,id=b0,addr=0x5 "
-                                 "-device virtio-balloon-pci,id=b1,"
-                                 "disable-legacy=on,addr=0x6");
-    g_autoptr(JsonNode) ret = qtest_qmp_assert_success_ref(qts,
-        "{'execute': 'query-pci'}");
     JsonArray *devs = json_object_get_array_member(
         json_array_get_object_element(json_node_get_array(ret), 0),
         "devices");
-    bool found = false;
 
     for (guint i = 0; i < json_array_get_length(devs); i++) {
         JsonObject *d = json_array_get_object_element(devs, i);
-        JsonObject *id = json_object_get_object_member(d, "id");
-        JsonObject *cls = json_object_get_object_member(d, "class_info");
 
-        if (strcmp(json_object_get_string_member(d, "qdev_id"), "b0")) {
-            continue;
+        if (!strcmp(json_object_get_string_member(d, "qdev_id"), id)) {
+            return d;
         }
-        found = true;
-        g_assert_cmpint(json_object_get_int_member(d, "slot"), ==, 5);
-        g_assert_cmphex(json_object_get_int_member(id, "vendor"), ==,
-                        0x1af4);
-        /*
-         * Transitional on the root bus (disable-legacy=auto keeps legacy
-         * off a root port); behind a root port it would be 0x1045.
-         */
-        g_assert_cmphex(json_object_get_int_member(id, "device"), ==,
-                        0x1002);
-        g_assert_cmphex(json_object_get_int_member(cls, "class"), ==,
-                        0x00ff);
     }
-    g_assert_true(found);
+    return NULL;
+}
+
+/* One balloon per VM, as in QEMU: one machine for each variant. */
+static void test_balloon_ids(void)
+{
+    QTestState *qts = qtest_init("-M q35 -nodefaults "
+                                 "-device virtio-balloon-pci,id=b0,addr=0x5");
+    QTestState *modern = qtest_init("-M q35 -nodefaults "
+                                    "-device virtio-balloon-pci,id=b1,"
+                                    "disable-legacy=on,addr=0x6");
+    g_autoptr(JsonNode) ret = qtest_qmp_assert_success_ref(qts,
+        "{'execute': 'query-pci'}");
+    g_autoptr(JsonNode) ret1 = qtest_qmp_assert_success_ref(modern,
+        "{'execute': 'query-pci'}");
+    JsonObject *d = pci_dev(ret, "b0");
+    JsonObject *d1 = pci_dev(ret1, "b1");
+
+    g_assert_nonnull(d);
+    g_assert_cmpint(json_object_get_int_member(d, "slot"), ==, 5);
+    g_assert_cmphex(json_object_get_int_member(
+        json_object_get_object_member(d, "id"), "vendor"), ==, 0x1af4);
+    /*
+     * Transitional on the root bus (disable-legacy=auto keeps legacy
+     * off a root port); behind a root port it would be 0x1045.
+     */
+    g_assert_cmphex(json_object_get_int_member(
+        json_object_get_object_member(d, "id"), "device"), ==, 0x1002);
+    g_assert_cmphex(json_object_get_int_member(
+        json_object_get_object_member(d, "class_info"), "class"), ==,
+        0x00ff);
     /* Modern-only: 0x1040 + virtio id 5. */
-    for (guint i = 0; i < json_array_get_length(devs); i++) {
-        JsonObject *d = json_array_get_object_element(devs, i);
-
-        if (!strcmp(json_object_get_string_member(d, "qdev_id"), "b1")) {
-            g_assert_cmphex(json_object_get_int_member(
-                json_object_get_object_member(d, "id"), "device"), ==,
-                0x1045);
-        }
-    }
+    g_assert_nonnull(d1);
+    g_assert_cmphex(json_object_get_int_member(
+        json_object_get_object_member(d1, "id"), "device"), ==, 0x1045);
     qtest_quit(qts);
+    qtest_quit(modern);
 }
 
 /*
