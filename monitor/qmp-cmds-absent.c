@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * Queries about subsystems baton does not have: the block layer and its
- * jobs, TPMs, iothreads, fd sets, yank instances and migration threads.
+ * jobs, TPMs, iothreads, yank instances and migration threads.
  * Management software asks them on every start (libvirt treats an error
  * as fatal), and QEMU answers with lists that are empty when nothing of
  * the kind exists: so do we.
@@ -47,11 +47,6 @@ TPMInfoList *qmp_query_tpm(GError **errp)
 }
 
 IOThreadInfoList *qmp_query_iothreads(GError **errp)
-{
-    return NULL;
-}
-
-FdsetInfoList *qmp_query_fdsets(GError **errp)
 {
     return NULL;
 }

@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "qapi/error.h"
+#include "qapi/qapi-commands.h"
 
 typedef struct FdsetFd {
     int fd;
@@ -197,4 +198,33 @@ int qemu_open_path(const char *name, int flags, mode_t mode, GError **errp)
                          (flags & O_CREAT) ? "create" : "open", name);
     }
     return fd;
+}
+
+/* query-fdsets: every set and its descriptors, in the order they came. */
+FdsetInfoList *qmp_query_fdsets(GError **errp)
+{
+    FdsetInfoList *head = NULL, **tail = &head;
+
+    for (guint i = 0; fdsets && i < fdsets->len; i++) {
+        Fdset *s = g_ptr_array_index(fdsets, i);
+        FdsetInfoList *elt = g_new0(FdsetInfoList, 1);
+        FdsetFdInfoList **ftail;
+
+        elt->value = g_new0(FdsetInfo, 1);
+        elt->value->fdset_id = s->id;
+        ftail = &elt->value->fds;
+        for (guint j = 0; j < s->fds->len; j++) {
+            FdsetFd *f = &g_array_index(s->fds, FdsetFd, j);
+            FdsetFdInfoList *fe = g_new0(FdsetFdInfoList, 1);
+
+            fe->value = g_new0(FdsetFdInfo, 1);
+            fe->value->fd = f->fd;
+            fe->value->opaque = g_strdup(f->opaque);
+            *ftail = fe;
+            ftail = &fe->next;
+        }
+        *tail = elt;
+        tail = &elt->next;
+    }
+    return head;
 }

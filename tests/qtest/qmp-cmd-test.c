@@ -277,6 +277,28 @@ static void test_qom_list_properties(void)
                            "'arguments': {'typename': 'nope'}}");
 }
 
+/* -add-fd sets as query-fdsets lists them (the shell gives fd 7). */
+static void test_fdsets(void)
+{
+    g_autoptr(QTestState) qts = qtest_init(
+        "-M none -add-fd set=3,fd=7,opaque=log0 7>/dev/null");
+    g_autoptr(JsonNode) sets = ret(qts, "{'execute': 'query-fdsets'}");
+    JsonArray *a = json_node_get_array(sets);
+    JsonObject *set;
+    JsonArray *fds;
+
+    g_assert_cmpint(json_array_get_length(a), ==, 1);
+    set = json_array_get_object_element(a, 0);
+    g_assert_cmpint(json_object_get_int_member(set, "fdset-id"), ==, 3);
+    fds = json_object_get_array_member(set, "fds");
+    g_assert_cmpint(json_array_get_length(fds), ==, 1);
+    g_assert_cmpstr(json_object_get_string_member(
+                        json_array_get_object_element(fds, 0), "opaque"), ==,
+                    "log0");
+    g_assert_cmpint(json_object_get_int_member(
+                        json_array_get_object_element(fds, 0), "fd"), >=, 0);
+}
+
 static void assert_empty(QTestState *qts, const char *cmd)
 {
     g_autoptr(JsonNode) r = qtest_qmp_assert_success_ref(qts, "%s", cmd);
@@ -295,7 +317,6 @@ static void test_absent_subsystems(void)
         "{'execute': 'query-tpm-types'}",
         "{'execute': 'query-tpm'}",
         "{'execute': 'query-iothreads'}",
-        "{'execute': 'query-fdsets'}",
         "{'execute': 'query-yank'}",
         "{'execute': 'query-migrationthreads'}",
         "{'execute': 'query-memory-devices'}",
@@ -393,6 +414,7 @@ int main(int argc, char **argv)
     qtest_add_func("/qmp-cmd/command-line-options",
                    test_command_line_options);
     qtest_add_func("/qmp-cmd/qom-list-properties", test_qom_list_properties);
+    qtest_add_func("/qmp-cmd/fdsets", test_fdsets);
     qtest_add_func("/qmp-cmd/absent-subsystems", test_absent_subsystems);
     qtest_add_func("/qmp-cmd/every-query", test_every_query);
     return g_test_run();
