@@ -61,6 +61,9 @@ static void pc_piix_init(MachineState *ms, GError **errp)
     DeviceState *ioapic;
     I440FXState *host;
 
+    if (!machine_create_cpus(ms, errp)) {
+        return;
+    }
     ioapic = ioapic_create(m, errp);
     if (!ioapic) {
         return;
@@ -87,6 +90,9 @@ static void pc_piix_class_init(ObjectClass *oc, void *data)
     mc->name = "pc-i440fx-8.1";
     mc->alias = "pc";
     mc->desc = "Standard PC (i440FX + PIIX, 1996)";
+    mc->max_cpus = 255;
+    mc->default_cpu_type = "qemu64-x86_64-cpu";
+    mc->has_hotpluggable_cpus = true;
     mc->default_ram_size = 128 * 1024 * 1024;
     mc->default_ram_id = "pc.ram";
     /* QEMU's is e1000; virtio-net-pci is the NIC baton has. */

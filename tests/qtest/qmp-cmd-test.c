@@ -37,6 +37,7 @@ static void test_target_and_machines(void)
     JsonArray *m = json_node_get_array(machines);
     JsonObject *q35 = find(m, "name", "pc-q35-8.1");
     JsonObject *none = find(m, "name", "none");
+    JsonObject *pc;
 
     g_assert_cmpstr(json_object_get_string_member(
                         json_node_get_object(target), "arch"), ==, "x86_64");
@@ -55,6 +56,12 @@ static void test_target_and_machines(void)
     g_assert_false(json_object_has_member(none, "is-default"));
     g_assert_false(json_object_get_boolean_member(none, "acpi"));
     g_assert_cmpint(json_object_get_int_member(none, "cpu-max"), ==, 1);
+    pc = find(m, "name", "pc-i440fx-8.1");
+    g_assert_nonnull(pc);
+    g_assert_cmpstr(json_object_get_string_member(pc, "alias"), ==, "pc");
+    g_assert_cmpint(json_object_get_int_member(pc, "cpu-max"), ==, 255);
+    g_assert_cmpstr(json_object_get_string_member(pc, "default-cpu-type"),
+                    ==, "qemu64-x86_64-cpu");
     /* Each entry is a machine -machine accepts: one per registered type. */
     for (guint i = 0; i < json_array_get_length(m); i++) {
         const char *name = json_object_get_string_member(
@@ -118,6 +125,19 @@ static void test_cpus(void)
     /* The one not present comes first, as QEMU lists them. */
     g_assert_false(json_object_has_member(
         json_array_get_object_element(h, 0), "qom-path"));
+}
+
+/* The pc machine has its CPUs where QEMU puts them too. */
+static void test_cpus_pc(void)
+{
+    g_autoptr(QTestState) qts = qtest_init("-M pc -smp 1");
+    g_autoptr(JsonNode) cpus = ret(qts, "{'execute': 'query-cpus-fast'}");
+    JsonObject *o = json_array_get_object_element(json_node_get_array(cpus),
+                                                  0);
+
+    g_assert_cmpint(json_array_get_length(json_node_get_array(cpus)), ==, 1);
+    g_assert_cmpstr(json_object_get_string_member(o, "qom-path"), ==,
+                    "/machine/unattached/device[0]");
 }
 
 static void test_smp_errors(void)
@@ -406,6 +426,7 @@ int main(int argc, char **argv)
     g_test_init(&argc, &argv, NULL);
     qtest_add_func("/qmp-cmd/target-and-machines", test_target_and_machines);
     qtest_add_func("/qmp-cmd/cpus", test_cpus);
+    qtest_add_func("/qmp-cmd/cpus-pc", test_cpus_pc);
     qtest_add_func("/qmp-cmd/cpus-none-machine", test_smp_errors);
     qtest_add_func("/qmp-cmd/name-uuid", test_name_uuid);
     qtest_add_func("/qmp-cmd/chardev", test_chardev);
