@@ -170,8 +170,8 @@ void qmp_migrate_set_parameters(MigrateSetParameters *s, GError **errp)
                      s->cpu_throttle_increment, 1, 99,
                      "an integer in the range of 1 to 99", errp) ||
         !check_range("max_bandwidth", s->has_max_bandwidth,
-                     s->max_bandwidth, 0, SIZE_MAX / 1000000,
-                     "an integer in the range of 0 to 18446744073709 "
+                     s->max_bandwidth, 0, SIZE_MAX,
+                     "an integer in the range of 0 to 18446744073709551615 "
                      "bytes/second", errp) ||
         !check_range("downtime_limit", s->has_downtime_limit,
                      s->downtime_limit, 0, MAX_DOWNTIME_MS,

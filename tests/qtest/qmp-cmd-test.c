@@ -319,6 +319,21 @@ static void test_fdsets(void)
                         json_array_get_object_element(fds, 0), "fd"), >=, 0);
 }
 
+/* What libvirt's save, managedsave and migrate set: QEMU's bound is SIZE_MAX. */
+static void test_max_bandwidth(void)
+{
+    g_autoptr(QTestState) qts = qtest_init("-M none");
+    g_autoptr(JsonNode) p = NULL;
+
+    qtest_qmp_assert_success(qts, "{'execute': 'migrate-set-parameters', "
+                             "'arguments': {'max-bandwidth': "
+                             "9223372036853727232}}");
+    p = ret(qts, "{'execute': 'query-migrate-parameters'}");
+    g_assert_cmpint(json_object_get_int_member(json_node_get_object(p),
+                                               "max-bandwidth"), ==,
+                    9223372036853727232LL);
+}
+
 static void assert_empty(QTestState *qts, const char *cmd)
 {
     g_autoptr(JsonNode) r = qtest_qmp_assert_success_ref(qts, "%s", cmd);
@@ -436,6 +451,7 @@ int main(int argc, char **argv)
                    test_command_line_options);
     qtest_add_func("/qmp-cmd/qom-list-properties", test_qom_list_properties);
     qtest_add_func("/qmp-cmd/fdsets", test_fdsets);
+    qtest_add_func("/qmp-cmd/max-bandwidth", test_max_bandwidth);
     qtest_add_func("/qmp-cmd/absent-subsystems", test_absent_subsystems);
     qtest_add_func("/qmp-cmd/every-query", test_every_query);
     return g_test_run();
