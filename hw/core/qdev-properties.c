@@ -80,18 +80,38 @@ const PropertyInfo qdev_prop_bool = {
     .set_default = set_default_bool,
 };
 
+/*
+ * bit and bit64 differ only in the width of the field holding the flags,
+ * so one set of accessors serves both and looks at which info it is.
+ */
+static uint64_t bits_load(DeviceState *dev, Property *prop)
+{
+    if (prop->info == &qdev_prop_bit64) {
+        return *(uint64_t *)prop_field(dev, prop);
+    }
+    return *(uint32_t *)prop_field(dev, prop);
+}
+
+static void bits_save(DeviceState *dev, Property *prop, uint64_t bits)
+{
+    if (prop->info == &qdev_prop_bit64) {
+        *(uint64_t *)prop_field(dev, prop) = bits;
+    } else {
+        *(uint32_t *)prop_field(dev, prop) = (uint32_t)bits;
+    }
+}
+
 static JsonNode *get_bit(DeviceState *dev, Property *prop)
 {
-    uint32_t *p = prop_field(dev, prop);
-
-    return qom_value_from_bool(*p & (1u << prop->bitnr));
+    return qom_value_from_bool(bits_load(dev, prop) & (1ull << prop->bitnr));
 }
 
 static void bit_store(DeviceState *dev, Property *prop, bool v)
 {
-    uint32_t *p = prop_field(dev, prop);
+    uint64_t mask = 1ull << prop->bitnr;
+    uint64_t bits = bits_load(dev, prop);
 
-    *p = v ? (*p | (1u << prop->bitnr)) : (*p & ~(1u << prop->bitnr));
+    bits_save(dev, prop, v ? (bits | mask) : (bits & ~mask));
 }
 
 static bool set_bit(DeviceState *dev, Property *prop, JsonNode *value,
@@ -119,43 +139,12 @@ const PropertyInfo qdev_prop_bit = {
     .set_default = set_default_bit,
 };
 
-static JsonNode *get_bit64(DeviceState *dev, Property *prop)
-{
-    uint64_t *p = prop_field(dev, prop);
-
-    return qom_value_from_bool(*p & (1ull << prop->bitnr));
-}
-
-static void bit64_store(DeviceState *dev, Property *prop, bool v)
-{
-    uint64_t *p = prop_field(dev, prop);
-
-    *p = v ? (*p | (1ull << prop->bitnr)) : (*p & ~(1ull << prop->bitnr));
-}
-
-static bool set_bit64(DeviceState *dev, Property *prop, JsonNode *value,
-                      GError **errp)
-{
-    bool v;
-
-    if (!qom_value_to_bool(value, prop->name, &v, errp)) {
-        return false;
-    }
-    bit64_store(dev, prop, v);
-    return true;
-}
-
-static void set_default_bit64(DeviceState *dev, Property *prop)
-{
-    bit64_store(dev, prop, prop->defval.u);
-}
-
 const PropertyInfo qdev_prop_bit64 = {
     .name = "bool",
     .description = "on/off",
-    .get = get_bit64,
-    .set = set_bit64,
-    .set_default = set_default_bit64,
+    .get = get_bit,
+    .set = set_bit,
+    .set_default = set_default_bit,
 };
 
 /* Integers: one reader per signedness, then a range check per width. */
