@@ -435,7 +435,7 @@ void qemu_chr_fe_set_handlers(Chardev *chr, IOCanReadHandler *can_read,
 bool qemu_chr_fe_claim(Chardev *chr, GError **errp)
 {
     if (chr->fe_claimed || chr->fe_read || chr->fe_event) {
-        error_setg(errp, "device '%s' is in use", chr->label);
+        error_setg(errp, "Device '%s' is in use", chr->label);
         return false;
     }
     chr->fe_claimed = true;

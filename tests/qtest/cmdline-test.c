@@ -715,7 +715,7 @@ static void test_serial_errors(void)
                  "-device isa-serial,chardev=c0 -device isa-serial,chardev=c0",
                  "-device isa-serial,chardev=c0: Property "
                  "'isa-serial.chardev' can't take value 'c0': "
-                 "device 'c0' is in use");
+                 "Device 'c0' is in use");
     expect_error("-M q35 -nodefaults -device isa-serial,index=4",
                  "-device isa-serial,index=4: Max. supported number of ISA "
                  "serial ports is 4.");

@@ -447,7 +447,7 @@ static void test_netfilter_errors(void)
                      "redirector");
     /* the monitor's own chardev is taken */
     qtest_qmp_expect_error(qts, "GenericError",
-                           "device 'char0' is in use",
+                           "Device 'char0' is in use",
                            "{'execute': 'object-add', 'arguments': "
                            "{'qom-type': 'filter-redirector', 'id': 'bad', "
                            "'netdev': 'qtest-bn0', "
@@ -610,7 +610,7 @@ static void test_position(void)
                            "{'qom-type': 'filter-buffer', 'id': 'x', "
                            "'netdev': 's0', 'interval': 1, "
                            "'insert': 'aside'}}");
-    qtest_qmp_expect_error(h.qts, "GenericError", "device 'm0' is in use",
+    qtest_qmp_expect_error(h.qts, "GenericError", "Device 'm0' is in use",
                            "{'execute': 'object-add', 'arguments': "
                            "{'qom-type': 'filter-mirror', 'id': 'x', "
                            "'netdev': 's1', 'outdev': 'm0'}}");
