@@ -26,6 +26,25 @@ static GPtrArray *net_clients;
 /* Clients whose queue is being delivered (guards against re-entry). */
 static GHashTable *flushing;
 
+/*
+ * A client created without a name (a NIC with no id) is called after its
+ * model with a counter, "virtio-net-pci.0", ".1", ...: QEMU's names, which
+ * `info network`, filters and announce-self use.
+ */
+static char *net_client_assign_name(const char *model)
+{
+    unsigned n = 0;
+
+    for (guint i = 0; net_clients && i < net_clients->len; i++) {
+        NetClientState *nc = g_ptr_array_index(net_clients, i);
+
+        if (!g_strcmp0(nc->model, model)) {
+            n++;
+        }
+    }
+    return g_strdup_printf("%s.%u", model, n);
+}
+
 NetClientState *qemu_new_net_client(const NetClientInfo *info,
                                     NetClientState *peer, const char *model,
                                     const char *name, void *opaque)
@@ -34,7 +53,7 @@ NetClientState *qemu_new_net_client(const NetClientInfo *info,
 
     nc->info = info;
     nc->model = g_strdup(model);
-    nc->name = g_strdup(name);
+    nc->name = name ? g_strdup(name) : net_client_assign_name(model);
     nc->opaque = opaque;
     nc->queue = g_queue_new();
     nc->filters = g_queue_new();

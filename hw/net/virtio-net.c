@@ -633,7 +633,7 @@ static void virtio_net_device_realize(VirtIODevice *vdev, GError **errp)
     n->mac_index = mac_slot_take(&n->conf.macaddr);
     n->mac = n->conf.macaddr;
     n->nic = qemu_new_net_client(&net_virtio_info, peer, model,
-                                 n->nic_name ? n->nic_name : model, n);
+                                 n->nic_name, n);
     qemu_format_nic_info_str(n->nic, n->mac.a);
     n->has_vnet_hdr = peer_has_vnet_hdr(n);
     n->status = n->nic->link_down ? 0 : VIRTIO_NET_S_LINK_UP;

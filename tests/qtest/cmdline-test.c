@@ -320,9 +320,8 @@ static void test_bad_memory_size(void)
                  "below 2^64");
 }
 
-/* Wait (bounded) until a process that is not our child has gone. */
-/* The MACs of the NICs query-rx-filter reports, comma-separated. */
-static char *nic_macs(QTestState *qts)
+/* One member of each NIC query-rx-filter reports, comma-separated. */
+static char *nic_member(QTestState *qts, const char *member)
 {
     g_autoptr(JsonObject) rsp = qtest_qmp(qts, "{'execute': "
                                           "'query-rx-filter'}");
@@ -333,10 +332,36 @@ static char *nic_macs(QTestState *qts)
         JsonObject *nic = json_array_get_object_element(nics, i);
 
         g_string_append_printf(s, "%s%s", i ? "," : "",
-                               json_object_get_string_member(nic,
-                                                             "main-mac"));
+                               json_object_get_string_member(nic, member));
     }
     return g_string_free(s, false);
+}
+
+static char *nic_macs(QTestState *qts)
+{
+    return nic_member(qts, "main-mac");
+}
+
+/*
+ * A NIC without an id is named after its model with a counter that counts
+ * every client of that model, as QEMU names them.
+ */
+static void test_nic_anonymous_names(void)
+{
+    g_autoptr(QTestState) qts =
+        qtest_init("-M q35 -nodefaults -netdev user,id=a "
+                   "-netdev user,id=b -netdev user,id=c "
+                   "-device virtio-net-pci,netdev=a "
+                   "-device virtio-net-pci,netdev=b,id=named "
+                   "-device virtio-net-pci,netdev=c");
+    g_autofree char *names = nic_member(qts, "name");
+    g_autoptr(JsonObject) rsp = NULL;
+
+    g_assert_cmpstr(names, ==, "virtio-net-pci.0,named,virtio-net-pci.2");
+    rsp = qtest_qmp(qts, "{'execute': 'query-rx-filter', 'arguments': "
+                    "{'name': 'virtio-net-pci.2'}}");
+    g_assert_cmpuint(json_array_get_length(
+                         json_object_get_array_member(rsp, "return")), ==, 1);
 }
 
 /* -nic: a backend plus a virtio-net-pci NIC on the machine's PCI bus. */
@@ -780,6 +805,7 @@ int main(int argc, char **argv)
     qtest_add_func("cmdline/nic-machine-none", test_nic_machine_none);
     qtest_add_func("cmdline/nic-errors", test_nic_errors);
     qtest_add_func("cmdline/nic-help", test_nic_help);
+    qtest_add_func("cmdline/nic-anonymous-names", test_nic_anonymous_names);
     qtest_add_func("cmdline/readconfig", test_readconfig);
     qtest_add_func("cmdline/readconfig-errors", test_readconfig_errors);
     qtest_add_func("cmdline/readconfig-object", test_readconfig_object);
