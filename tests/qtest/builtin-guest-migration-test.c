@@ -16,6 +16,7 @@
 
 #include "libqtest.h"
 #include "libqos/guest-console.h"
+#include "libqos/migration.h"
 
 static char *tmpdir;
 
@@ -31,31 +32,6 @@ static int free_port(void)
     g_assert_cmpint(getsockname(fd, (struct sockaddr *)&sa, &len), ==, 0);
     close(fd);
     return ntohs(sa.sin_port);
-}
-
-/* Wait for MIGRATION with `status`; fail on failed/cancelled otherwise. */
-static void wait_migration(QTestState *qts, const char *status)
-{
-    for (;;) {
-        g_autoptr(JsonObject) ev = qtest_qmp_eventwait_ref(qts, "MIGRATION");
-        const char *s = json_object_get_string_member(
-            json_object_get_object_member(ev, "data"), "status");
-
-        g_test_message("MIGRATION %s", s);
-        if (!strcmp(s, status)) {
-            return;
-        }
-        g_assert_cmpstr(s, !=, "failed");
-    }
-}
-
-static void start_migration(QTestState *src, const char *uri)
-{
-    qtest_qmp_assert_success(src,
-        "{'execute': 'migrate-set-capabilities', 'arguments': "
-        "{'capabilities': [{'capability': 'events', 'state': true}]}}");
-    qtest_qmp_assert_success(src, "{'execute': 'migrate', 'arguments': "
-                             "{'uri': '%s'}}", uri);
 }
 
 /* What the source's console shows: the guest let the primary go. */
@@ -95,8 +71,8 @@ static void test_tcp(const char *extra)
 
     guest_expect_failover_up(src, &scon);
     dst = guest_vm_start(&dcon, tmpdir, "dst", dargs, false);
-    start_migration(src, uri);
-    wait_migration(src, "completed");
+    qmigrate_start(src, uri);
+    qmigrate_wait_status(src, "completed");
     expect_source_ejected(&scon);
     qtest_qmp_eventwait(dst, "RESUME");
     expect_continued(dst, &dcon);
@@ -129,8 +105,8 @@ static void test_file(void)
     QTestState *dst;
 
     guest_expect_failover_up(src, &scon);
-    start_migration(src, out);
-    wait_migration(src, "completed");
+    qmigrate_start(src, out);
+    qmigrate_wait_status(src, "completed");
     expect_source_ejected(&scon);
     qtest_quit(src);
 
@@ -186,14 +162,14 @@ static void test_ping_pong(void)
 
     guest_expect_failover_up(q1, &c1);
     q2 = start_destination(&c2, "pp2", &uri2);
-    start_migration(q1, uri2);
-    wait_migration(q1, "completed");
+    qmigrate_start(q1, uri2);
+    qmigrate_wait_status(q1, "completed");
     qtest_qmp_eventwait(q2, "RESUME");
     expect_continued(q2, &c2);
 
     q3 = start_destination(&c3, "pp3", &uri3);
-    start_migration(q2, uri3);
-    wait_migration(q2, "completed");
+    qmigrate_start(q2, uri3);
+    qmigrate_wait_status(q2, "completed");
     expect_source_ejected(&c2);
     qtest_qmp_eventwait(q3, "RESUME");
     expect_continued(q3, &c3);
@@ -217,8 +193,8 @@ static void test_before_boot(void)
                                      guest_failover_pair, true);
     QTestState *dst = start_destination(&dcon, "bb-dst", &uri);
 
-    start_migration(src, uri);
-    wait_migration(src, "completed");
+    qmigrate_start(src, uri);
+    qmigrate_wait_status(src, "completed");
     /* The source was not running: neither is the destination, until cont. */
     wait_loaded(dst);
     g_assert_false(guest_console_has(&dcon, "firmware start"));
@@ -245,14 +221,12 @@ static void test_during_boot(void)
                                      guest_failover_pair, true);
     QTestState *dst = start_destination(&dcon, "db-dst", &uri);
 
-    qtest_qmp_assert_success(src,
-        "{'execute': 'migrate-set-capabilities', 'arguments': "
-        "{'capabilities': [{'capability': 'events', 'state': true}]}}");
+    qmigrate_events_on(src);
     qtest_qmp_send(src, "{'execute': 'cont'}");
     qtest_qmp_send(src, "{'execute': 'migrate', 'arguments': "
                    "{'uri': '%s'}}", uri);
     qtest_qmp_assert_success(src, "{'execute': 'query-status'}");
-    wait_migration(src, "completed");
+    qmigrate_wait_status(src, "completed");
     qtest_qmp_eventwait(dst, "RESUME");
     guest_expect(&dcon, "registered as primary");
     guest_expect(&dcon, "link up, TX via primary");
