@@ -10,6 +10,8 @@
  *   bench-qmp BINARY echo-rt SECS   unix socket echo round trips per second
  *   bench-qmp BINARY big RUNS       1 MiB QMP message to reply, per run in ms
  *   bench-qmp BINARY big-arg RUNS   a 1 MiB string argument set, per run in ms
+ *   bench-qmp BINARY plain RUNS     without qtest (QEMU as Debian ships it
+ *                                   runs this too): spawn, RSS, round trips
  *
  * Output is "key value" lines; run.py turns them into the table.
  */
@@ -167,6 +169,112 @@ static void bench_spawn_q35(const char *binary, int runs)
     spawn_once(binary, extra);
     for (int i = 0; i < runs; i++) {
         printf("spawn_q35_ms %.3f\n", spawn_once(binary, extra));
+    }
+}
+
+/*
+ * The same start without qtest, which QEMU as Debian ships it lacks: the
+ * tcg accelerator stopped (-S), QMP on a socket the binary connects to.
+ * Run against baton and against qemu-system-x86_64 for figures side by
+ * side: spawn to greeting, RSS once QMP is up, query-status round trips.
+ */
+static void send_all(int fd, const char *s)
+{
+    size_t len = strlen(s), off = 0;
+
+    while (off < len) {
+        ssize_t n = write(fd, s + off, len - off);
+
+        if (n <= 0) {
+            g_error("QMP write failed");
+        }
+        off += n;
+    }
+}
+
+/* Read one reply line ('return' or 'error'), skipping events. */
+static void read_reply(int fd, GString *pending)
+{
+    for (;;) {
+        char *nl = memchr(pending->str, '\n', pending->len);
+        char buf[4096];
+        ssize_t n;
+
+        if (nl) {
+            size_t len = nl - pending->str + 1;
+            bool reply = g_strstr_len(pending->str, len, "\"return\"") ||
+                         g_strstr_len(pending->str, len, "\"error\"");
+
+            g_string_erase(pending, 0, len);
+            if (reply) {
+                return;
+            }
+            continue;
+        }
+        n = read(fd, buf, sizeof(buf));
+        if (n <= 0) {
+            g_error("QMP connection closed");
+        }
+        g_string_append_len(pending, buf, n);
+    }
+}
+
+static long vmrss_kib(pid_t pid);
+
+static void plain_once(const char *binary, bool measure)
+{
+    g_autofree char *mpath = g_strdup_printf("%s/bench-plain-%d.qmp",
+                                             g_get_tmp_dir(), getpid());
+    g_autofree char *chardev_arg = g_strdup_printf("socket,path=%s,id=char0",
+                                                   mpath);
+    char *argv[] = {
+        (char *)binary, "-machine", "q35", "-accel", "tcg", "-S",
+        "-m", "128M", "-display", "none", "-nodefaults",
+        "-chardev", chardev_arg, "-mon", "chardev=char0,mode=control", NULL,
+    };
+    static const char cmd[] = "{\"execute\": \"query-status\"}\n";
+    g_autoptr(GString) pending = g_string_new(NULL);
+    int mlfd = listen_unix(mpath);
+    double start, spawned, elapsed;
+    long n = 0;
+    int mfd;
+    pid_t pid;
+
+    start = now_ms();
+    if (posix_spawn(&pid, binary, NULL, NULL, argv, environ) != 0) {
+        g_error("cannot spawn %s", binary);
+    }
+    mfd = accept_timeout(mlfd, 10000);
+    read_line(mfd, 10000);
+    spawned = now_ms() - start;
+    send_all(mfd, "{\"execute\": \"qmp_capabilities\"}\n");
+    read_reply(mfd, pending);
+    if (measure) {
+        printf("plain_spawn_ms %.3f\n", spawned);
+        printf("plain_rss_kib %ld\n", vmrss_kib(pid));
+        start = now_ms();
+        do {
+            for (int i = 0; i < 256; i++) {
+                send_all(mfd, cmd);
+                read_reply(mfd, pending);
+            }
+            n += 256;
+            elapsed = now_ms() - start;
+        } while (elapsed < 1000);
+        printf("plain_qmp_rt_per_s %.0f\n", n / (elapsed / 1000));
+    }
+    kill(pid, SIGTERM);
+    waitpid(pid, NULL, 0);
+    close(mfd);
+    close(mlfd);
+    unlink(mpath);
+}
+
+static void bench_plain(const char *binary, int runs)
+{
+    plain_once(binary, false);  /* warm the page cache */
+    for (int i = 0; i < runs; i++) {
+        plain_once(binary, true);
     }
 }
 
@@ -362,6 +470,8 @@ int main(int argc, char **argv)
         bench_echo_rt(arg > 0 ? arg : 1.0);
     } else if (g_str_equal(what, "big")) {
         bench_big(arg > 0 ? (int)arg : 5);
+    } else if (g_str_equal(what, "plain")) {
+        bench_plain(argv[1], arg > 0 ? (int)arg : 5);
     } else if (g_str_equal(what, "big-arg")) {
         bench_big_arg(arg > 0 ? (int)arg : 5);
     } else {
