@@ -2,7 +2,9 @@
 /*
  * -netdev dgram (QEMU 7.2+) and the udp= mode of -netdev socket: one frame
  * per datagram, no framing.  The send path is sendmsg() straight from the
- * sender's iovec, so a frame costs no allocation and no copy here.
+ * sender's iovec, so a frame costs no allocation and no copy here; a burst
+ * from the NIC (one kick) leaves in one sendmmsg(), and reading takes many
+ * datagrams per recvmmsg().
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -14,6 +16,15 @@
 #include "net/clients.h"
 #include "qapi/error.h"
 
+/*
+ * A batch (net.h): up to DGRAM_BATCH frames, their pieces pointing at the
+ * sender's memory, sent with one sendmmsg() when the batch ends.  Reading,
+ * DGRAM_RX_BATCH datagrams come with one recvmmsg().
+ */
+#define DGRAM_BATCH 64
+#define DGRAM_BATCH_IOV 1024
+#define DGRAM_RX_BATCH 32
+
 typedef struct NetDgramState {
     NetClientState *nc;
     int fd;
@@ -24,7 +35,15 @@ typedef struct NetDgramState {
     bool connected;             /* fd is connected to remote */
     bool no_connect;            /* passed fd or multicast: never connect() */
     char *unlink_path;          /* our bound unix socket */
-    uint8_t *buf;               /* NET_BUFSIZE, for reading */
+    /* frames held in the current batch */
+    struct mmsghdr out[DGRAM_BATCH];
+    struct iovec out_iov[DGRAM_BATCH_IOV];
+    unsigned int out_n, out_iov_n;
+    /* reading: DGRAM_RX_BATCH buffers of NET_BUFSIZE, allocated on use */
+    uint8_t *in_buf;
+    struct mmsghdr in[DGRAM_RX_BATCH];
+    struct iovec in_iov[DGRAM_RX_BATCH];
+    struct sockaddr_storage in_from[DGRAM_RX_BATCH];
 } NetDgramState;
 
 static void dgram_update_watch(NetDgramState *s)
@@ -46,6 +65,86 @@ static void dgram_connect(NetDgramState *s)
                            s->remote_len) == 0;
 }
 
+static bool dgram_would_block(int err)
+{
+    return err == EAGAIN || err == EWOULDBLOCK || err == ENOBUFS;
+}
+
+/* A frame the socket refused for good: lost, counted, reconnect. */
+static void dgram_lost(NetDgramState *s, int err)
+{
+    /* No listener at the other end (yet): the frame is lost. */
+    s->nc->rx_dropped++;
+    if (s->connected || err == ENOTCONN) {
+        /* A unix peer that went away unconnects us; try again. */
+        dgram_connect(s);
+    }
+}
+
+/*
+ * Send the batch.  What the socket cannot take now goes back, in order, to
+ * the head of our queue (copied: the sender's memory is given back when
+ * the batch ends) and waits for G_IO_OUT.
+ */
+static void dgram_flush_batch(NetDgramState *s)
+{
+    unsigned int done = 0;
+
+    while (done < s->out_n) {
+        int n = sendmmsg(s->fd, s->out + done, s->out_n - done,
+                         MSG_DONTWAIT | MSG_NOSIGNAL);
+
+        if (n > 0) {
+            done += n;
+        } else if (errno == EINTR) {
+            continue;
+        } else if (dgram_would_block(errno)) {
+            for (unsigned int i = done; i < s->out_n; i++) {
+                struct msghdr *m = &s->out[i].msg_hdr;
+
+                qemu_net_queue_insert(s->nc, i - done, m->msg_iov,
+                                      m->msg_iovlen);
+            }
+            net_fd_watch_set(&s->watch, s->watch.cond | G_IO_OUT);
+            break;
+        } else {
+            dgram_lost(s, errno);
+            done++;
+        }
+    }
+    s->out_n = 0;
+    s->out_iov_n = 0;
+}
+
+/* Hold the frame for the batch's sendmmsg; false if it must wait. */
+static bool dgram_batch_add(NetDgramState *s, const struct iovec *iov,
+                            int iovcnt)
+{
+    struct msghdr *m;
+
+    if (s->out_n == DGRAM_BATCH || s->out_iov_n + iovcnt > DGRAM_BATCH_IOV) {
+        dgram_flush_batch(s);
+        if (!g_queue_is_empty(s->nc->queue)) {
+            return false;       /* behind the frames put back */
+        }
+    }
+    memcpy(s->out_iov + s->out_iov_n, iov, iovcnt * sizeof(*iov));
+    m = &s->out[s->out_n++].msg_hdr;
+    *m = (struct msghdr) {
+        .msg_name = s->connected ? NULL : &s->remote,
+        .msg_namelen = s->connected ? 0 : s->remote_len,
+        .msg_iov = s->out_iov + s->out_iov_n,
+        .msg_iovlen = iovcnt,
+    };
+    s->out_iov_n += iovcnt;
+    return true;
+}
+
+static void dgram_batch_end(NetClientState *nc)
+{
+    dgram_flush_batch(nc->opaque);
+}
+
 static ssize_t dgram_receive(NetClientState *nc, const struct iovec *iov,
                              int iovcnt)
 {
@@ -64,6 +163,20 @@ static ssize_t dgram_receive(NetClientState *nc, const struct iovec *iov,
     for (int i = 0; i < iovcnt; i++) {
         size += iov[i].iov_len;
     }
+    if (!s->remote_len && !s->connected) {
+        nc->rx_dropped++;       /* nobody to send to yet */
+        return size;
+    }
+    if (nc->batch_depth && iovcnt <= DGRAM_BATCH_IOV) {
+        return dgram_batch_add(s, iov, iovcnt) ? size : 0;
+    }
+    /* Alone: after what a batch holds, so order is kept. */
+    if (s->out_n) {
+        dgram_flush_batch(s);
+        if (!g_queue_is_empty(nc->queue)) {
+            return 0;
+        }
+    }
     if (iovcnt > IOV_MAX) {
         /* More pieces than sendmsg takes: rare enough to copy. */
         flat = g_malloc(size);
@@ -72,27 +185,64 @@ static ssize_t dgram_receive(NetClientState *nc, const struct iovec *iov,
         msg.msg_iov = &one;
         msg.msg_iovlen = 1;
     }
-    if (!s->remote_len && !s->connected) {
-        nc->rx_dropped++;       /* nobody to send to yet */
-        return size;
-    }
     do {
         n = sendmsg(s->fd, &msg, MSG_DONTWAIT | MSG_NOSIGNAL);
     } while (n < 0 && errno == EINTR);
-    if (n < 0 &&
-        (errno == EAGAIN || errno == EWOULDBLOCK || errno == ENOBUFS)) {
+    if (n < 0 && dgram_would_block(errno)) {
         net_fd_watch_set(&s->watch, s->watch.cond | G_IO_OUT);
         return 0;
     }
     if (n < 0) {
-        /* No listener at the other end (yet): the frame is lost. */
-        nc->rx_dropped++;
-        if (s->connected || errno == ENOTCONN) {
-            /* A unix peer that went away unconnects us; try again. */
-            dgram_connect(s);
-        }
+        dgram_lost(s, errno);
     }
     return size;
+}
+
+/*
+ * Up to two recvmmsg() of DGRAM_RX_BATCH datagrams, handed to the peer as
+ * one batch (one interrupt).  What the peer cannot take waits in its
+ * queue; we stop reading until it drains.
+ */
+static void dgram_read(NetDgramState *s)
+{
+    NetClientState *peer;
+
+    if (!s->in_buf) {
+        s->in_buf = g_malloc((size_t)DGRAM_RX_BATCH * NET_BUFSIZE);
+    }
+    peer = qemu_net_batch_begin(s->nc);
+    for (int round = 0; round < 2 && qemu_can_send_packet(s->nc); round++) {
+        int n;
+
+        for (int i = 0; i < DGRAM_RX_BATCH; i++) {
+            s->in_iov[i].iov_base = s->in_buf + (size_t)i * NET_BUFSIZE;
+            s->in_iov[i].iov_len = NET_BUFSIZE;
+            s->in[i].msg_hdr = (struct msghdr) {
+                .msg_name = &s->in_from[i],
+                .msg_namelen = sizeof(s->in_from[i]),
+                .msg_iov = &s->in_iov[i],
+                .msg_iovlen = 1,
+            };
+        }
+        n = recvmmsg(s->fd, s->in, DGRAM_RX_BATCH, MSG_DONTWAIT, NULL);
+        if (n <= 0) {
+            break;
+        }
+        for (int i = 0; i < n; i++) {
+            socklen_t fromlen = s->in[i].msg_hdr.msg_namelen;
+
+            if (s->learn_remote && fromlen > sizeof(sa_family_t)) {
+                memcpy(&s->remote, &s->in_from[i], fromlen);
+                s->remote_len = fromlen;
+            }
+            qemu_send_packet(s->nc, s->in_iov[i].iov_base,
+                             s->in[i].msg_len);
+        }
+        if (n < DGRAM_RX_BATCH) {
+            break;
+        }
+    }
+    qemu_net_batch_end(peer);
 }
 
 static gboolean dgram_ready(int fd, GIOCondition cond, void *opaque)
@@ -103,21 +253,7 @@ static gboolean dgram_ready(int fd, GIOCondition cond, void *opaque)
         qemu_flush_queued_packets(s->nc);
     }
     if (cond & G_IO_IN) {
-        for (int i = 0; i < 64 && qemu_can_send_packet(s->nc); i++) {
-            struct sockaddr_storage from;
-            socklen_t fromlen = sizeof(from);
-            ssize_t n = recvfrom(fd, s->buf, NET_BUFSIZE, MSG_DONTWAIT,
-                                 (struct sockaddr *)&from, &fromlen);
-
-            if (n < 0) {
-                break;
-            }
-            if (s->learn_remote && fromlen > sizeof(sa_family_t)) {
-                memcpy(&s->remote, &from, fromlen);
-                s->remote_len = fromlen;
-            }
-            qemu_send_packet(s->nc, s->buf, n);
-        }
+        dgram_read(s);
     }
     dgram_update_watch(s);
     return G_SOURCE_CONTINUE;
@@ -138,7 +274,7 @@ static void dgram_cleanup(NetClientState *nc)
         unlink(s->unlink_path);
     }
     g_free(s->unlink_path);
-    g_free(s->buf);
+    g_free(s->in_buf);
     g_free(s);
 }
 
@@ -146,6 +282,7 @@ static const NetClientInfo dgram_info = {
     .type = "dgram",
     .receive_iov = dgram_receive,
     .send_ready = dgram_send_ready,
+    .batch_end = dgram_batch_end,
     .cleanup = dgram_cleanup,
 };
 
@@ -155,7 +292,6 @@ static NetDgramState *dgram_state_new(const char *model, const char *id,
     NetDgramState *s = g_new0(NetDgramState, 1);
 
     s->fd = fd;
-    s->buf = g_malloc(NET_BUFSIZE);
     s->nc = qemu_new_net_client(&dgram_info, NULL, model, id, s);
     s->watch.fd = -1;
     net_fd_watch_init(&s->watch, fd, dgram_ready, s);

@@ -129,25 +129,74 @@ static size_t iov_total(const struct iovec *iov, int iovcnt)
     return n;
 }
 
-static bool enqueue(NetClientState *nc, const struct iovec *iov, int iovcnt,
-                    size_t size)
+static NetPacket *packet_new(const struct iovec *iov, int iovcnt,
+                             size_t size)
 {
-    NetPacket *p;
+    NetPacket *p = g_malloc(sizeof(*p) + size);
     size_t off = 0;
 
-    if (g_queue_get_length(nc->queue) >= NET_QUEUE_MAX_PACKETS) {
-        nc->rx_dropped++;
-        return false;
-    }
-    p = g_malloc(sizeof(*p) + size);
     p->size = size;
     for (int i = 0; i < iovcnt; i++) {
         memcpy(p->data + off, iov[i].iov_base, iov[i].iov_len);
         off += iov[i].iov_len;
     }
-    g_queue_push_tail(nc->queue, p);
+    return p;
+}
+
+static bool enqueue(NetClientState *nc, const struct iovec *iov, int iovcnt,
+                    size_t size)
+{
+    if (g_queue_get_length(nc->queue) >= NET_QUEUE_MAX_PACKETS) {
+        nc->rx_dropped++;
+        return false;
+    }
+    g_queue_push_tail(nc->queue, packet_new(iov, iovcnt, size));
     nc->rx_queued++;
     return true;
+}
+
+void qemu_net_queue_insert(NetClientState *nc, unsigned pos,
+                           const struct iovec *iov, int iovcnt)
+{
+    NetPacket *p = NULL;
+
+    /*
+     * A frame of nc's own queue, delivered in this flush and not written
+     * after all, goes back as it is: a socket that takes a few frames at
+     * a time would otherwise have the rest copied again at every try.
+     */
+    for (guint i = 0; nc->flush_held && iovcnt == 1 &&
+         i < nc->flush_held->len; i++) {
+        NetPacket *h = g_ptr_array_index(nc->flush_held, i);
+
+        if (h->data == iov->iov_base) {
+            p = g_ptr_array_steal_index(nc->flush_held, i);
+            break;
+        }
+    }
+    if (!p) {
+        p = packet_new(iov, iovcnt, iov_total(iov, iovcnt));
+        nc->rx_queued++;
+    }
+    g_queue_push_nth(nc->queue, p, pos);
+}
+
+NetClientState *qemu_net_batch_begin(NetClientState *sender)
+{
+    NetClientState *peer = sender->peer;
+
+    if (peer) {
+        peer->batch_depth++;
+    }
+    return peer;
+}
+
+void qemu_net_batch_end(NetClientState *receiver)
+{
+    if (receiver && receiver->batch_depth && !--receiver->batch_depth &&
+        receiver->info->batch_end) {
+        receiver->info->batch_end(receiver);
+    }
 }
 
 static bool can_receive_now(NetClientState *nc)
@@ -250,6 +299,8 @@ bool qemu_can_send_packet(NetClientState *sender)
 
 void qemu_flush_queued_packets(NetClientState *nc)
 {
+    g_autoptr(GPtrArray) delivered = g_ptr_array_new_with_free_func(g_free);
+
     if (!flushing) {
         flushing = g_hash_table_new(NULL, NULL);
     }
@@ -257,6 +308,12 @@ void qemu_flush_queued_packets(NetClientState *nc)
         return;
     }
     g_hash_table_add(flushing, nc);
+    /*
+     * One batch: what nc holds of these frames is written at its end, so
+     * the delivered ones are freed only after it.
+     */
+    nc->batch_depth++;
+    nc->flush_held = delivered;
     while (!g_queue_is_empty(nc->queue) && can_receive_now(nc)) {
         /* The head stays queued while delivered, so re-entrant sends queue. */
         NetPacket *p = g_queue_peek_head(nc->queue);
@@ -271,8 +328,12 @@ void qemu_flush_queued_packets(NetClientState *nc)
         } else {
             nc->rx_packets++;
         }
-        g_free(g_queue_pop_head(nc->queue));
+        /* The batch may have put frames back in front of p. */
+        g_queue_remove(nc->queue, p);
+        g_ptr_array_add(delivered, p);
     }
+    qemu_net_batch_end(nc);
+    nc->flush_held = NULL;
     g_hash_table_remove(flushing, nc);
     if (g_queue_is_empty(nc->queue) && nc->peer &&
         nc->peer->info->send_ready) {

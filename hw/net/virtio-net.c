@@ -21,6 +21,9 @@
 #define MAC_DEFAULT_FIRST 0x56
 #define MAC_DEFAULT_LAST 0xff
 #define VIRTIO_NET_CTRL_QUEUE_SIZE 64
+/* Frames handed to the backend as one batch, and room for their pieces. */
+#define TX_BATCH 64
+#define TX_IOV_MAX (2 * (VIRTQUEUE_MAX_SIZE + sizeof(VirtioNetHdr)))
 
 /* Bits that need a backend able to carry a virtio-net header. */
 #define VNET_HDR_FEATURES ((1ULL << VIRTIO_NET_F_CSUM) | \
@@ -375,8 +378,23 @@ static ssize_t virtio_net_receive(NetClientState *nc, const struct iovec *iov,
     hdr.num_buffers = GUINT16_TO_LE(used);
     virtio_iov_from_buf(hdr_iov, hdr_cnt, 0, &hdr, n->guest_hdr_len);
     virtqueue_flush(vq, used);
-    virtio_notify(vdev, vq);
+    /* In a burst from the backend, one interrupt at its end. */
+    if (nc->batch_depth) {
+        n->rx_notify_pending = true;
+    } else {
+        virtio_notify(vdev, vq);
+    }
     return total;
+}
+
+static void virtio_net_rx_batch_end(NetClientState *nc)
+{
+    VirtIONet *n = nc->opaque;
+
+    if (n->rx_notify_pending) {
+        n->rx_notify_pending = false;
+        virtio_notify(VIRTIO_DEVICE(n), n->rx_vq);
+    }
 }
 
 static void virtio_net_handle_rx(VirtIODevice *vdev, VirtQueue *vq)
@@ -412,16 +430,58 @@ static unsigned int iov_slice(struct iovec *out, unsigned int cnt,
     return cnt;
 }
 
+/*
+ * The backend writes the batch it held (one sendmmsg or writev), then
+ * every frame of it is completed with one used-index update.
+ */
+static void virtio_net_tx_batch_end(VirtIONet *n, VirtQueue *vq,
+                                    NetClientState *peer, unsigned int *done)
+{
+    qemu_net_batch_end(peer);
+    if (!n->tx_batch) {
+        return;
+    }
+    for (unsigned int i = 0; i < n->tx_batch; i++) {
+        virtqueue_fill_read(vq, n->tx_heads[i], i);
+    }
+    virtqueue_flush(vq, n->tx_batch);
+    *done += n->tx_batch;
+    n->tx_batch = 0;
+    n->tx_iov_used = 0;
+}
+
+/* Most pieces one frame can take in tx_iov: its chain plus the header. */
+#define TX_FRAME_IOV_MAX (VIRTQUEUE_MAX_SIZE + sizeof(VirtioNetHdr))
+
+/*
+ * Every chain of one kick, in batches of up to TX_BATCH frames handed to
+ * the backend together (a dgram backend sends them with one sendmmsg), and
+ * one interrupt at the end, if the driver's event index asks for it.
+ */
 static void virtio_net_handle_tx(VirtIODevice *vdev, VirtQueue *vq)
 {
     VirtIONet *n = VIRTIO_NET(vdev);
     VirtQueueElement *elem;
+    NetClientState *peer;
     unsigned int done = 0;
 
+    /*
+     * Re-entered from the backend (its queue drained while we send): the
+     * outer call goes on popping, and owns the batch.
+     */
     if (!(vdev->status & VIRTIO_CONFIG_S_DRIVER_OK)) {
         return;
     }
+    if (n->tx_busy) {
+        n->tx_again = true;
+        return;
+    }
+    n->tx_busy = true;
+again:
+    n->tx_again = false;
+    peer = n->nic ? qemu_net_batch_begin(n->nic) : NULL;
     for (;;) {
+        struct iovec *iov = n->tx_iov + n->tx_iov_used;
         unsigned int cnt = 0;
         bool link_up = n->nic && n->nic->peer && !n->nic->link_down;
 
@@ -433,12 +493,21 @@ static void virtio_net_handle_tx(VirtIODevice *vdev, VirtQueue *vq)
         if (link_up && !qemu_can_send_packet(n->nic)) {
             break;
         }
+        if (n->tx_batch == TX_BATCH ||
+            n->tx_iov_used + TX_FRAME_IOV_MAX > TX_IOV_MAX) {
+            virtio_net_tx_batch_end(n, vq, peer, &done);
+            peer = n->nic ? qemu_net_batch_begin(n->nic) : NULL;
+            continue;
+        }
         elem = virtqueue_pop(vq);
         if (!elem) {
             break;
         }
 
         if (elem->out_num < 1 || elem->out_len < n->guest_hdr_len) {
+            /* What came before it goes out and is completed first. */
+            virtio_net_tx_batch_end(n, vq, peer, &done);
+            n->tx_busy = false;
             virtio_error(vdev, "virtio-net header not in first element "
                          "(%zu bytes)", elem->out_len);
             return;
@@ -456,17 +525,23 @@ static void virtio_net_handle_tx(VirtIODevice *vdev, VirtQueue *vq)
         } else if (link_up) {
             if (n->has_vnet_hdr) {
                 /* The backend takes the short header, as a tap does. */
-                cnt = iov_slice(n->tx_iov, cnt, elem->out_sg, elem->out_num,
+                cnt = iov_slice(iov, cnt, elem->out_sg, elem->out_num,
                                 0, sizeof(VirtioNetHdr));
             }
-            cnt = iov_slice(n->tx_iov, cnt, elem->out_sg, elem->out_num,
+            cnt = iov_slice(iov, cnt, elem->out_sg, elem->out_num,
                             n->guest_hdr_len,
                             elem->out_len - n->guest_hdr_len);
-            qemu_sendv_packet(n->nic, n->tx_iov, cnt);
+            n->tx_iov_used += cnt;
+            qemu_sendv_packet(n->nic, iov, cnt);
         }
-        virtqueue_push(vq, elem, 0);
-        done++;
+        n->tx_heads[n->tx_batch++] = elem->index;
     }
+    virtio_net_tx_batch_end(n, vq, peer, &done);
+    if (n->tx_again && !vdev->broken &&
+        (vdev->status & VIRTIO_CONFIG_S_DRIVER_OK)) {
+        goto again;
+    }
+    n->tx_busy = false;
     if (done) {
         virtio_notify(vdev, vq);
     }
@@ -523,6 +598,7 @@ static void virtio_net_reset(VirtIODevice *vdev)
     n->mergeable_rx_bufs = false;
     n->guest_hdr_len = sizeof(VirtioNetHdr);
     n->curr_guest_offloads = 0;
+    n->rx_notify_pending = false;
     if (n->nic) {
         qemu_purge_queued_packets(n->nic);
         /* TX frames of the old driver that the backend still holds. */
@@ -553,6 +629,7 @@ static const NetClientInfo net_virtio_info = {
     .can_receive = virtio_net_can_receive,
     .receive_iov = virtio_net_receive,
     .link_status_changed = virtio_net_set_link_status,
+    .batch_end = virtio_net_rx_batch_end,
 };
 
 static bool virtio_net_check_conf(VirtIONet *n, const char *type,
@@ -626,8 +703,8 @@ static void virtio_net_device_realize(VirtIODevice *vdev, GError **errp)
                                 virtio_net_handle_tx);
     n->ctrl_vq = virtio_add_queue(vdev, VIRTIO_NET_CTRL_QUEUE_SIZE,
                                   virtio_net_handle_ctrl);
-    n->tx_iov = g_new(struct iovec,
-                      VIRTQUEUE_MAX_SIZE + sizeof(VirtioNetHdr));
+    n->tx_iov = g_new(struct iovec, TX_IOV_MAX);
+    n->tx_heads = g_new(uint16_t, TX_BATCH);
     n->mac_table.macs = g_malloc0(MAC_TABLE_ENTRIES * ETH_ALEN);
     n->vlans = g_malloc0(MAX_VLAN / 8);
     n->mac_index = mac_slot_take(&n->conf.macaddr);
@@ -663,6 +740,7 @@ static void virtio_net_free(VirtIONet *n)
     mac_slot_free(n->mac_index);
     n->mac_index = 0;
     g_clear_pointer(&n->tx_iov, g_free);
+    g_clear_pointer(&n->tx_heads, g_free);
     g_clear_pointer(&n->mac_table.macs, g_free);
     g_clear_pointer(&n->vlans, g_free);
     virtio_cleanup(vdev);

@@ -369,11 +369,21 @@ bool virtqueue_avail_bytes(VirtQueue *vq, size_t in_bytes)
 
 /* ---- Returning chains ---------------------------------------------------- */
 
+/* Used entry idx past the used index: head, len. */
+static void vring_used_write(VirtQueue *vq, unsigned int head,
+                             unsigned int len, unsigned int idx)
+{
+    unsigned int slot = (uint16_t)(vq->used_idx + idx) % vq->num;
+    size_t off = 4 + 8 * slot;
+
+    st32(vq->used_p + off, head);
+    st32(vq->used_p + off + 4, len);
+    vring_mark_used_dirty(vq, off, 8);
+}
+
 void virtqueue_fill(VirtQueue *vq, const VirtQueueElement *elem,
                     unsigned int len, unsigned int idx)
 {
-    unsigned int slot;
-    size_t off;
     unsigned int left = len;
 
     if (vq->vdev->broken || !vq->used_p) {
@@ -386,11 +396,15 @@ void virtqueue_fill(VirtQueue *vq, const VirtQueueElement *elem,
         dma_memory_mark_dirty(elem->in_addr[i], n);
         left -= n;
     }
-    slot = (uint16_t)(vq->used_idx + idx) % vq->num;
-    off = 4 + 8 * slot;
-    st32(vq->used_p + off, elem->index);
-    st32(vq->used_p + off + 4, len);
-    vring_mark_used_dirty(vq, off, 8);
+    vring_used_write(vq, elem->index, len, idx);
+}
+
+void virtqueue_fill_read(VirtQueue *vq, unsigned int head, unsigned int idx)
+{
+    if (vq->vdev->broken || !vq->used_p) {
+        return;
+    }
+    vring_used_write(vq, head, 0, idx);
 }
 
 void virtqueue_flush(VirtQueue *vq, unsigned int count)

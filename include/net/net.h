@@ -46,6 +46,12 @@ typedef struct NetClientInfo {
      * false starts reading again.  NULL: nothing to do.
      */
     void (*send_ready)(NetClientState *nc);
+    /*
+     * The batch of frames given to receive_iov since nc->batch_depth
+     * went from 0 to 1 is complete (qemu_net_batch_end): write what was
+     * held in one system call, raise one interrupt.  NULL: nothing held.
+     */
+    void (*batch_end)(NetClientState *nc);
 } NetClientInfo;
 
 struct NetClientState {
@@ -66,6 +72,13 @@ struct NetClientState {
     /* What "info network" shows after the type, as QEMU words it. */
     char info_str[256];
     GQueue *filters;            /* NetFilterState * (net/filter.h), in order */
+    /*
+     * > 0 while a sender gives this client a burst of frames: receive_iov
+     * may hold them (their memory stays valid until the batch ends) and
+     * write or signal them all at once in info->batch_end.
+     */
+    unsigned batch_depth;
+    GPtrArray *flush_held;      /* queued frames delivered in this flush */
 };
 
 /* Create a client; peer may be NULL (set later with qemu_net_set_peer). */
@@ -107,6 +120,24 @@ void qemu_flush_or_purge_queued_packets(NetClientState *nc);
  * info->send_ready.
  */
 bool qemu_can_send_packet(NetClientState *sender);
+
+/*
+ * Batching: frames sender gives its peer between qemu_net_batch_begin and
+ * qemu_net_batch_end may be held by the peer and written in one system
+ * call (sendmmsg, writev) at the end; the sender keeps their memory valid
+ * until then.  begin returns the peer (NULL: none), which end takes.
+ * Frames are never reordered: what the peer could not write is put back
+ * at the head of its queue with qemu_net_queue_insert.
+ */
+NetClientState *qemu_net_batch_begin(NetClientState *sender);
+void qemu_net_batch_end(NetClientState *receiver);
+/*
+ * Put a copy of a frame into nc's queue at position pos (0: the head),
+ * for a batch nc took but could not write; never dropped, whatever the
+ * queue's length (a batch is bounded).
+ */
+void qemu_net_queue_insert(NetClientState *nc, unsigned pos,
+                           const struct iovec *iov, int iovcnt);
 
 /* Set nc->info_str (truncated to fit). */
 void qemu_set_info_str(NetClientState *nc, const char *fmt, ...)

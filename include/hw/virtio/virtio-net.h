@@ -146,7 +146,18 @@ typedef struct VirtIONet {
     uint64_t rx_dropped;        /* frames the guest had no buffer for */
     char *nic_name;             /* id of the proxy (NetClientState name) */
     char *nic_model;            /* type of the proxy */
-    struct iovec *tx_iov;       /* scratch for one TX frame */
+    /*
+     * TX batch: the frames given to the backend since the batch began
+     * (their pieces in tx_iov, their heads in tx_heads), completed in the
+     * used ring once the backend has written them all.
+     */
+    struct iovec *tx_iov;
+    unsigned int tx_iov_used;
+    uint16_t *tx_heads;
+    unsigned int tx_batch;
+    bool tx_busy;               /* in handle_tx (not re-entered) */
+    bool tx_again;              /* asked again meanwhile: go on */
+    bool rx_notify_pending;     /* an RX interrupt owed at batch end */
     void *failover;             /* state of the failover code (issue 5) */
 } VirtIONet;
 

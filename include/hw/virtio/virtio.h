@@ -277,6 +277,8 @@ void virtqueue_unpop(VirtQueue *vq, unsigned int n);
  */
 void virtqueue_fill(VirtQueue *vq, const VirtQueueElement *elem,
                     unsigned int len, unsigned int idx);
+/* The same for a chain the device only read (used length 0). */
+void virtqueue_fill_read(VirtQueue *vq, unsigned int head, unsigned int idx);
 void virtqueue_flush(VirtQueue *vq, unsigned int count);
 void virtqueue_push(VirtQueue *vq, const VirtQueueElement *elem,
                     unsigned int len);
