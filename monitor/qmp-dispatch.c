@@ -5,6 +5,7 @@
  */
 #include <string.h>
 #include "qapi/error.h"
+#include "hw/qdev-core.h"
 #include "qapi/qapi-commands.h"
 #include "monitor/monitor-internal.h"
 
@@ -110,6 +111,12 @@ static JsonObject *run_command(Monitor *mon, JsonObject *req, GError **errp)
     if (oob) {
         /* No command here is safe to run out of band. */
         error_setg(errp, "The command %s does not support OOB", name);
+        return NULL;
+    }
+    if (!cmd->allow_preconfig && !qdev_machine_creation_done_p()) {
+        /* --preconfig: only what QEMU's schema allows before the machine. */
+        error_setg(errp, "The command '%s' is permitted only after machine "
+                   "initialization has completed", name);
         return NULL;
     }
     if (json_object_has_member(req, "arguments")) {

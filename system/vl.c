@@ -20,6 +20,7 @@
 
 #include "config-host.h"
 #include "qapi/error.h"
+#include "qapi/qapi-commands.h"
 #include "qemu/option.h"
 #include "qemu/main-loop.h"
 #include "chardev/char.h"
@@ -48,7 +49,7 @@ typedef enum {
     OPT_IGNORED_ARG, OPT_SERIAL, OPT_ADD_FD,
     OPT_NIC, OPT_READCONFIG, OPT_NO_ACPI,
     OPT_NO_SHUTDOWN, OPT_NO_REBOOT,
-    OPT_FW_CFG, OPT_SMP, OPT_UUID,
+    OPT_FW_CFG, OPT_SMP, OPT_UUID, OPT_PRECONFIG, OPT_BOOT,
 } OptIndex;
 
 typedef struct OptDef {
@@ -75,6 +76,8 @@ static const OptDef opt_defs[] = {
     { "nographic", OPT_NOGRAPHIC, false, NULL },
     { "m", OPT_M, true, "[size=]megs[M|G]  guest RAM size (default 128M)" },
     { "S", OPT_S, false, "do not start the guest at start-up ('cont' does)" },
+    { "preconfig", OPT_PRECONFIG, false, "pause before machine creation; "
+      "QMP 'x-exit-preconfig' creates it" },
     { "name", OPT_NAME, true, "[guest=]name[,debug-threads=on|off]" },
     { "device", OPT_DEVICE, true,
       "driver[,prop=value...] | JSON  add a device ('help', "
@@ -135,7 +138,8 @@ static const OptDef opt_defs[] = {
     { "cpu", OPT_IGNORED_ARG, true, NULL },
     { "uuid", OPT_UUID, true, "%08x-%04x-%04x-%04x-%012x  machine UUID" },
     { "rtc", OPT_IGNORED_ARG, true, NULL },
-    { "boot", OPT_IGNORED_ARG, true, NULL },
+    { "boot", OPT_BOOT, true, "[order=drives][,menu=on|off][,splash-time=ms]"
+      "[,reboot-timeout=ms][,...]  firmware boot settings (fw_cfg)" },
     { "msg", OPT_IGNORED_ARG, true, NULL },
     { "sandbox", OPT_IGNORED_ARG, true, NULL },
     { "overcommit", OPT_IGNORED_ARG, true, NULL },
@@ -159,6 +163,14 @@ bool qemu_uuid_set;
 static GPtrArray *global_props;
 static GPtrArray *netdev_opts;
 static char *incoming;
+/* What qemu_init() leaves for qemu_init_board(). */
+static struct {
+    MachineClass *mc;
+    QemuOpts *machine_opts;
+    const char *machine_loc;
+    uint64_t ram_size;          /* 0: the machine's default */
+    bool start_stopped;
+} board;
 static char *pidfile;
 static bool daemonize;
 static int daemon_pipe = -1;
@@ -359,6 +371,79 @@ static void parse_argv(int argc, char **argv)
             continue;
         }
         g_ptr_array_add(cmd_opts, o);
+    }
+}
+
+static QemuOpts *parse_opts(CmdOpt *o, const char *implied);
+
+static bool parse_boot_int(const char *name, const char *str, int64_t *v)
+{
+    char *end;
+
+    errno = 0;
+    *v = strtoll(str, &end, 0);
+    if (errno || end == str || *end) {
+        fail(NULL, "Parameter 'boot.%s' expects integer", name);
+    }
+    return true;
+}
+
+/*
+ * -boot, checked as QEMU 8.1 checks it (keys of BootConfiguration; the
+ * ranges fw_cfg enforces).  Only menu, splash-time and reboot-timeout
+ * reach the guest; there are no boot devices to order.
+ */
+static void parse_boot(CmdOpt *o)
+{
+    static const char *const keys[] = {
+        "order", "once", "menu", "splash", "splash-time", "reboot-timeout",
+        "strict", NULL,
+    };
+    g_autoptr(QemuOpts) opts = parse_opts(o, "order");
+    GError *err = NULL;
+
+    for (guint i = 0; i < opts->list->len; i++) {
+        QemuOpt *opt = g_ptr_array_index(opts->list, i);
+
+        if (!g_strv_contains(keys, opt->name)) {
+            fail(NULL, "Parameter 'boot.%s' is unexpected", opt->name);
+        }
+    }
+    if (qemu_opt_has(opts, "menu") &&
+        !qapi_bool_parse("boot.menu", qemu_opt_get(opts, "menu"),
+                         &boot_config.menu, &err)) {
+        fail_err(NULL, err);
+    }
+    if (qemu_opt_has(opts, "strict")) {
+        bool strict;
+
+        if (!qapi_bool_parse("boot.strict", qemu_opt_get(opts, "strict"),
+                             &strict, &err)) {
+            fail_err(NULL, err);
+        }
+    }
+    if (qemu_opt_has(opts, "splash-time")) {
+        int64_t v;
+
+        parse_boot_int("splash-time", qemu_opt_get(opts, "splash-time"), &v);
+        if (v < 0 || v > 0xffff) {
+            fail(NULL, "splash-time is invalid,"
+                 "it should be a value between 0 and 65535");
+        }
+        boot_config.has_splash_time = true;
+        boot_config.splash_time = v;
+    }
+    if (qemu_opt_has(opts, "reboot-timeout")) {
+        int64_t v;
+
+        parse_boot_int("reboot-timeout", qemu_opt_get(opts, "reboot-timeout"),
+                       &v);
+        if (v < -1 || v > 0xffff) {
+            fail(NULL, "reboot timeout is invalid,"
+                 "it should be a value between -1 and 65535");
+        }
+        boot_config.has_reboot_timeout = true;
+        boot_config.reboot_timeout = v;
     }
 }
 
@@ -727,6 +812,68 @@ static void os_daemonize_done(void)
     daemon_pipe = -1;
 }
 
+/*
+ * The machine, its devices and the start: run at once, or from
+ * x-exit-preconfig under --preconfig.  Errors end the process, as in QEMU.
+ */
+static void qemu_init_board(void)
+{
+    GError *err = NULL;
+
+    /* The machine, then devices in command-line order. */
+    if (!machine_create(board.mc, board.machine_opts, board.ram_size, &err)) {
+        fail_err(board.machine_loc, err);
+    }
+    g_clear_pointer(&board.machine_opts, qemu_opts_free);
+    if (!net_init_clients(&err)) {
+        fail_err(NULL, err);
+    }
+    if (!net_nic_create_devices(board.mc->default_nic, &err)) {
+        fail_err(NULL, err);
+    }
+    /* Network filters: after the backends they attach to. */
+    for (guint i = 0; i < cmd_opts->len; i++) {
+        CmdOpt *o = g_ptr_array_index(cmd_opts, i);
+        if (o->def->index == OPT_OBJECT) {
+            create_object(o, true);
+        }
+    }
+    for (guint i = 0; i < cmd_opts->len; i++) {
+        CmdOpt *o = g_ptr_array_index(cmd_opts, i);
+        if (o->def->index == OPT_DEVICE) {
+            g_autoptr(QemuOpts) opts = parse_opts(o, "driver");
+            if (!qdev_device_add(opts, false, &err) && err) {
+                fail_err(o->loc, err);
+            }
+        }
+    }
+    for (guint i = 0; i < cmd_opts->len; i++) {
+        CmdOpt *o = g_ptr_array_index(cmd_opts, i);
+        if (o->def->index == OPT_FW_CFG) {
+            g_autoptr(QemuOpts) opts = parse_opts(o, "name");
+            if (!fw_cfg_add_from_opts(opts, &err)) {
+                fail_err(o->loc, err);
+            }
+        }
+    }
+    qdev_machine_creation_done();
+    qdev_check_global_props();
+    qemu_system_reset(SHUTDOWN_CAUSE_NONE);
+    if (!accel_setup_post(&err)) {
+        fail_err(NULL, err);
+    }
+
+    runstate_set_autostart(!board.start_stopped);
+    if (incoming) {
+        runstate_set(RUN_STATE_INMIGRATE);
+        migration_incoming_startup(incoming);
+    } else if (board.start_stopped) {
+        runstate_set(RUN_STATE_PRELAUNCH);
+    } else {
+        vm_start();
+    }
+}
+
 void qemu_init(int argc, char **argv)
 {
     g_autoptr(QemuOpts) machine_opts = qemu_opts_new();
@@ -735,7 +882,7 @@ void qemu_init(int argc, char **argv)
     g_autoptr(GArray) accels = g_array_new(FALSE, FALSE, sizeof(AccelOpt));
     bool accel_opt_given = false;
     uint64_t ram_size = 0;
-    bool ram_given = false, start_stopped = false;
+    bool ram_given = false, start_stopped = false, preconfig = false;
     bool nodefaults = false, nographic = false;
     GError *err = NULL;
 
@@ -815,6 +962,12 @@ void qemu_init(int argc, char **argv)
         }
         case OPT_S:
             start_stopped = true;
+            break;
+        case OPT_PRECONFIG:
+            preconfig = true;
+            break;
+        case OPT_BOOT:
+            parse_boot(o);
             break;
         case OPT_NODEFAULTS:
             nodefaults = true;
@@ -967,63 +1120,36 @@ void qemu_init(int argc, char **argv)
             create_object(o, false);
         }
     }
-    /* The machine, then devices in command-line order. */
-    if (!machine_create(mc, machine_opts, ram_given ? ram_size : 0, &err)) {
-        fail_err(machine_loc, err);
+    if (nographic) {
+        /* As QEMU: -nographic is -machine graphics=off (fw_cfg says so). */
+        qemu_opt_set(machine_opts, "graphics", "off");
     }
-    if (!net_init_clients(&err)) {
-        fail_err(NULL, err);
-    }
-    if (!net_nic_create_devices(mc->default_nic, &err)) {
-        fail_err(NULL, err);
-    }
-    /* Network filters: after the backends they attach to. */
-    for (guint i = 0; i < cmd_opts->len; i++) {
-        CmdOpt *o = g_ptr_array_index(cmd_opts, i);
-        if (o->def->index == OPT_OBJECT) {
-            create_object(o, true);
-        }
-    }
-    for (guint i = 0; i < cmd_opts->len; i++) {
-        CmdOpt *o = g_ptr_array_index(cmd_opts, i);
-        if (o->def->index == OPT_DEVICE) {
-            g_autoptr(QemuOpts) opts = parse_opts(o, "driver");
-            if (!qdev_device_add(opts, false, &err) && err) {
-                fail_err(o->loc, err);
-            }
-        }
-    }
-    for (guint i = 0; i < cmd_opts->len; i++) {
-        CmdOpt *o = g_ptr_array_index(cmd_opts, i);
-        if (o->def->index == OPT_FW_CFG) {
-            g_autoptr(QemuOpts) opts = parse_opts(o, "name");
-            if (!fw_cfg_add_from_opts(opts, &err)) {
-                fail_err(o->loc, err);
-            }
-        }
-    }
-    qdev_machine_creation_done();
-    qdev_check_global_props();
-    qemu_system_reset(SHUTDOWN_CAUSE_NONE);
-    if (!accel_setup_post(&err)) {
-        fail_err(NULL, err);
-    }
-
-    runstate_set_autostart(!start_stopped);
-    if (incoming) {
-        runstate_set(RUN_STATE_INMIGRATE);
-        migration_incoming_startup(incoming);
-    } else if (start_stopped) {
+    board.mc = mc;
+    board.machine_opts = g_steal_pointer(&machine_opts);
+    board.machine_loc = machine_loc;
+    board.ram_size = ram_given ? ram_size : 0;
+    board.start_stopped = start_stopped;
+    if (preconfig) {
+        /* QMP is served; x-exit-preconfig runs the rest (QEMU: prelaunch). */
         runstate_set(RUN_STATE_PRELAUNCH);
     } else {
-        vm_start();
+        qemu_init_board();
     }
-
     if (pidfile) {
         write_pidfile();
         qemu_add_exit_notifier(remove_pidfile, NULL);
     }
     os_daemonize_done();
+}
+
+void qmp_x_exit_preconfig(GError **errp)
+{
+    if (qdev_machine_creation_done_p()) {
+        error_setg(errp, "The command is permitted only before machine "
+                   "initialization");
+        return;
+    }
+    qemu_init_board();
 }
 
 int qemu_main_loop(void)

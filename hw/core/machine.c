@@ -11,6 +11,7 @@
 #include "qapi/util.h"
 
 MachineState *current_machine;
+BootConfig boot_config;
 
 Object *qdev_get_machine(void)
 {

@@ -141,14 +141,8 @@ const VMStateDescription vmstate_pcie_root_port = {
 
 static bool mch_post_load(void *opaque, int version_id, GError **errp)
 {
-    MCHPCIState *mch = opaque;
-    PCIDevice *d = &mch->parent_obj;
-
-    if (mch->host) {
-        q35_host_mmcfg_update(mch->host,
-                              pci_get_quad(d->config +
-                                           MCH_HOST_BRIDGE_PCIEXBAR));
-    }
+    /* ECAM, SMRAM, TSEG and SMBASE decoding follow the registers. */
+    mch_post_load_update(opaque);
     return true;
 }
 

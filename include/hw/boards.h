@@ -20,6 +20,18 @@ typedef struct CpuTopology {
     unsigned sockets, dies, clusters, cores, threads;
 } CpuTopology;
 
+/* -boot: what the firmware reads from fw_cfg (QEMU's BootConfiguration). */
+typedef struct BootConfig {
+    bool menu;
+    bool has_splash_time;
+    int64_t splash_time;        /* ms, 0..65535 */
+    bool has_reboot_timeout;
+    int64_t reboot_timeout;     /* ms, -1..65535; -1: never reboot */
+} BootConfig;
+
+/* Set by the command line before the machine is created. */
+extern BootConfig boot_config;
+
 typedef struct MachineState {
     Object parent_obj;
     CpuTopology smp;

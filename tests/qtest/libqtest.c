@@ -478,6 +478,22 @@ QTestState *qtest_init_without_qtest(const char *extra_args)
     return s;
 }
 
+char *qtest_run_stderr(const char *args, int *status)
+{
+    g_autofree char *cmd = g_strdup_printf("%s %s",
+                                           g_getenv("QTEST_QEMU_BINARY"), args);
+    g_auto(GStrv) argv = NULL;
+    g_autoptr(GError) err = NULL;
+    char *errout = NULL;
+
+    g_assert_true(g_shell_parse_argv(cmd, NULL, &argv, &err));
+    /* stdin is /dev/null: a binary that starts instead of failing exits. */
+    g_assert_true(g_spawn_sync(NULL, argv, NULL, G_SPAWN_STDOUT_TO_DEV_NULL,
+                               NULL, NULL, NULL, &errout, status, &err));
+    g_assert_no_error(err);
+    return errout;
+}
+
 QTestState *qtest_vinitf(const char *fmt, va_list ap)
 {
     g_autofree char *args = g_strdup_vprintf(fmt, ap);

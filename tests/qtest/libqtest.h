@@ -47,6 +47,11 @@ QTestState *qtest_vinitf(const char *fmt, va_list ap) G_GNUC_PRINTF(1, 0);
  * guest runs).  Only QMP is available; qtest_* protocol calls fail.
  */
 QTestState *qtest_init_without_qtest(const char *extra_args);
+/*
+ * Run the binary with args (no qtest, no QMP) to completion; returns its
+ * stderr and stores the wait status.  For start-up errors.
+ */
+char *qtest_run_stderr(const char *args, int *status);
 /* Like qtest_init, but leave the greeting unread and QMP unnegotiated. */
 QTestState *qtest_init_without_qmp_handshake(const char *extra_args);
 
