@@ -32,6 +32,9 @@ typedef struct Incoming {
     int fd;
     GPid child;
     guint watch;
+    guint commit_timer;         /* LOADED sent: COMMIT must follow */
+    bool is_socket;             /* we can answer the source */
+    bool sent_loaded;
     uint8_t *buf;
 } Incoming;
 
@@ -81,6 +84,10 @@ static void close_input(void)
         g_source_remove(in.watch);
         in.watch = 0;
     }
+    if (in.commit_timer) {
+        g_source_remove(in.commit_timer);
+        in.commit_timer = 0;
+    }
     if (in.fd >= 0) {
         close(in.fd);
         in.fd = -1;
@@ -95,6 +102,10 @@ static void close_input(void)
 
 static void incoming_fail(GError *err)
 {
+    /* The source learns why at once rather than from a closed channel. */
+    if (in.is_socket && !in.sent_loaded) {
+        mig_rp_send(in.fd, MIG_RP_FAILED, err->message);
+    }
     close_input();
     loadvm_free(g_steal_pointer(&in.ls));
     set_in_status(MIGRATION_STATUS_FAILED);
@@ -116,6 +127,39 @@ static void incoming_done(void)
         runstate_set(RUN_STATE_PAUSED);
     }
     set_in_status(MIGRATION_STATUS_COMPLETED);
+}
+
+static gboolean commit_timeout(gpointer opaque)
+{
+    in.commit_timer = 0;
+    incoming_fail(g_error_new(BATON_ERROR, 0, "the source did not confirm "
+                              "the switch-over within %d s",
+                              MIG_RP_TIMEOUT_MS / 1000));
+    return G_SOURCE_REMOVE;
+}
+
+/*
+ * The stream was loaded and checked.  With a return path, tell the source
+ * and wait for its COMMIT before running anything: if the answer gets
+ * lost, the source runs on and this side must not.
+ */
+static bool incoming_loaded(GError **errp)
+{
+    if (!loadvm_wants_return_path(in.ls)) {
+        return true;
+    }
+    if (!in.is_socket) {
+        error_setg(errp, "the source waits for an answer this channel "
+                   "cannot carry");
+        return false;
+    }
+    if (!mig_rp_send(in.fd, MIG_RP_LOADED, NULL)) {
+        error_setg_errno(errp, errno, "cannot answer the source");
+        return false;
+    }
+    in.sent_loaded = true;
+    in.commit_timer = g_timeout_add(MIG_RP_TIMEOUT_MS, commit_timeout, NULL);
+    return true;
 }
 
 static gboolean incoming_readable(gint fd, GIOCondition cond, gpointer data)
@@ -141,11 +185,16 @@ static gboolean incoming_readable(gint fd, GIOCondition cond, gpointer data)
         }
         if (n == 0) {
             in.watch = 0;
-            incoming_fail(g_error_new(BATON_ERROR, 0, "unexpected end of "
-                                      "the migration stream"));
+            incoming_fail(g_error_new(BATON_ERROR, 0, "%s", in.sent_loaded
+                                      ? "the source closed the channel "
+                                        "without confirming the switch-over"
+                                      : "unexpected end of the migration "
+                                        "stream"));
             return G_SOURCE_REMOVE;
         }
-        if (!loadvm_feed(in.ls, in.buf, n, &done, &err)) {
+        if (!loadvm_feed(in.ls, in.buf, n, &done, &err) ||
+            (!in.sent_loaded && loadvm_loaded(in.ls) &&
+             !incoming_loaded(&err))) {
             in.watch = 0;
             incoming_fail(err);
             return G_SOURCE_REMOVE;
@@ -167,6 +216,8 @@ static void incoming_accepted(int fd, GPid child, void *opaque)
     in.child = child;
     in.buf = g_malloc(READ_CHUNK);
     in.ls = loadvm_new();
+    in.is_socket = mig_fd_is_socket(fd);
+    in.sent_loaded = false;
     g_unix_set_fd_nonblocking(fd, TRUE, NULL);
     set_in_status(MIGRATION_STATUS_ACTIVE);
     in.watch = g_unix_fd_add(fd, G_IO_IN | G_IO_HUP | G_IO_ERR,

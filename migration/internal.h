@@ -24,7 +24,7 @@
  * CONFIG first, then RAM sections (several passes), DEVICE sections, END.
  */
 #define MIG_MAGIC               0x4254564dU     /* "BTVM" */
-#define MIG_VERSION             2
+#define MIG_VERSION             3
 #define MIG_HEADER_SIZE         8
 #define MIG_SECTION_HEAD        5
 #define MIG_SECTION_TAIL        4
@@ -36,7 +36,11 @@ enum {
     MIG_SEC_RAM = 0x02,
     MIG_SEC_DEVICE = 0x03,
     MIG_SEC_END = 0x7e,
+    MIG_SEC_COMMIT = 0x7f,      /* after END, answering LOADED */
 };
+
+/* CONFIG flags */
+#define MIG_CONFIG_RETURN_PATH  0x1     /* the source waits for LOADED */
 
 /* RAM section records */
 enum {
@@ -161,6 +165,35 @@ bool mig_exec_incoming(const char *cmd, int *fd, GPid *child, GError **errp);
 int mig_fd_outgoing(const char *name, GError **errp);
 int mig_fd_incoming(const char *name, GError **errp);
 
+/*
+ * Return path (return-path.c): destination -> source messages on the
+ * main channel when it is a socket: u32 MIG_RP_MAGIC, u8 type, u16 length,
+ * payload (FAILED: the reason), u32 CRC-32C of all before it.
+ */
+#define MIG_RP_MAGIC            0x42545250U     /* "BTRP" */
+enum {
+    MIG_RP_LOADED = 1,          /* loaded and checked: waiting for COMMIT */
+    MIG_RP_FAILED = 2,          /* the load failed: the reason */
+};
+/* Both sides wait this long for the other's answer. */
+#define MIG_RP_TIMEOUT_MS       30000
+
+bool mig_fd_is_socket(int fd);
+/* Destination: send a message (best effort: false if it could not). */
+bool mig_rp_send(int fd, uint8_t type, const char *reason);
+
+typedef enum MigRpEvent {
+    MIG_RP_EV_LOADED,           /* the destination loaded the stream */
+    MIG_RP_EV_FAILED,           /* it failed (err: its reason), or garbage */
+    MIG_RP_EV_CLOSED,           /* end of file or error (err may be NULL) */
+} MigRpEvent;
+typedef void MigRpFunc(MigRpEvent ev, GError *err);
+/* Source: read fd for messages; cb runs once (the watch is then over). */
+void mig_rp_watch(int fd, MigRpFunc *cb);
+/* Source: fail with MIG_RP_EV_FAILED if no message came in timeout_ms. */
+void mig_rp_deadline(unsigned timeout_ms);
+void mig_rp_stop(void);
+
 /* RAM (ram.c) */
 typedef struct RamSaveState RamSaveState;
 typedef struct RamStats {
@@ -205,8 +238,10 @@ void ram_load_free(RamLoadState *rl);
 void ram_mark_touched(RAMBlock *block, uint64_t first_page, uint64_t n);
 
 /* Devices (savevm.c) */
-/* Append the CONFIG section. */
-void savevm_put_config(GByteArray *out);
+/* Append the header and the CONFIG section (flags: MIG_CONFIG_*). */
+void savevm_put_config(GByteArray *out, uint32_t flags);
+/* Append the COMMIT section (after END, once the destination loaded). */
+void savevm_put_commit(GByteArray *out);
 /* Append a DEVICE section per migratable device, then END. */
 void savevm_put_devices_and_end(GByteArray *out, bool vm_running);
 /* Number of devices that have state, for the benchmark and tests. */
@@ -223,6 +258,10 @@ bool loadvm_feed(LoadState *ls, const uint8_t *data, size_t len, bool *done,
                  GError **errp);
 /* The source VM was running when it stopped (from END). */
 bool loadvm_source_was_running(LoadState *ls);
+/* CONFIG said the source waits for LOADED (and then sends COMMIT). */
+bool loadvm_wants_return_path(LoadState *ls);
+/* END was loaded and checked (*done is set then, or after COMMIT). */
+bool loadvm_loaded(LoadState *ls);
 /* Whole-buffer load (fuzzing, tests): header to END; trailing bytes ok. */
 bool loadvm_buffer(const uint8_t *data, size_t len, GError **errp);
 

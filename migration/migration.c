@@ -49,6 +49,9 @@ typedef struct MigrationState {
     guint unplug_limit_timer;   /* __org.baton_wait-unplug-limit */
     guint peer_watch;           /* setup/wait-unplug: the peer going away */
     bool connecting;
+    bool return_path;           /* a socket: the destination answers */
+    bool awaiting_verdict;      /* END sent: LOADED must come */
+    int64_t stop_ms;            /* when the guest was stopped */
     bool setup_notified;        /* MIG_EVENT_SETUP ran */
     bool cancel_waits_unplug;
     bool vm_was_running;
@@ -248,6 +251,8 @@ static void cleanup(void)
         mig.cancel_timer = 0;
     }
     remove_source(&mig.switchover_timer);
+    mig_rp_stop();
+    mig.awaiting_verdict = false;
     if (mig.connecting) {
         mig_connect_cancel();
         mig.connecting = false;
@@ -351,13 +356,71 @@ static void update_rates(void)
     }
 }
 
+/* Everything was sent (and, with a return path, loaded): completed. */
+static void migration_finish_complete(void)
+{
+    mig.downtime = now_ms() - mig.stop_ms;
+    cleanup();
+    set_status(MIGRATION_STATUS_COMPLETED);
+    runstate_set(RUN_STATE_POSTMIGRATE);
+    notify(MIG_EVENT_COMPLETED);
+}
+
+/* The destination answered on the return path, or the channel ended. */
+static void return_path_event(MigRpEvent ev, GError *err)
+{
+    GError *local = NULL;
+
+    if (!migration_is_running() ||
+        mig.status == MIGRATION_STATUS_CANCELLING) {
+        /* A cancel ends as cancelled, whatever the peer does now. */
+        g_clear_error(&err);
+        return;
+    }
+    switch (ev) {
+    case MIG_RP_EV_LOADED:
+        if (!mig.awaiting_verdict) {
+            migration_fail(g_error_new(BATON_ERROR, 0, "unexpected data "
+                                       "from the destination on the "
+                                       "migration channel"));
+            return;
+        }
+        /* From here on the destination runs the guest, not us. */
+        savevm_put_commit(mig.ch->out);
+        if (!mig_channel_flush_all(mig.ch, COMPLETE_TIMEOUT_MS, &local)) {
+            migration_fail(local);
+            return;
+        }
+        migration_finish_complete();
+        return;
+    case MIG_RP_EV_FAILED:
+        migration_fail(err);
+        return;
+    case MIG_RP_EV_CLOSED:
+        if (err) {
+            migration_fail(err);
+        } else if (mig.status == MIGRATION_STATUS_WAIT_UNPLUG) {
+            migration_fail(g_error_new(BATON_ERROR, 0, "the destination "
+                                       "closed the migration channel while "
+                                       "the guest was unplugging its "
+                                       "failover primaries"));
+        } else {
+            migration_fail(g_error_new(BATON_ERROR, 0, "the destination "
+                                       "closed the migration channel%s",
+                                       mig.awaiting_verdict
+                                       ? " before confirming the load" : ""));
+        }
+        return;
+    }
+}
+
 /* Stop the guest and send everything that is left; then completed. */
 static void migration_complete(void)
 {
-    int64_t stop_ms = now_ms();
     GError *err = NULL;
     uint64_t before;
 
+    mig.stop_ms = now_ms();
     vm_stop(RUN_STATE_FINISH_MIGRATE);
     ram_save_sync(mig.rs);
     pass_event();
@@ -376,11 +439,13 @@ static void migration_complete(void)
     }
     mig.downtime_bytes = ram_save_stats(mig.rs)->transferred - before;
     update_rates();
-    mig.downtime = now_ms() - stop_ms;
-    cleanup();
-    set_status(MIGRATION_STATUS_COMPLETED);
-    runstate_set(RUN_STATE_POSTMIGRATE);
-    notify(MIG_EVENT_COMPLETED);
+    if (mig.return_path) {
+        /* Completed only once the destination says it loaded all this. */
+        mig.awaiting_verdict = true;
+        mig_rp_deadline(MIG_RP_TIMEOUT_MS);
+        return;
+    }
+    migration_finish_complete();
 }
 
 /* A pass is over: start the next one, or finish if the rest fits. */
@@ -531,9 +596,8 @@ static void enter_active(void)
 /*
  * Nothing is written while the guest ejects its failover primaries, so a
  * destination that went away would only be noticed at the first write,
- * after the guest gave up its NIC for nothing.  The destination never
- * sends on this channel: anything readable (end of file above all) or an
- * error means it is gone.
+ * after the guest gave up its NIC for nothing.  A socket is watched by the
+ * return path all along; on a pipe, an error means the reader is gone.
  */
 static gboolean peer_event(gint fd, GIOCondition cond, gpointer opaque)
 {
@@ -574,8 +638,11 @@ static void enter_wait_unplug(void)
     uint64_t limit = migrate_params()->__org_baton_wait_unplug_limit;
 
     set_status(MIGRATION_STATUS_WAIT_UNPLUG);
-    mig.peer_watch = g_unix_fd_add(mig.ch->fd, G_IO_IN | G_IO_HUP | G_IO_ERR,
-                                   peer_event, NULL);
+    if (!mig.return_path) {
+        mig.peer_watch = g_unix_fd_add(mig.ch->fd,
+                                       G_IO_IN | G_IO_HUP | G_IO_ERR,
+                                       peer_event, NULL);
+    }
     if (limit) {
         mig.unplug_limit_timer = g_timeout_add(limit, unplug_limit_over,
                                                NULL);
@@ -622,13 +689,18 @@ static void connected(int fd, GPid child, GError *err, void *opaque)
         return;
     }
     mig.ch = mig_channel_new(fd, child);
+    mig.return_path = mig_fd_is_socket(fd);
+    if (mig.return_path) {
+        mig_rp_watch(fd, return_path_event);
+    }
     mig.setup_notified = true;
     mig.unplug_since_ms = now_ms();
     notify(MIG_EVENT_SETUP);
     if (mig.status != MIGRATION_STATUS_SETUP) {
         return;
     }
-    savevm_put_config(mig.ch->out);
+    savevm_put_config(mig.ch->out,
+                      mig.return_path ? MIG_CONFIG_RETURN_PATH : 0);
     mig.rs = ram_save_setup();
     ram_save_sync(mig.rs);
     pass_event();
@@ -824,7 +896,7 @@ MigrationInfo *qmp_query_migrate(GError **errp)
 
 void migration_bandwidth_changed(void)
 {
-    if (mig.status == MIGRATION_STATUS_ACTIVE) {
+    if (mig.status == MIGRATION_STATUS_ACTIVE && !mig.awaiting_verdict) {
         /* A new limit applies from the next window. */
         mig.window_bytes = 0;
         if (mig.rate_timer) {

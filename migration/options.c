@@ -3,6 +3,7 @@
  * Migration capabilities and parameters: QEMU 8.1's names and defaults,
  * set and queried over QMP, read by the state machine.
  */
+#include <stddef.h>
 #include <string.h>
 
 #include "exec/memory.h"
@@ -122,24 +123,121 @@ static void params_init(void)
     p->tls_authz = g_strdup("");
 }
 
-static bool check_range(const char *name, bool has, uint64_t v, uint64_t min,
-                        uint64_t max, const char *what, GError **errp)
+/*
+ * QEMU 8.1's range checks of migrate-set-parameters, in its order, with its
+ * names (underscores) and texts: "Parameter '<name>' expects <what>".
+ */
+typedef struct ParamRange {
+    const char *name;
+    size_t has;                 /* offsetof the has_ flag */
+    size_t val;                 /* offsetof the value */
+    size_t size;                /* of the value: 1, 4 or 8 bytes */
+    uint64_t min, max;
+    const char *what;
+    bool (*valid)(uint64_t v);  /* instead of min..max */
+} ParamRange;
+
+#define RANGE(field, name, min, max, what) \
+    { name, offsetof(MigrateSetParameters, has_##field), \
+      offsetof(MigrateSetParameters, field), \
+      sizeof(((MigrateSetParameters *)NULL)->field), min, max, what, NULL }
+
+static bool xbzrle_cache_size_valid(uint64_t v)
 {
-    if (has && (v < min || v > max)) {
-        error_setg(errp, "Parameter '%s' expects %s", name, what);
-        return false;
-    }
-    return true;
+    return v >= TARGET_PAGE_SIZE && !(v & (v - 1));
 }
 
-static bool check_xbzrle_cache_size(MigrateSetParameters *s, GError **errp)
-{
-    uint64_t v = s->xbzrle_cache_size;
+static const ParamRange param_ranges[] = {
+    RANGE(compress_level, "compress_level", 0, 9, "a value between 0 and 9"),
+    RANGE(compress_threads, "compress_threads", 1, 255,
+          "a value between 1 and 255"),
+    RANGE(decompress_threads, "decompress_threads", 1, 255,
+          "a value between 1 and 255"),
+    RANGE(throttle_trigger_threshold, "throttle_trigger_threshold", 1, 100,
+          "an integer in the range of 1 to 100"),
+    RANGE(cpu_throttle_initial, "cpu_throttle_initial", 1, 99,
+          "an integer in the range of 1 to 99"),
+    RANGE(cpu_throttle_increment, "cpu_throttle_increment", 1, 99,
+          "an integer in the range of 1 to 99"),
+    RANGE(max_bandwidth, "max_bandwidth", 0, SIZE_MAX,
+          "an integer in the range of 0 to 18446744073709551615 "
+          "bytes/second"),
+    RANGE(downtime_limit, "downtime_limit", 0, MAX_DOWNTIME_MS,
+          "an integer in the range of 0 to 2000 seconds"),
+    RANGE(multifd_channels, "multifd_channels", 1, 255,
+          "a value between 1 and 255"),
+    RANGE(multifd_zlib_level, "multifd_zlib_level", 0, 9,
+          "a value between 0 and 9"),
+    RANGE(multifd_zstd_level, "multifd_zstd_level", 0, 20,
+          "a value between 0 and 20"),
+    { "xbzrle_cache_size",
+      offsetof(MigrateSetParameters, has_xbzrle_cache_size),
+      offsetof(MigrateSetParameters, xbzrle_cache_size), 8, 0, 0,
+      "a power of two no less than the target page size",
+      xbzrle_cache_size_valid },
+    RANGE(max_cpu_throttle, "max_cpu_throttle", 1, 99,
+          "an integer in the range of cpu_throttle_initial to 99"),
+    RANGE(announce_initial, "announce_initial", 0, 100000,
+          "a value between 0 and 100000"),
+    RANGE(announce_max, "announce_max", 0, 100000,
+          "a value between 0 and 100000"),
+    RANGE(announce_rounds, "announce_rounds", 0, 1000,
+          "a value between 0 and 1000"),
+    /* QEMU's text says 0, its check says 1. */
+    RANGE(announce_step, "announce_step", 1, 10000,
+          "a value between 0 and 10000"),
+    RANGE(x_vcpu_dirty_limit_period, "x-vcpu-dirty-limit-period", 1, 1000,
+          "a value between 1 and 1000"),
+    /* QEMU 8.1's own words, grammar and all. */
+    RANGE(vcpu_dirty_limit, "vcpu_dirty_limit", 1, UINT64_MAX,
+          "is invalid, it must greater then 1 MB/s"),
+    RANGE(__org_baton_unplug_timeout, "__org.baton_unplug-timeout", 1,
+          MAX_UNPLUG_WAIT_MS, "an integer in the range of 1 to 3600000 ms"),
+    RANGE(__org_baton_wait_unplug_limit, "__org.baton_wait-unplug-limit", 0,
+          MAX_UNPLUG_WAIT_MS, "an integer in the range of 0 to 3600000 ms"),
+};
+#undef RANGE
 
-    if (s->has_xbzrle_cache_size &&
-        (v < TARGET_PAGE_SIZE || (v & (v - 1)))) {
-        error_setg(errp, "Parameter 'xbzrle_cache_size' expects a power of "
-                   "two no less than the target page size");
+static uint64_t param_value(const MigrateSetParameters *s,
+                            const ParamRange *r)
+{
+    const uint8_t *p = (const uint8_t *)s + r->val;
+    uint8_t v8;
+    uint32_t v32;
+    uint64_t v64;
+
+    switch (r->size) {
+    case 1:
+        memcpy(&v8, p, 1);
+        return v8;
+    case 4:
+        memcpy(&v32, p, 4);
+        return v32;
+    default:
+        memcpy(&v64, p, 8);
+        return v64;
+    }
+}
+
+static bool params_check(MigrateSetParameters *s, GError **errp)
+{
+    for (size_t i = 0; i < G_N_ELEMENTS(param_ranges); i++) {
+        const ParamRange *r = &param_ranges[i];
+        uint64_t v = param_value(s, r);
+        bool ok = r->valid ? r->valid(v) : v >= r->min && v <= r->max;
+
+        if (*(const bool *)((const char *)s + r->has) && !ok) {
+            error_setg(errp, "Parameter '%s' expects %s", r->name, r->what);
+            return false;
+        }
+    }
+    /*
+     * The channels of a migration are opened when it starts: QEMU would
+     * take a new count silently for the next one only; say so instead.
+     */
+    if (s->has_multifd_channels && migration_is_running() &&
+        s->multifd_channels != params.multifd_channels) {
+        error_setg(errp, "There's a migration process in progress");
         return false;
     }
     return true;
@@ -149,76 +247,7 @@ void qmp_migrate_set_parameters(MigrateSetParameters *s, GError **errp)
 {
     MigrationParameters *p = &params;
 
-    if (!check_range("compress_level", s->has_compress_level,
-                     s->compress_level, 0, 9,
-                     "a value between 0 and 9", errp) ||
-        !check_range("compress_threads", s->has_compress_threads,
-                     s->compress_threads, 1, 255,
-                     "a value between 1 and 255", errp) ||
-        !check_range("decompress_threads", s->has_decompress_threads,
-                     s->decompress_threads, 1, 255,
-                     "a value between 1 and 255", errp) ||
-        !check_range("throttle_trigger_threshold",
-                     s->has_throttle_trigger_threshold,
-                     s->throttle_trigger_threshold, 1, 100,
-                     "an integer in the range of 1 to 100", errp) ||
-        !check_range("cpu_throttle_initial", s->has_cpu_throttle_initial,
-                     s->cpu_throttle_initial, 1, 99,
-                     "an integer in the range of 1 to 99", errp) ||
-        !check_range("cpu_throttle_increment",
-                     s->has_cpu_throttle_increment,
-                     s->cpu_throttle_increment, 1, 99,
-                     "an integer in the range of 1 to 99", errp) ||
-        !check_range("max_bandwidth", s->has_max_bandwidth,
-                     s->max_bandwidth, 0, SIZE_MAX,
-                     "an integer in the range of 0 to 18446744073709551615 "
-                     "bytes/second", errp) ||
-        !check_range("downtime_limit", s->has_downtime_limit,
-                     s->downtime_limit, 0, MAX_DOWNTIME_MS,
-                     "an integer in the range of 0 to 2000 seconds", errp) ||
-        !check_range("multifd_channels", s->has_multifd_channels,
-                     s->multifd_channels, 1, 255,
-                     "a value between 1 and 255", errp) ||
-        !check_range("multifd_zlib_level", s->has_multifd_zlib_level,
-                     s->multifd_zlib_level, 0, 9,
-                     "a value between 0 and 9", errp) ||
-        !check_range("multifd_zstd_level", s->has_multifd_zstd_level,
-                     s->multifd_zstd_level, 0, 20,
-                     "a value between 0 and 20", errp) ||
-        !check_xbzrle_cache_size(s, errp) ||
-        !check_range("max_cpu_throttle", s->has_max_cpu_throttle,
-                     s->max_cpu_throttle, 1, 99,
-                     "an integer in the range of cpu_throttle_initial to "
-                     "99", errp) ||
-        !check_range("announce_initial", s->has_announce_initial,
-                     s->announce_initial, 0, 100000,
-                     "a value between 0 and 100000", errp) ||
-        !check_range("announce_max", s->has_announce_max,
-                     s->announce_max, 0, 100000,
-                     "a value between 0 and 100000", errp) ||
-        !check_range("announce_rounds", s->has_announce_rounds,
-                     s->announce_rounds, 0, 1000,
-                     "a value between 0 and 1000", errp) ||
-        /* QEMU's text says 0, its check says 1. */
-        !check_range("announce_step", s->has_announce_step,
-                     s->announce_step, 1, 10000,
-                     "a value between 0 and 10000", errp) ||
-        !check_range("x-vcpu-dirty-limit-period",
-                     s->has_x_vcpu_dirty_limit_period,
-                     s->x_vcpu_dirty_limit_period, 1, 1000,
-                     "a value between 1 and 1000", errp) ||
-        /* QEMU 8.1's own words, grammar and all. */
-        !check_range("vcpu_dirty_limit", s->has_vcpu_dirty_limit,
-                     s->vcpu_dirty_limit, 1, UINT64_MAX,
-                     "is invalid, it must greater then 1 MB/s", errp) ||
-        !check_range("__org.baton_unplug-timeout",
-                     s->has___org_baton_unplug_timeout,
-                     s->__org_baton_unplug_timeout, 1, MAX_UNPLUG_WAIT_MS,
-                     "an integer in the range of 1 to 3600000 ms", errp) ||
-        !check_range("__org.baton_wait-unplug-limit",
-                     s->has___org_baton_wait_unplug_limit,
-                     s->__org_baton_wait_unplug_limit, 0, MAX_UNPLUG_WAIT_MS,
-                     "an integer in the range of 0 to 3600000 ms", errp)) {
+    if (!params_check(s, errp)) {
         return;
     }
 

@@ -156,7 +156,7 @@ static const char *machine_type_name(void)
     return name;
 }
 
-void savevm_put_config(GByteArray *out)
+void savevm_put_config(GByteArray *out, uint32_t flags)
 {
     size_t sec;
 
@@ -165,8 +165,14 @@ void savevm_put_config(GByteArray *out)
     mig_out_tally_reset();
     sec = mig_section_begin(out, MIG_SEC_CONFIG);
     mig_put_str(out, machine_type_name());
+    mig_put_u32(out, flags);
     ram_save_config(out);
     mig_section_end(out, sec);
+}
+
+void savevm_put_commit(GByteArray *out)
+{
+    mig_section_end(out, mig_section_begin(out, MIG_SEC_COMMIT));
 }
 
 void savevm_put_devices_and_end(GByteArray *out, bool vm_running)
@@ -208,8 +214,10 @@ struct LoadState {
     GByteArray *buf;            /* bytes not yet consumed */
     bool have_header;
     bool have_config;
-    bool done;
+    bool end_loaded;            /* END checked */
+    bool committed;             /* COMMIT received */
     bool source_running;
+    uint32_t flags;             /* CONFIG's MIG_CONFIG_* */
     unsigned section_nr;
     MigStreamTally tally;       /* sections loaded so far */
     RamLoadState *ram;
@@ -245,6 +253,22 @@ bool loadvm_source_was_running(LoadState *ls)
     return ls->source_running;
 }
 
+bool loadvm_wants_return_path(LoadState *ls)
+{
+    return ls->flags & MIG_CONFIG_RETURN_PATH;
+}
+
+bool loadvm_loaded(LoadState *ls)
+{
+    return ls->end_loaded;
+}
+
+/* Nothing more to read: END, and COMMIT if the source sends one. */
+static bool loadvm_finished(LoadState *ls)
+{
+    return ls->end_loaded && (!loadvm_wants_return_path(ls) || ls->committed);
+}
+
 static uint32_t get_be32(const uint8_t *p)
 {
     return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 |
@@ -263,6 +287,14 @@ static bool load_config(LoadState *ls, MigReader *r, GError **errp)
     if (strcmp(machine, machine_type_name())) {
         error_setg(errp, "Machine type received is '%s' and local is '%s'",
                    machine, machine_type_name());
+        return false;
+    }
+    if (!mig_get_u32(r, &ls->flags)) {
+        error_setg(errp, "truncated configuration section");
+        return false;
+    }
+    if (ls->flags & ~MIG_CONFIG_RETURN_PATH) {
+        error_setg(errp, "unknown stream flags 0x%x", ls->flags);
         return false;
     }
     ls->ram = ram_load_config(r, errp);
@@ -384,7 +416,7 @@ static bool load_end(LoadState *ls, MigReader *r, GError **errp)
         return false;
     }
     ls->source_running = running;
-    ls->done = true;
+    ls->end_loaded = true;
     return true;
 }
 
@@ -394,6 +426,17 @@ static bool load_section(LoadState *ls, uint8_t type, const uint8_t *payload,
     MigReader r;
 
     mig_reader_init(&r, payload, len);
+    if (ls->end_loaded) {
+        /* Only what answers LOADED may follow END. */
+        if (type != MIG_SEC_COMMIT || !loadvm_wants_return_path(ls) ||
+            len) {
+            error_setg(errp, "section %u: type 0x%x after the end section",
+                       ls->section_nr, type);
+            return false;
+        }
+        ls->committed = true;
+        return true;
+    }
     if (!ls->have_config && type != MIG_SEC_CONFIG) {
         error_setg(errp, "section %u: type 0x%x before the configuration",
                    ls->section_nr, type);
@@ -444,7 +487,7 @@ static bool loadvm_process(LoadState *ls, GError **errp)
         ls->have_header = true;
         pos = MIG_HEADER_SIZE;
     }
-    while (!ls->done && ls->buf->len - pos >= MIG_SECTION_HEAD) {
+    while (!loadvm_finished(ls) && ls->buf->len - pos >= MIG_SECTION_HEAD) {
         const uint8_t *h = ls->buf->data + pos;
         uint32_t len = get_be32(h + 1);
         GError *err = NULL;
@@ -484,13 +527,13 @@ static bool loadvm_process(LoadState *ls, GError **errp)
 bool loadvm_feed(LoadState *ls, const uint8_t *data, size_t len, bool *done,
                  GError **errp)
 {
-    if (!ls->done) {
+    if (!loadvm_finished(ls)) {
         g_byte_array_append(ls->buf, data, len);
         if (!loadvm_process(ls, errp)) {
             return false;
         }
     }
-    *done = ls->done;
+    *done = loadvm_finished(ls);
     return true;
 }
 
@@ -500,7 +543,8 @@ bool loadvm_buffer(const uint8_t *data, size_t len, GError **errp)
     bool done = false;
     bool ok = loadvm_feed(ls, data, len, &done, errp);
 
-    if (ok && !done) {
+    /* A file has no one to answer: END is the end. */
+    if (ok && !ls->end_loaded) {
         error_setg(errp, "unexpected end of the migration stream");
         ok = false;
     }

@@ -8,6 +8,7 @@
  * reporting completed.
  */
 #include "libqtest.h"
+#include "libqos/mig-proxy.h"
 
 #include <signal.h>
 #include <string.h>
@@ -163,18 +164,6 @@ static void test_bad_streams(void)
 
 /* ---- Edited streams: sections intact, the stream not ------------------ */
 
-static uint32_t crc32c(uint32_t crc, const uint8_t *p, size_t len)
-{
-    crc = ~crc;
-    while (len--) {
-        crc ^= *p++;
-        for (int k = 0; k < 8; k++) {
-            crc = (crc >> 1) ^ ((crc & 1) ? 0x82f63b78u : 0);
-        }
-    }
-    return ~crc;
-}
-
 static uint32_t get_be32(const uint8_t *p)
 {
     return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | p[2] << 8 | p[3];
@@ -236,7 +225,7 @@ static void fix_crc(GByteArray *b, gsize off)
 {
     uint32_t len = get_be32(b->data + off + 1);
 
-    put_be32(b->data + off + 5 + len, crc32c(0, b->data + off, 5 + len));
+    put_be32(b->data + off + 5 + len, mig_proxy_crc32c(0, b->data + off, 5 + len));
 }
 
 /*
@@ -253,7 +242,7 @@ static void forge_end_tally(GByteArray *b)
     for (guint i = 0; i + 1 < secs->len; i++) {
         Section *s = sec_at(secs, i);
 
-        digest = crc32c(digest, b->data + s->off + s->size - 4, 4);
+        digest = mig_proxy_crc32c(digest, b->data + s->off + s->size - 4, 4);
     }
     put_be32(b->data + end->off + 6, secs->len - 1);
     put_be32(b->data + end->off + 10, digest);

@@ -11,6 +11,7 @@
 #include "libqos/pci-hotplug.h"
 #include "libqos/malloc.h"
 #include "libqos/virtio-net.h"
+#include "libqos/migrate.h"
 
 #include <errno.h>
 #include <inttypes.h>
@@ -35,70 +36,6 @@ static char *tmp_path(const char *name)
 }
 
 /* --- helpers ------------------------------------------------------------ */
-
-static JsonObject *query_migrate(QTestState *qts)
-{
-    JsonNode *ret = qtest_qmp_assert_success_ref(qts,
-                                                 "{'execute': 'query-migrate'}");
-    JsonObject *obj = json_object_ref(json_node_get_object(ret));
-
-    json_node_unref(ret);
-    return obj;
-}
-
-static char *migrate_status(QTestState *qts)
-{
-    g_autoptr(JsonObject) info = query_migrate(qts);
-
-    return g_strdup(json_object_has_member(info, "status")
-                    ? json_object_get_string_member(info, "status") : "");
-}
-
-static char *run_status(QTestState *qts)
-{
-    JsonNode *ret = qtest_qmp_assert_success_ref(qts,
-                                                 "{'execute': 'query-status'}");
-    char *s = g_strdup(json_object_get_string_member(
-                           json_node_get_object(ret), "status"));
-
-    json_node_unref(ret);
-    return s;
-}
-
-static void enable_events(QTestState *qts)
-{
-    qtest_qmp_assert_success(qts,
-        "{'execute': 'migrate-set-capabilities', 'arguments': "
-        "{'capabilities': [{'capability': 'events', 'state': true}]}}");
-}
-
-static void set_param(QTestState *qts, const char *name, int64_t v)
-{
-    qtest_qmp_assert_success(qts,
-        "{'execute': 'migrate-set-parameters', 'arguments': "
-        "{'%s': %" PRId64 "}}", name, v);
-}
-
-/* Wait (events capability on) for MIGRATION with one of the states. */
-static char *wait_migration_event(QTestState *qts, const char *a,
-                                  const char *b)
-{
-    for (;;) {
-        g_autoptr(JsonObject) ev = qtest_qmp_eventwait_ref(qts, "MIGRATION");
-        JsonObject *data = json_object_get_object_member(ev, "data");
-        const char *st = json_object_get_string_member(data, "status");
-
-        if (!strcmp(st, a) || (b && !strcmp(st, b))) {
-            return g_strdup(st);
-        }
-    }
-}
-
-static void migrate(QTestState *qts, const char *uri)
-{
-    qtest_qmp_assert_success(qts,
-        "{'execute': 'migrate', 'arguments': {'uri': '%s'}}", uri);
-}
 
 static void fill_pattern(uint8_t *buf, size_t len, uint32_t seed)
 {
@@ -141,9 +78,9 @@ static void migrate_and_complete(QTestState *src, const char *uri)
 {
     g_autofree char *st = NULL;
 
-    enable_events(src);
-    migrate(src, uri);
-    st = wait_migration_event(src, "completed", "failed");
+    mig_enable_events(src);
+    mig_migrate(src, uri);
+    st = mig_wait_event(src, "completed", "failed");
     g_assert_cmpstr(st, ==, "completed");
 }
 
@@ -153,9 +90,9 @@ static void check_destination(QTestState *dst, uint32_t seed)
     g_autofree char *ms = NULL;
 
     qtest_qmp_eventwait(dst, "RESUME");
-    rs = run_status(dst);
+    rs = mig_run_status(dst);
     g_assert_cmpstr(rs, ==, "running");
-    ms = migrate_status(dst);
+    ms = mig_status(dst);
     g_assert_cmpstr(ms, ==, "completed");
     check_ram(dst, seed);
 }
@@ -176,7 +113,7 @@ static void test_parameters(void)
     g_assert_cmpint(json_object_get_int_member(p, "multifd-channels"), ==, 2);
     json_node_unref(ret);
 
-    set_param(qts, "downtime-limit", 42);
+    mig_set_param(qts, "downtime-limit", 42);
     ret = qtest_qmp_assert_success_ref(qts,
         "{'execute': 'query-migrate-parameters'}");
     g_assert_cmpint(json_object_get_int_member(json_node_get_object(ret),
@@ -187,6 +124,27 @@ static void test_parameters(void)
         "2000 seconds",
         "{'execute': 'migrate-set-parameters', 'arguments': "
         "{'downtime-limit': 2000001}}");
+
+    /* multifd-channels: a uint8, at least 1, as QEMU words it. */
+    qtest_qmp_expect_error(qts, "GenericError",
+        "Parameter 'multifd_channels' expects a value between 1 and 255",
+        "{'execute': 'migrate-set-parameters', 'arguments': "
+        "{'multifd-channels': 0}}");
+    qtest_qmp_expect_error(qts, "GenericError",
+        "Parameter 'multifd-channels' expects uint8_t",
+        "{'execute': 'migrate-set-parameters', 'arguments': "
+        "{'multifd-channels': 256}}");
+    /* The table keeps QEMU's order: the first bad member is reported. */
+    qtest_qmp_expect_error(qts, "GenericError",
+        "Parameter 'compress_level' expects a value between 0 and 9",
+        "{'execute': 'migrate-set-parameters', 'arguments': "
+        "{'multifd-channels': 0, 'compress-level': 10}}");
+    mig_set_param(qts, "multifd-channels", 255);
+    ret = qtest_qmp_assert_success_ref(qts,
+        "{'execute': 'query-migrate-parameters'}");
+    g_assert_cmpint(json_object_get_int_member(json_node_get_object(ret),
+                                               "multifd-channels"), ==, 255);
+    json_node_unref(ret);
 
     ret = qtest_qmp_assert_success_ref(qts,
         "{'execute': 'query-migrate-capabilities'}");
@@ -199,7 +157,7 @@ static void test_parameters(void)
     json_node_unref(ret);
 
     /* Never migrated: {} */
-    g_autoptr(JsonObject) info = query_migrate(qts);
+    g_autoptr(JsonObject) info = mig_query(qts);
     g_assert_cmpint(json_object_get_size(info), ==, 0);
 
     /* User-creatable memory backends come and go. */
@@ -231,10 +189,10 @@ static void test_unix(void)
     write_ram(src, 1);
     migrate_and_complete(src, uri);
     qtest_qmp_eventwait(src, "STOP");
-    rs = run_status(src);
+    rs = mig_run_status(src);
     g_assert_cmpstr(rs, ==, "postmigrate");
 
-    info = query_migrate(src);
+    info = mig_query(src);
     g_assert(json_object_has_member(info, "total-time"));
     g_assert(json_object_has_member(info, "setup-time"));
     g_assert(json_object_has_member(info, "downtime"));
@@ -269,7 +227,7 @@ static void test_events(void)
     };
     guint n = 0;
 
-    enable_events(src);
+    mig_enable_events(src);
     /* Read the reply and the events in the order they come. */
     qtest_qmp_send(src, "{'execute': 'migrate', 'arguments': {'uri': '%s'}}",
                    uri);
@@ -303,7 +261,7 @@ static void test_tcp(void)
 {
     QTestState *dst = qtest_init(MACHINE "-incoming tcp:127.0.0.1:0");
     QTestState *src = qtest_init(MACHINE);
-    g_autoptr(JsonObject) info = query_migrate(dst);
+    g_autoptr(JsonObject) info = mig_query(dst);
     JsonArray *addrs = json_object_get_array_member(info, "socket-address");
     JsonObject *a = json_array_get_object_element(addrs, 0);
     g_autofree char *uri = NULL;
@@ -373,7 +331,7 @@ static void test_defer(void)
     QTestState *plain = qtest_init(MACHINE);
     QTestState *dst = qtest_init(MACHINE "-incoming defer");
     QTestState *src = qtest_init(MACHINE);
-    g_autofree char *rs = run_status(dst);
+    g_autofree char *rs = mig_run_status(dst);
     g_autoptr(JsonObject) ev = NULL;
 
     qtest_qmp_expect_error(plain, "GenericError",
@@ -414,10 +372,10 @@ static void test_dest_paused(void)
     QTestState *src = qtest_init(MACHINE);
     g_autofree char *rs = NULL;
 
-    enable_events(dst);
+    mig_enable_events(dst);
     migrate_and_complete(src, uri);
-    g_free(wait_migration_event(dst, "completed", NULL));
-    rs = run_status(dst);
+    g_free(mig_wait_event(dst, "completed", NULL));
+    rs = mig_run_status(dst);
     g_assert_cmpstr(rs, ==, "paused");
     g_assert(!qtest_qmp_event_ref(dst, "RESUME"));
     qtest_qmp_assert_success(dst, "{'execute': 'cont'}");
@@ -475,14 +433,14 @@ static void test_dirty_precopy(void)
     fill_pattern(mem, DIRTY_PAGES * 4096, seed);
     qtest_memwrite(src, RAM_BASE, mem, DIRTY_PAGES * 4096);
     /* Slow enough for several passes; never converge while we write. */
-    set_param(src, "max-bandwidth", 512 << 10);
-    set_param(src, "downtime-limit", 0);
-    enable_events(src);
-    migrate(src, uri);
-    g_free(wait_migration_event(src, "active", NULL));
+    mig_set_param(src, "max-bandwidth", 512 << 10);
+    mig_set_param(src, "downtime-limit", 0);
+    mig_enable_events(src);
+    mig_migrate(src, uri);
+    g_free(mig_wait_event(src, "active", NULL));
 
     while (passes < 4) {
-        g_autoptr(JsonObject) info = query_migrate(src);
+        g_autoptr(JsonObject) info = mig_query(src);
         const char *status = json_object_get_string_member(info, "status");
         JsonObject *ram;
 
@@ -509,9 +467,9 @@ static void test_dirty_precopy(void)
         }
     }
     g_assert_cmpint(passes, >=, 2);
-    set_param(src, "max-bandwidth", 1 << 30);
-    set_param(src, "downtime-limit", 300);
-    st = wait_migration_event(src, "completed", "failed");
+    mig_set_param(src, "max-bandwidth", 1 << 30);
+    mig_set_param(src, "downtime-limit", 300);
+    st = mig_wait_event(src, "completed", "failed");
     g_assert_cmpstr(st, ==, "completed");
 
     qtest_qmp_eventwait(dst, "RESUME");
@@ -871,10 +829,10 @@ static void start_slow_migration(QTestState *src, const char *uri)
 
     fill_pattern(mem, 256 * 4096, 9);
     qtest_memwrite(src, RAM_BASE, mem, 256 * 4096);
-    set_param(src, "max-bandwidth", 100 * 1024);
-    enable_events(src);
-    migrate(src, uri);
-    g_free(wait_migration_event(src, "active", NULL));
+    mig_set_param(src, "max-bandwidth", 100 * 1024);
+    mig_enable_events(src);
+    mig_migrate(src, uri);
+    g_free(mig_wait_event(src, "active", NULL));
 }
 
 static void test_cancel_active(void)
@@ -901,14 +859,20 @@ static void test_cancel_active(void)
         "There's a migration process in progress",
         "{'execute': 'migrate-set-capabilities', 'arguments': "
         "{'capabilities': [{'capability': 'events', 'state': true}]}}");
+    /* Its channels are open: their number cannot change now. */
+    qtest_qmp_expect_error(src, "GenericError",
+        "There's a migration process in progress",
+        "{'execute': 'migrate-set-parameters', 'arguments': "
+        "{'multifd-channels': 4}}");
+    mig_set_param(src, "multifd-channels", 2);
     qtest_qmp_assert_success(src, "{'execute': 'migrate_cancel'}");
-    g_free(wait_migration_event(src, "cancelling", NULL));
-    st = wait_migration_event(src, "cancelled", NULL);
-    info = query_migrate(src);
+    g_free(mig_wait_event(src, "cancelling", NULL));
+    st = mig_wait_event(src, "cancelled", NULL);
+    info = mig_query(src);
     g_assert_cmpstr(json_object_get_string_member(info, "status"), ==,
                     "cancelled");
     g_assert_cmpint(json_object_get_size(info), ==, 1);
-    rs = run_status(src);
+    rs = mig_run_status(src);
     g_assert_cmpstr(rs, ==, "running");
     g_assert(!qtest_qmp_event_ref(src, "STOP"));
     /* The destination saw the stream end early and gave up. */
@@ -921,9 +885,9 @@ static void test_cancel_active(void)
     g_autofree char *uri2 = g_strdup_printf("unix:%s", sock2);
     QTestState *dst2 = qtest_initf(PCI_MACHINE "-incoming %s", uri2);
     write_ram(src, 6);
-    set_param(src, "max-bandwidth", 1 << 30);
-    migrate(src, uri2);
-    g_free(wait_migration_event(src, "completed", NULL));
+    mig_set_param(src, "max-bandwidth", 1 << 30);
+    mig_migrate(src, uri2);
+    g_free(mig_wait_event(src, "completed", NULL));
     check_destination(dst2, 6);
     qtest_quit(dst2);
     qtest_quit(src);
@@ -953,15 +917,15 @@ static void test_cancel_setup(void)
         connect(clients[i], (struct sockaddr *)&sa, sizeof(sa));
     }
     uri = g_strdup_printf("tcp:127.0.0.1:%d", ntohs(sa.sin_port));
-    enable_events(src);
-    migrate(src, uri);
-    g_free(wait_migration_event(src, "setup", NULL));
-    st = migrate_status(src);
+    mig_enable_events(src);
+    mig_migrate(src, uri);
+    g_free(mig_wait_event(src, "setup", NULL));
+    st = mig_status(src);
     g_assert_cmpstr(st, ==, "setup");
     qtest_qmp_assert_success(src, "{'execute': 'migrate_cancel'}");
-    g_free(wait_migration_event(src, "cancelling", NULL));
-    g_free(wait_migration_event(src, "cancelled", NULL));
-    rs = run_status(src);
+    g_free(mig_wait_event(src, "cancelling", NULL));
+    g_free(mig_wait_event(src, "cancelled", NULL));
+    rs = mig_run_status(src);
     g_assert_cmpstr(rs, ==, "running");
     for (int i = 0; i < 4; i++) {
         close(clients[i]);
@@ -983,11 +947,11 @@ static void test_dest_killed(void)
     start_slow_migration(src, uri);
     /* SIGTERM: the destination goes away in the middle of the stream. */
     qtest_quit(dst);
-    st = wait_migration_event(src, "failed", "completed");
+    st = mig_wait_event(src, "failed", "completed");
     g_assert_cmpstr(st, ==, "failed");
-    info = query_migrate(src);
+    info = mig_query(src);
     g_assert(json_object_has_member(info, "error-desc"));
-    rs = run_status(src);
+    rs = mig_run_status(src);
     g_assert_cmpstr(rs, ==, "running");
     qtest_quit(src);
 }
@@ -1002,10 +966,10 @@ static void test_connect_refused(void)
     g_autofree char *want = g_strdup_printf("Failed to connect to '%s': "
                                             "No such file or directory", sock);
 
-    enable_events(src);
-    migrate(src, uri);
-    st = wait_migration_event(src, "failed", NULL);
-    info = query_migrate(src);
+    mig_enable_events(src);
+    mig_migrate(src, uri);
+    st = mig_wait_event(src, "failed", NULL);
+    info = mig_query(src);
     g_assert_cmpstr(json_object_get_string_member(info, "error-desc"), ==,
                     want);
     /*
@@ -1015,9 +979,9 @@ static void test_connect_refused(void)
     qtest_qmp_expect_error(src, "GenericError",
         "Parameter 'uri' expects a valid migration protocol",
         "{'execute': 'migrate', 'arguments': {'uri': 'foo:bar'}}");
-    g_free(wait_migration_event(src, "failed", NULL));
+    g_free(mig_wait_event(src, "failed", NULL));
     g_clear_pointer(&info, json_object_unref);
-    info = query_migrate(src);
+    info = mig_query(src);
     g_assert_cmpstr(json_object_get_string_member(info, "error-desc"), ==,
                     "Parameter 'uri' expects a valid migration protocol");
     qtest_quit(src);

@@ -27,11 +27,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
-#include <sys/un.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include "libqtest.h"
+#include "libqos/mig-proxy.h"
 #include "libqos/pci-hotplug.h"
 #include "libqos/query-pci.h"
 #include "libqos/virtio-net.h"
@@ -90,88 +90,6 @@ static void phase(const char *what)
         printf("    %s\n", what);
         fflush(stdout);
     }
-}
-
-/* ---- Proxy: the channel, with its faults ---------------------------- */
-
-typedef struct Proxy {
-    int listen_fd;
-    char *to;                   /* destination's socket */
-    Fault fault;
-    uint64_t at_byte;
-    GThread *thread;
-} Proxy;
-
-static int unix_listen(const char *path)
-{
-    struct sockaddr_un sa = { .sun_family = AF_UNIX };
-    int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-
-    g_assert(fd >= 0);
-    g_strlcpy(sa.sun_path, path, sizeof(sa.sun_path));
-    unlink(path);
-    g_assert(bind(fd, (struct sockaddr *)&sa, sizeof(sa)) == 0);
-    g_assert(listen(fd, 1) == 0);
-    return fd;
-}
-
-static int unix_connect(const char *path)
-{
-    struct sockaddr_un sa = { .sun_family = AF_UNIX };
-    int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-
-    g_strlcpy(sa.sun_path, path, sizeof(sa.sun_path));
-    if (connect(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
-        close(fd);
-        return -1;
-    }
-    return fd;
-}
-
-static gpointer proxy_run(gpointer opaque)
-{
-    Proxy *p = opaque;
-    int in = accept(p->listen_fd, NULL, NULL);
-    int out = in >= 0 ? unix_connect(p->to) : -1;
-    uint64_t done = 0;
-    uint8_t buf[65536];
-
-    while (in >= 0 && out >= 0) {
-        ssize_t n = read(in, buf, sizeof(buf));
-
-        if (n <= 0) {
-            break;
-        }
-        if (p->fault == F_FLIP && done <= p->at_byte &&
-            p->at_byte < done + n) {
-            buf[p->at_byte - done] ^= 0x20;
-        }
-        if (p->fault == F_CLOSE && done + n > p->at_byte) {
-            n = p->at_byte - done;
-            if (n > 0 && write(out, buf, n) < 0) {
-                break;
-            }
-            break;
-        }
-        if (write(out, buf, n) != n) {
-            break;
-        }
-        done += n;
-    }
-    if (in >= 0) {
-        close(in);
-    }
-    if (out >= 0) {
-        close(out);
-    }
-    return NULL;
-}
-
-static void proxy_start(Proxy *p, const char *from, const char *to)
-{
-    p->listen_fd = unix_listen(from);
-    p->to = g_strdup(to);
-    p->thread = g_thread_new("proxy", proxy_run, p);
 }
 
 /* ---- Machines and the guest ------------------------------------------ */
@@ -501,7 +419,7 @@ static void run(const Scenario *sc)
     g_autofree char *extra = g_strdup_printf("-incoming unix:%s", dsock);
     g_autofree uint8_t *ram = g_malloc(sc->ram);
     g_autofree char *st = NULL, *run_st = NULL;
-    Proxy proxy = { .fault = sc->fault, .at_byte = sc->at_byte };
+    MigProxy *proxy;
     Machine src, dst;
     bool src_alive = true, dst_alive = true, dst_done = false;
 
@@ -513,7 +431,10 @@ static void run(const Scenario *sc)
     fill(ram, sc->ram, sc->seed);
     qtest_memwrite(src.qts, RAM_BASE, ram, sc->ram);
     set_params(src.qts);
-    proxy_start(&proxy, psock, dsock);
+    proxy = mig_proxy_start(psock, dsock, sc->fault == F_FLIP
+                            ? MIG_PROXY_FLIP : sc->fault == F_CLOSE
+                            ? MIG_PROXY_CLOSE : MIG_PROXY_PASS,
+                            sc->at_byte, 0);
     qtest_qmp_assert_success(src.qts, "{'execute': 'migrate', 'arguments': "
                              "{'uri': 'unix:%s'}}", psock);
     if (sc->fault != F_NONE && sc->fault != F_CLOSE && sc->fault != F_FLIP) {
@@ -598,9 +519,7 @@ static void run(const Scenario *sc)
         follow_up(&src, sc, ram);
     }
     phase("checked");
-    g_thread_join(proxy.thread);
-    close(proxy.listen_fd);
-    g_free(proxy.to);
+    mig_proxy_stop(proxy);
     machine_free(&src);
     machine_free(&dst);
     qtest_quit(src.qts);

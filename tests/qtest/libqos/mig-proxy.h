@@ -1,0 +1,51 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * A proxy between a migration source and its destination (unix sockets),
+ * forwarding both ways (the destination answers on the return path), with
+ * one fault injected: bytes flipped, the channel closed, an answer held
+ * back, or (multifd) a channel connected late, never, twice or with
+ * another migration's id.  Knows the stream format of
+ * docs/devel/migration.rst just enough to aim at a place in it.
+ */
+#ifndef LIBQOS_MIG_PROXY_H
+#define LIBQOS_MIG_PROXY_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+typedef enum MigProxyFault {
+    MIG_PROXY_PASS,
+    MIG_PROXY_FLIP,             /* main channel: byte `at` XOR 0x20 */
+    MIG_PROXY_CLOSE,            /* main channel: closed both ways at `at` */
+    /* main: a byte of the first RAM page sent, its section re-checksummed */
+    MIG_PROXY_FLIP_RAM,
+    /* main: what the destination sends back never reaches the source */
+    MIG_PROXY_HOLD_ANSWER,
+    /* multifd channel number `channel`: */
+    MIG_PROXY_CH_NEVER,         /* never reaches the destination */
+    MIG_PROXY_CH_LATE,          /* reaches it `at` ms late */
+    MIG_PROXY_CH_TWICE,         /* is connected to it twice */
+    MIG_PROXY_CH_WRONG_ID,      /* carries another migration's id */
+    MIG_PROXY_CH_CLOSE,         /* closed both ways at its byte `at` */
+    MIG_PROXY_CH_FLIP,          /* its byte `at` XOR 0x20 */
+} MigProxyFault;
+
+typedef struct MigProxy MigProxy;
+
+/* Listen on from (a unix socket path); each connection goes on to `to`. */
+MigProxy *mig_proxy_start(const char *from, const char *to,
+                          MigProxyFault fault, uint64_t at, int channel);
+/*
+ * Wait up to timeout_s for the destination to send something on the main
+ * channel (its answer); false if it did not.
+ */
+bool mig_proxy_wait_answer(MigProxy *p, int timeout_s);
+/* Connections accepted from the source so far. */
+int mig_proxy_connections(MigProxy *p);
+/* Close every connection and the listener; free p. */
+void mig_proxy_stop(MigProxy *p);
+
+uint32_t mig_proxy_crc32c(uint32_t crc, const void *buf, size_t len);
+
+#endif

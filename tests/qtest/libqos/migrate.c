@@ -1,0 +1,75 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* Migration over QMP, for tests (see migrate.h). */
+#include "migrate.h"
+#include "migration.h"
+
+#include <inttypes.h>
+#include <string.h>
+
+JsonObject *mig_query(QTestState *qts)
+{
+    JsonNode *ret = qtest_qmp_assert_success_ref(qts,
+                                                 "{'execute': 'query-migrate'}");
+    JsonObject *obj = json_object_ref(json_node_get_object(ret));
+
+    json_node_unref(ret);
+    return obj;
+}
+
+char *mig_status(QTestState *qts)
+{
+    g_autoptr(JsonObject) info = mig_query(qts);
+
+    return g_strdup(json_object_has_member(info, "status")
+                    ? json_object_get_string_member(info, "status") : "");
+}
+
+char *mig_run_status(QTestState *qts)
+{
+    JsonNode *ret = qtest_qmp_assert_success_ref(qts,
+                                                 "{'execute': 'query-status'}");
+    char *s = g_strdup(json_object_get_string_member(
+                           json_node_get_object(ret), "status"));
+
+    json_node_unref(ret);
+    return s;
+}
+
+void mig_set_cap(QTestState *qts, const char *cap, bool on)
+{
+    qtest_qmp_assert_success(qts,
+        "{'execute': 'migrate-set-capabilities', 'arguments': "
+        "{'capabilities': [{'capability': '%s', 'state': %s}]}}", cap,
+        on ? "true" : "false");
+}
+
+void mig_enable_events(QTestState *qts)
+{
+    qmigrate_events_on(qts);
+}
+
+void mig_set_param(QTestState *qts, const char *name, int64_t v)
+{
+    qtest_qmp_assert_success(qts,
+        "{'execute': 'migrate-set-parameters', 'arguments': "
+        "{'%s': %" PRId64 "}}", name, v);
+}
+
+void mig_migrate(QTestState *qts, const char *uri)
+{
+    qtest_qmp_assert_success(qts,
+        "{'execute': 'migrate', 'arguments': {'uri': '%s'}}", uri);
+}
+
+char *mig_wait_event(QTestState *qts, const char *a, const char *b)
+{
+    for (;;) {
+        g_autoptr(JsonObject) ev = qtest_qmp_eventwait_ref(qts, "MIGRATION");
+        JsonObject *data = json_object_get_object_member(ev, "data");
+        const char *st = json_object_get_string_member(data, "status");
+
+        if (!strcmp(st, a) || (b && !strcmp(st, b))) {
+            return g_strdup(st);
+        }
+    }
+}

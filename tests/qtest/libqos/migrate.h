@@ -1,0 +1,30 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * What migration tests do on either side over QMP: query, enable events,
+ * set parameters and capabilities, start a migration and wait for its
+ * states.  Every wait is for an event or a reply (libqtest bounds them).
+ */
+#ifndef LIBQOS_MIGRATE_H
+#define LIBQOS_MIGRATE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "libqtest.h"
+
+/* query-migrate's reply (unref it). */
+JsonObject *mig_query(QTestState *qts);
+/* Its status, "" when there is none (g_free it). */
+char *mig_status(QTestState *qts);
+/* query-status's status (g_free it). */
+char *mig_run_status(QTestState *qts);
+void mig_set_cap(QTestState *qts, const char *cap, bool on);
+/* The `events` capability, so that MIGRATION events are sent. */
+void mig_enable_events(QTestState *qts);
+void mig_set_param(QTestState *qts, const char *name, int64_t v);
+/* migrate to uri; the command must succeed. */
+void mig_migrate(QTestState *qts, const char *uri);
+/* Wait for a MIGRATION event with status a (or b); returns it (g_free). */
+char *mig_wait_event(QTestState *qts, const char *a, const char *b);
+
+#endif

@@ -1,0 +1,240 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * migration-return-path-test: on a socket the source reports `completed`
+ * only after the destination said it loaded and checked the stream.  A
+ * proxy between the two damages the stream where only its end can tell,
+ * or lets the destination die after it received everything: the source
+ * reports `failed`, runs on, and the next migration completes.
+ */
+#include "libqtest.h"
+#include "libqos/migrate.h"
+#include "libqos/mig-proxy.h"
+
+#include <signal.h>
+#include <string.h>
+#include <unistd.h>
+
+#define MACHINE "-M q35 -nodefaults -m 64M "
+#define RAM_BASE 0x100000ULL
+#define PAGES 64
+
+static char *tmpdir;
+
+static char *tmp_path(const char *name)
+{
+    return g_build_filename(tmpdir, name, NULL);
+}
+
+static void write_pages(QTestState *qts, uint8_t seed)
+{
+    g_autofree uint8_t *buf = g_malloc(PAGES * 4096);
+
+    for (size_t i = 0; i < PAGES * 4096; i++) {
+        buf[i] = seed + i * 7 + i / 4096;
+    }
+    qtest_memwrite(qts, RAM_BASE, buf, PAGES * 4096);
+}
+
+static void check_pages(QTestState *qts, uint8_t seed)
+{
+    g_autofree uint8_t *buf = g_malloc(PAGES * 4096);
+
+    qtest_memread(qts, RAM_BASE, buf, PAGES * 4096);
+    for (size_t i = 0; i < PAGES * 4096; i++) {
+        g_assert_cmpuint(buf[i], ==, (uint8_t)(seed + i * 7 + i / 4096));
+    }
+}
+
+/* The source failed with a reason starting with want and runs on. */
+static void check_source_failed(QTestState *src, const char *want)
+{
+    g_autoptr(JsonObject) info = mig_query(src);
+    g_autofree char *rs = NULL;
+    const char *desc;
+
+    g_assert_cmpstr(json_object_get_string_member(info, "status"), ==,
+                    "failed");
+    desc = json_object_get_string_member(info, "error-desc");
+    if (!g_str_has_prefix(desc, want)) {
+        g_test_message("error-desc: %s", desc);
+        g_assert_not_reached();
+    }
+    /* It had stopped for the switch-over: it runs again. */
+    qtest_qmp_eventwait(src, "RESUME");
+    rs = mig_run_status(src);
+    g_assert_cmpstr(rs, ==, "running");
+}
+
+/* Nothing lost on the source: a migration without a proxy completes. */
+static void migrate_again(QTestState *src, uint8_t seed)
+{
+    g_autofree char *sock = tmp_path("again.sock");
+    g_autofree char *uri = g_strdup_printf("unix:%s", sock);
+    QTestState *dst = qtest_initf(MACHINE "-incoming %s", uri);
+    g_autofree char *st = NULL;
+    g_autofree char *rs = NULL;
+
+    mig_migrate(src, uri);
+    st = mig_wait_event(src, "completed", "failed");
+    g_assert_cmpstr(st, ==, "completed");
+    qtest_qmp_eventwait(dst, "RESUME");
+    rs = mig_status(dst);
+    g_assert_cmpstr(rs, ==, "completed");
+    check_pages(dst, seed);
+    qtest_quit(dst);
+}
+
+typedef struct Setup {
+    QTestState *src;
+    QTestState *dst;
+    MigProxy *proxy;
+    char *uri;                  /* the proxy's */
+} Setup;
+
+static void setup(Setup *s, MigProxyFault fault, uint8_t seed)
+{
+    g_autofree char *dsock = tmp_path("dst.sock");
+    g_autofree char *psock = tmp_path("proxy.sock");
+
+    s->dst = qtest_initf(MACHINE "-incoming unix:%s", dsock);
+    s->src = qtest_init(MACHINE);
+    s->proxy = mig_proxy_start(psock, dsock, fault, 0, 0);
+    s->uri = g_strdup_printf("unix:%s", psock);
+    write_pages(s->src, seed);
+    mig_enable_events(s->src);
+    mig_enable_events(s->dst);
+}
+
+static void teardown(Setup *s)
+{
+    mig_proxy_stop(s->proxy);
+    qtest_quit(s->src);
+    qtest_quit(s->dst);
+    g_free(s->uri);
+}
+
+static void test_success(void)
+{
+    Setup s;
+    g_autofree char *st = NULL;
+    g_autofree char *rs = NULL;
+
+    setup(&s, MIG_PROXY_PASS, 1);
+    mig_migrate(s.src, s.uri);
+    st = mig_wait_event(s.src, "completed", "failed");
+    g_assert_cmpstr(st, ==, "completed");
+    /* The destination answered before the source called it completed. */
+    g_assert_true(mig_proxy_wait_answer(s.proxy, 0));
+    rs = mig_run_status(s.src);
+    g_assert_cmpstr(rs, ==, "postmigrate");
+    g_free(mig_wait_event(s.dst, "completed", NULL));
+    qtest_qmp_eventwait(s.dst, "RESUME");
+    check_pages(s.dst, 1);
+    teardown(&s);
+}
+
+/*
+ * One byte of RAM changed on the way, its section re-checksummed: every
+ * section loads, and only the END section tells.  All bytes
+ * were written, so without an answer the source would say completed.
+ */
+static void test_corrupt_at_end(void)
+{
+    Setup s;
+    g_autofree char *st = NULL;
+
+    setup(&s, MIG_PROXY_FLIP_RAM, 2);
+    qtest_set_expected_status(s.dst, 1);
+    mig_migrate(s.src, s.uri);
+    st = mig_wait_event(s.src, "completed", "failed");
+    g_assert_cmpstr(st, ==, "failed");
+    /* END vouches for the sections' checksums: the edit shows there. */
+    check_source_failed(s.src, "the destination failed to load the "
+                        "migration stream: altered stream");
+    /* The destination gave up (status 1), as a failed load does. */
+    qtest_wait_qemu(s.dst);
+    migrate_again(s.src, 2);
+    teardown(&s);
+}
+
+/*
+ * The destination received and loaded everything, answered, and died
+ * before its answer got through: the source must not call that completed.
+ */
+static void test_dest_killed_at_end(void)
+{
+    Setup s;
+    g_autofree char *st = NULL;
+    g_autofree char *dst_st = NULL;
+
+    setup(&s, MIG_PROXY_HOLD_ANSWER, 3);
+    mig_migrate(s.src, s.uri);
+    g_assert_true(mig_proxy_wait_answer(s.proxy, 120));
+    /* Loaded, waiting for the source's go: not running, not completed. */
+    dst_st = mig_status(s.dst);
+    g_assert_cmpstr(dst_st, ==, "active");
+    st = mig_status(s.src);
+    g_assert_cmpstr(st, ==, "active");
+    kill(qtest_pid(s.dst), SIGKILL);
+    /* Reaped here: libqtest then expects nothing more of it. */
+    for (int i = 0; i < 10000 && qtest_probe_child(s.dst); i++) {
+        g_usleep(1000);
+    }
+    g_free(st);
+    st = mig_wait_event(s.src, "completed", "failed");
+    g_assert_cmpstr(st, ==, "failed");
+    check_source_failed(s.src, "the destination closed the migration "
+                        "channel before confirming the load");
+    migrate_again(s.src, 3);
+    teardown(&s);
+}
+
+/* exec: has no one to answer: completed once everything was written. */
+static void test_exec_unchanged(void)
+{
+    g_autofree char *file = tmp_path("exec.mig");
+    g_autofree char *uri = g_strdup_printf("exec:cat > %s", file);
+    QTestState *src = qtest_init(MACHINE);
+    QTestState *dst;
+    g_autofree char *st = NULL;
+
+    write_pages(src, 4);
+    mig_enable_events(src);
+    mig_migrate(src, uri);
+    st = mig_wait_event(src, "completed", "failed");
+    g_assert_cmpstr(st, ==, "completed");
+    qtest_quit(src);
+    dst = qtest_init(MACHINE "-incoming defer");
+    qtest_qmp_assert_success(dst, "{'execute': 'migrate-incoming', "
+                             "'arguments': {'uri': 'exec:cat %s'}}", file);
+    qtest_qmp_eventwait(dst, "RESUME");
+    check_pages(dst, 4);
+    qtest_quit(dst);
+    unlink(file);
+}
+
+int main(int argc, char **argv)
+{
+    int ret;
+
+    g_test_init(&argc, &argv, NULL);
+    tmpdir = g_dir_make_tmp("mig-rp-test-XXXXXX", NULL);
+    g_assert(tmpdir);
+    qtest_add_func("/migration/return-path/success", test_success);
+    qtest_add_func("/migration/return-path/corrupt-at-end",
+                   test_corrupt_at_end);
+    qtest_add_func("/migration/return-path/dest-killed-at-end",
+                   test_dest_killed_at_end);
+    qtest_add_func("/migration/return-path/exec-unchanged",
+                   test_exec_unchanged);
+    ret = g_test_run();
+
+    for (const char *const *n = (const char *const[]){
+             "dst.sock", "proxy.sock", "again.sock", NULL }; *n; n++) {
+        g_autofree char *p = tmp_path(*n);
+        unlink(p);
+    }
+    rmdir(tmpdir);
+    g_free(tmpdir);
+    return ret;
+}
