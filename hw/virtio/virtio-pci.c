@@ -102,6 +102,7 @@ static uint64_t common_read(void *opaque, hwaddr addr, unsigned size)
     VirtIOPCIProxy *proxy = opaque;
     VirtIODevice *vdev = proxy_vdev(proxy);
     VirtioDeviceClass *vdc;
+    VirtQueue *vq;
     uint16_t sel;
 
     if (!vdev) {
@@ -109,6 +110,7 @@ static uint64_t common_read(void *opaque, hwaddr addr, unsigned size)
     }
     vdc = VIRTIO_DEVICE_GET_CLASS(vdev);
     sel = vdev->queue_sel;
+    vq = virtio_queue_at(vdev, sel);
     switch (addr) {
     case VIRTIO_PCI_COMMON_DFSELECT:
         return proxy->dfselect;
@@ -134,9 +136,9 @@ static uint64_t common_read(void *opaque, hwaddr addr, unsigned size)
     case VIRTIO_PCI_COMMON_Q_SELECT:
         return sel;
     case VIRTIO_PCI_COMMON_Q_SIZE:
-        return vdev->vq[sel].num;
+        return vq ? vq->num : 0;
     case VIRTIO_PCI_COMMON_Q_MSIX:
-        return vdev->vq[sel].vector;
+        return vq ? vq->vector : VIRTIO_NO_VECTOR;
     case VIRTIO_PCI_COMMON_Q_ENABLE:
         return proxy->vqs[sel].enabled;
     case VIRTIO_PCI_COMMON_Q_NOFF:
@@ -197,12 +199,14 @@ static void common_write(void *opaque, hwaddr addr, uint64_t val,
 {
     VirtIOPCIProxy *proxy = opaque;
     VirtIODevice *vdev = proxy_vdev(proxy);
+    VirtQueue *vq;
     uint16_t sel;
 
     if (!vdev) {
         return;
     }
     sel = vdev->queue_sel;
+    vq = virtio_queue_at(vdev, sel);
     switch (addr) {
     case VIRTIO_PCI_COMMON_DFSELECT:
         proxy->dfselect = val;
@@ -229,8 +233,8 @@ static void common_write(void *opaque, hwaddr addr, uint64_t val,
         virtio_queue_set_num(vdev, sel, proxy->vqs[sel].num);
         break;
     case VIRTIO_PCI_COMMON_Q_MSIX:
-        if (vdev->vq[sel].num_default) {
-            vdev->vq[sel].vector = proxy_vector(proxy, val);
+        if (vq && vq->num_default) {
+            vq->vector = proxy_vector(proxy, val);
         }
         break;
     case VIRTIO_PCI_COMMON_Q_ENABLE:
@@ -381,6 +385,7 @@ static uint64_t legacy_ioport_read(VirtIOPCIProxy *proxy, VirtIODevice *vdev,
                                    hwaddr addr)
 {
     uint16_t sel = vdev->queue_sel;
+    VirtQueue *vq = virtio_queue_at(vdev, sel);
 
     switch (addr) {
     case VIRTIO_PCI_HOST_FEATURES:
@@ -388,9 +393,9 @@ static uint64_t legacy_ioport_read(VirtIOPCIProxy *proxy, VirtIODevice *vdev,
     case VIRTIO_PCI_GUEST_FEATURES:
         return (uint32_t)vdev->guest_features;
     case VIRTIO_PCI_QUEUE_PFN:
-        return vdev->vq[sel].desc >> VIRTIO_PCI_QUEUE_ADDR_SHIFT;
+        return vq ? vq->desc >> VIRTIO_PCI_QUEUE_ADDR_SHIFT : 0;
     case VIRTIO_PCI_QUEUE_NUM:
-        return vdev->vq[sel].num;
+        return vq ? vq->num : 0;
     case VIRTIO_PCI_QUEUE_SEL:
         return sel;
     case VIRTIO_PCI_STATUS:
@@ -400,7 +405,7 @@ static uint64_t legacy_ioport_read(VirtIOPCIProxy *proxy, VirtIODevice *vdev,
     case VIRTIO_MSI_CONFIG_VECTOR:
         return vdev->config_vector;
     case VIRTIO_MSI_QUEUE_VECTOR:
-        return vdev->vq[sel].vector;
+        return vq ? vq->vector : VIRTIO_NO_VECTOR;
     default:
         return 0;
     }
@@ -410,6 +415,7 @@ static void legacy_ioport_write(VirtIOPCIProxy *proxy, VirtIODevice *vdev,
                                 hwaddr addr, uint32_t val)
 {
     uint16_t sel = vdev->queue_sel;
+    VirtQueue *vq = virtio_queue_at(vdev, sel);
     hwaddr pa;
 
     switch (addr) {
@@ -445,8 +451,8 @@ static void legacy_ioport_write(VirtIOPCIProxy *proxy, VirtIODevice *vdev,
         vdev->config_vector = proxy_vector(proxy, val & 0xffff);
         break;
     case VIRTIO_MSI_QUEUE_VECTOR:
-        if (vdev->vq[sel].num_default) {
-            vdev->vq[sel].vector = proxy_vector(proxy, val & 0xffff);
+        if (vq && vq->num_default) {
+            vq->vector = proxy_vector(proxy, val & 0xffff);
         }
         break;
     default:

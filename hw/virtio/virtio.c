@@ -323,13 +323,21 @@ static bool vq_read_chain(VirtQueue *vq, VirtQueueElement *elem,
 
 VirtQueueElement *virtqueue_pop(VirtQueue *vq)
 {
-    VirtQueueElement *elem = vq->elem;
+    VirtQueueElement *elem;
     uint16_t pending;
     unsigned int head;
 
     if (!vq_usable(vq) || !vq_pending(vq, &pending) || pending == 0) {
         return NULL;
     }
+    /*
+     * 40 KiB, mostly never written: allocated when a queue is first used,
+     * not at realize, and not cleared (pop sets what it uses).
+     */
+    if (!vq->elem) {
+        vq->elem = g_new(VirtQueueElement, 1);
+    }
+    elem = vq->elem;
     head = vring_avail_ring(vq, vq->last_avail_idx % vq->num);
     elem->index = head;
     elem->in_num = elem->out_num = 0;
@@ -519,7 +527,7 @@ void virtio_queue_notify(VirtIODevice *vdev, int n)
 {
     VirtQueue *vq;
 
-    if (n < 0 || n >= VIRTIO_QUEUE_MAX) {
+    if (n < 0 || n >= VIRTIO_QUEUE_ALLOC) {
         return;
     }
     vq = &vdev->vq[n];
@@ -537,23 +545,25 @@ VirtQueue *virtio_add_queue(VirtIODevice *vdev, int queue_size,
 {
     int i;
 
-    for (i = 0; i < VIRTIO_QUEUE_MAX; i++) {
+    for (i = 0; i < VIRTIO_QUEUE_ALLOC; i++) {
         if (!vdev->vq[i].num_default) {
             break;
         }
     }
-    g_assert(i < VIRTIO_QUEUE_MAX && queue_size > 0 &&
+    g_assert(i < VIRTIO_QUEUE_ALLOC && queue_size > 0 &&
              queue_size <= VIRTQUEUE_MAX_SIZE);
     vdev->vq[i].num = vdev->vq[i].num_default = queue_size;
     vdev->vq[i].handle_output = handle_output;
-    vdev->vq[i].elem = g_new0(VirtQueueElement, 1);
     return &vdev->vq[i];
 }
 
 void virtio_del_queue(VirtIODevice *vdev, int n)
 {
-    VirtQueue *vq = &vdev->vq[n];
+    VirtQueue *vq = virtio_queue_at(vdev, n);
 
+    if (!vq) {
+        return;
+    }
     g_clear_pointer(&vq->elem, g_free);
     vq->num = vq->num_default = 0;
     vq->handle_output = NULL;
@@ -563,15 +573,18 @@ int virtio_get_num_queues(VirtIODevice *vdev)
 {
     int i;
 
-    for (i = 0; i < VIRTIO_QUEUE_MAX && vdev->vq[i].num_default; i++) {
+    for (i = 0; i < VIRTIO_QUEUE_ALLOC && vdev->vq[i].num_default; i++) {
     }
     return i;
 }
 
 void virtio_queue_set_num(VirtIODevice *vdev, int n, int num)
 {
-    VirtQueue *vq = &vdev->vq[n];
+    VirtQueue *vq = virtio_queue_at(vdev, n);
 
+    if (!vq) {
+        return;
+    }
     /* A queue cannot be made to exist or vanish, nor exceed the maximum. */
     if (!!num != !!vq->num_default || num < 0 || num > VIRTQUEUE_MAX_SIZE) {
         return;
@@ -582,9 +595,9 @@ void virtio_queue_set_num(VirtIODevice *vdev, int n, int num)
 void virtio_queue_set_rings(VirtIODevice *vdev, int n, hwaddr desc,
                             hwaddr avail, hwaddr used)
 {
-    VirtQueue *vq = &vdev->vq[n];
+    VirtQueue *vq = virtio_queue_at(vdev, n);
 
-    if (!vq->num_default) {
+    if (!vq || !vq->num_default) {
         return;
     }
     vq->desc = desc;
@@ -597,10 +610,10 @@ void virtio_queue_set_rings(VirtIODevice *vdev, int n, hwaddr desc,
 
 void virtio_queue_set_addr(VirtIODevice *vdev, int n, hwaddr addr)
 {
-    VirtQueue *vq = &vdev->vq[n];
+    VirtQueue *vq = virtio_queue_at(vdev, n);
     hwaddr avail, used;
 
-    if (!vq->num_default) {
+    if (!vq || !vq->num_default) {
         return;
     }
     avail = addr + (hwaddr)vq->num * sizeof(VRingDesc);
@@ -611,8 +624,11 @@ void virtio_queue_set_addr(VirtIODevice *vdev, int n, hwaddr addr)
 
 void virtio_queue_reset(VirtIODevice *vdev, int n)
 {
-    VirtQueue *vq = &vdev->vq[n];
+    VirtQueue *vq = virtio_queue_at(vdev, n);
 
+    if (!vq) {
+        return;
+    }
     vq->desc = vq->avail = vq->used = 0;
     vq->desc_p = NULL;
     vq->avail_p = NULL;
@@ -630,7 +646,11 @@ void virtio_queue_reset(VirtIODevice *vdev, int n)
 
 void virtio_queue_enable(VirtIODevice *vdev, int n)
 {
-    vdev->vq[n].enabled = true;
+    VirtQueue *vq = virtio_queue_at(vdev, n);
+
+    if (vq) {
+        vq->enabled = true;
+    }
 }
 
 /* ---- Status, features, config ------------------------------------------- */
@@ -649,7 +669,7 @@ void virtio_reset(VirtIODevice *vdev)
     vdev->config_vector = VIRTIO_NO_VECTOR;
     vdev->broken = false;
     vdev->started = false;
-    for (int i = 0; i < VIRTIO_QUEUE_MAX; i++) {
+    for (int i = 0; i < VIRTIO_QUEUE_ALLOC; i++) {
         virtio_queue_reset(vdev, i);
     }
 }
@@ -735,8 +755,8 @@ void virtio_init(VirtIODevice *vdev, uint16_t device_id, size_t config_size)
     vdev->device_id = device_id;
     vdev->config_len = config_size;
     vdev->config = config_size ? g_malloc0(config_size) : NULL;
-    vdev->vq = g_new0(VirtQueue, VIRTIO_QUEUE_MAX);
-    for (int i = 0; i < VIRTIO_QUEUE_MAX; i++) {
+    vdev->vq = g_new0(VirtQueue, VIRTIO_QUEUE_ALLOC);
+    for (int i = 0; i < VIRTIO_QUEUE_ALLOC; i++) {
         vdev->vq[i].vdev = vdev;
         vdev->vq[i].queue_index = i;
         vdev->vq[i].vector = VIRTIO_NO_VECTOR;
@@ -748,7 +768,7 @@ void virtio_init(VirtIODevice *vdev, uint16_t device_id, size_t config_size)
 void virtio_cleanup(VirtIODevice *vdev)
 {
     if (vdev->vq) {
-        for (int i = 0; i < VIRTIO_QUEUE_MAX; i++) {
+        for (int i = 0; i < VIRTIO_QUEUE_ALLOC; i++) {
             g_free(vdev->vq[i].elem);
         }
     }
@@ -938,7 +958,7 @@ const VMStateDescription vmstate_virtio_device = {
         VMSTATE_BOOL(broken, VirtIODevice),
         VMSTATE_STRUCT_VARRAY_POINTER_FN(vq, VirtIODevice,
                                          virtio_vmstate_num_queues,
-                                         VIRTIO_QUEUE_MAX, vmstate_virtqueue,
+                                         VIRTIO_QUEUE_ALLOC, vmstate_virtqueue,
                                          VirtQueue),
         VMSTATE_END_OF_LIST()
     },

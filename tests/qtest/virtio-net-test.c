@@ -272,6 +272,13 @@ static void test_status_and_reset(void)
         g_assert_cmpint(qvirtio_pci_common_readw(&p, 0x18), ==,
                         q < 2 ? 256 : q == 2 ? 64 : 0);
     }
+    /* Past the device's queues, to the top of the index space: none. */
+    for (int q = 3; q < 1024; q += q < 16 ? 1 : 101) {
+        qvirtio_pci_common_writew(&p, 0x16, q);
+        qvirtio_pci_common_writew(&p, 0x1a, 1);
+        g_assert_cmpint(qvirtio_pci_common_readw(&p, 0x18), ==, 0);
+        g_assert_cmphex(qvirtio_pci_common_readw(&p, 0x1a), ==, 0xffff);
+    }
     qvirtio_pci_common_writew(&p, 0x16, 0);
     qvirtio_pci_common_writel(&p, 0x20, 0x123000);
     g_assert_cmphex(qvirtio_pci_common_readl(&p, 0x20), ==, 0x123000);

@@ -64,6 +64,13 @@ typedef struct VRingUsedElem {
 
 #define VIRTIO_QUEUE_MAX 1024           /* queues per device */
 #define VIRTQUEUE_MAX_SIZE 1024         /* descriptors per queue */
+/*
+ * Queues a device can have (virtio-net: RX, TX, control; the balloon up
+ * to five).  The index space a driver selects in is VIRTIO_QUEUE_MAX; an
+ * index past these is a queue that does not exist.  Only these are
+ * allocated: start-up touches no memory for the other thousand.
+ */
+#define VIRTIO_QUEUE_ALLOC 8
 #define VIRTIO_NO_VECTOR 0xffff
 
 /* Legacy (virtio 0.9) rings: avail after the descriptors, used page-aligned. */
@@ -106,7 +113,7 @@ struct VirtQueue {
     bool notification;          /* driver kicks wanted */
     unsigned int inuse;         /* popped, not yet pushed */
     VirtIOHandleOutput handle_output;
-    VirtQueueElement *elem;     /* scratch element, see virtqueue_pop */
+    VirtQueueElement *elem;     /* scratch of virtqueue_pop, at first use */
     /*
      * Host views of the rings, refreshed at each entry point.  Bytes only:
      * the guest chooses the alignment, so fields are copied out, never
@@ -131,7 +138,7 @@ struct VirtIODevice {
     uint8_t *config;
     uint16_t config_vector;
     uint8_t generation;
-    VirtQueue *vq;              /* VIRTIO_QUEUE_MAX of them */
+    VirtQueue *vq;              /* VIRTIO_QUEUE_ALLOC of them */
     bool broken;                /* hostile ring seen; cleared by reset */
     bool broken_logged;         /* the one log line per device was written */
     bool started;               /* DRIVER_OK seen */
@@ -248,6 +255,11 @@ int virtio_get_num_queues(VirtIODevice *vdev);
 static inline VirtQueue *virtio_get_queue(VirtIODevice *vdev, int n)
 {
     return &vdev->vq[n];
+}
+/* Queue n of the index space, or NULL where no queue can be. */
+static inline VirtQueue *virtio_queue_at(VirtIODevice *vdev, unsigned int n)
+{
+    return n < VIRTIO_QUEUE_ALLOC ? &vdev->vq[n] : NULL;
 }
 void virtio_queue_set_num(VirtIODevice *vdev, int n, int num);
 void virtio_queue_set_rings(VirtIODevice *vdev, int n, hwaddr desc,
