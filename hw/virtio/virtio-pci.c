@@ -97,11 +97,27 @@ static uint8_t virtio_pci_read_isr(VirtIOPCIProxy *proxy)
 
 /* ---- Modern common configuration ---------------------------------------- */
 
+/*
+ * The register copies of queue sel.  Past the queues a device can have
+ * (VIRTIO_QUEUE_ALLOC), a queue that does not exist: reads 0, keeps
+ * nothing (scratch, zeroed here, takes the writes).
+ */
+static VirtIOPCIQueue *proxy_queue(VirtIOPCIProxy *proxy, uint16_t sel,
+                                   VirtIOPCIQueue *scratch)
+{
+    if (sel < VIRTIO_QUEUE_ALLOC) {
+        return &proxy->vqs[sel];
+    }
+    memset(scratch, 0, sizeof(*scratch));
+    return scratch;
+}
+
 static uint64_t common_read(void *opaque, hwaddr addr, unsigned size)
 {
     VirtIOPCIProxy *proxy = opaque;
     VirtIODevice *vdev = proxy_vdev(proxy);
     VirtioDeviceClass *vdc;
+    VirtIOPCIQueue scratch, *pq;
     VirtQueue *vq;
     uint16_t sel;
 
@@ -111,6 +127,7 @@ static uint64_t common_read(void *opaque, hwaddr addr, unsigned size)
     vdc = VIRTIO_DEVICE_GET_CLASS(vdev);
     sel = vdev->queue_sel;
     vq = virtio_queue_at(vdev, sel);
+    pq = proxy_queue(proxy, sel, &scratch);
     switch (addr) {
     case VIRTIO_PCI_COMMON_DFSELECT:
         return proxy->dfselect;
@@ -140,21 +157,21 @@ static uint64_t common_read(void *opaque, hwaddr addr, unsigned size)
     case VIRTIO_PCI_COMMON_Q_MSIX:
         return vq ? vq->vector : VIRTIO_NO_VECTOR;
     case VIRTIO_PCI_COMMON_Q_ENABLE:
-        return proxy->vqs[sel].enabled;
+        return pq->enabled;
     case VIRTIO_PCI_COMMON_Q_NOFF:
         return sel;
     case VIRTIO_PCI_COMMON_Q_DESCLO:
-        return proxy->vqs[sel].desc[0];
+        return pq->desc[0];
     case VIRTIO_PCI_COMMON_Q_DESCHI:
-        return proxy->vqs[sel].desc[1];
+        return pq->desc[1];
     case VIRTIO_PCI_COMMON_Q_AVAILLO:
-        return proxy->vqs[sel].avail[0];
+        return pq->avail[0];
     case VIRTIO_PCI_COMMON_Q_AVAILHI:
-        return proxy->vqs[sel].avail[1];
+        return pq->avail[1];
     case VIRTIO_PCI_COMMON_Q_USEDLO:
-        return proxy->vqs[sel].used[0];
+        return pq->used[0];
     case VIRTIO_PCI_COMMON_Q_USEDHI:
-        return proxy->vqs[sel].used[1];
+        return pq->used[1];
     default:
         return 0;
     }
@@ -181,7 +198,7 @@ static void common_write_queue_enable(VirtIOPCIProxy *proxy,
                                       VirtIODevice *vdev, uint64_t val)
 {
     uint16_t sel = vdev->queue_sel;
-    VirtIOPCIQueue *q = &proxy->vqs[sel];
+    VirtIOPCIQueue scratch, *q = proxy_queue(proxy, sel, &scratch);
 
     if (val != 1) {
         virtio_error(vdev, "wrong value for queue_enable %" PRIx64, val);
@@ -199,6 +216,7 @@ static void common_write(void *opaque, hwaddr addr, uint64_t val,
 {
     VirtIOPCIProxy *proxy = opaque;
     VirtIODevice *vdev = proxy_vdev(proxy);
+    VirtIOPCIQueue scratch, *pq;
     VirtQueue *vq;
     uint16_t sel;
 
@@ -207,6 +225,7 @@ static void common_write(void *opaque, hwaddr addr, uint64_t val,
     }
     sel = vdev->queue_sel;
     vq = virtio_queue_at(vdev, sel);
+    pq = proxy_queue(proxy, sel, &scratch);
     switch (addr) {
     case VIRTIO_PCI_COMMON_DFSELECT:
         proxy->dfselect = val;
@@ -229,8 +248,8 @@ static void common_write(void *opaque, hwaddr addr, uint64_t val,
         }
         break;
     case VIRTIO_PCI_COMMON_Q_SIZE:
-        proxy->vqs[sel].num = val;
-        virtio_queue_set_num(vdev, sel, proxy->vqs[sel].num);
+        pq->num = val;
+        virtio_queue_set_num(vdev, sel, pq->num);
         break;
     case VIRTIO_PCI_COMMON_Q_MSIX:
         if (vq && vq->num_default) {
@@ -241,27 +260,27 @@ static void common_write(void *opaque, hwaddr addr, uint64_t val,
         common_write_queue_enable(proxy, vdev, val);
         break;
     case VIRTIO_PCI_COMMON_Q_DESCLO:
-        proxy->vqs[sel].desc[0] = val;
+        pq->desc[0] = val;
         break;
     case VIRTIO_PCI_COMMON_Q_DESCHI:
-        proxy->vqs[sel].desc[1] = val;
+        pq->desc[1] = val;
         break;
     case VIRTIO_PCI_COMMON_Q_AVAILLO:
-        proxy->vqs[sel].avail[0] = val;
+        pq->avail[0] = val;
         break;
     case VIRTIO_PCI_COMMON_Q_AVAILHI:
-        proxy->vqs[sel].avail[1] = val;
+        pq->avail[1] = val;
         break;
     case VIRTIO_PCI_COMMON_Q_USEDLO:
-        proxy->vqs[sel].used[0] = val;
+        pq->used[0] = val;
         break;
     case VIRTIO_PCI_COMMON_Q_USEDHI:
-        proxy->vqs[sel].used[1] = val;
+        pq->used[1] = val;
         break;
     case VIRTIO_PCI_COMMON_Q_RESET:
         if (val == 1 && virtio_vdev_has_feature(vdev, VIRTIO_F_RING_RESET)) {
             virtio_queue_reset(vdev, sel);
-            memset(&proxy->vqs[sel], 0, sizeof(proxy->vqs[sel]));
+            memset(pq, 0, sizeof(*pq));
         }
         break;
     default:
@@ -883,7 +902,7 @@ static const VMStateDescription vmstate_virtio_pci = {
           .offset = offsetof(VirtIOPCIProxy, vqs),
           .size = sizeof(VirtIOPCIQueue),
           .count_fn = virtio_pci_vmstate_num_queues,
-          .max = VIRTIO_QUEUE_MAX, .vmsd = &vmstate_virtio_pci_queue },
+          .max = VIRTIO_QUEUE_ALLOC, .vmsd = &vmstate_virtio_pci_queue },
         VMSTATE_END_OF_LIST()
     },
 };

@@ -276,8 +276,13 @@ static void test_status_and_reset(void)
     for (int q = 3; q < 1024; q += q < 16 ? 1 : 101) {
         qvirtio_pci_common_writew(&p, 0x16, q);
         qvirtio_pci_common_writew(&p, 0x1a, 1);
+        qvirtio_pci_common_writel(&p, 0x20, 0x5000);
         g_assert_cmpint(qvirtio_pci_common_readw(&p, 0x18), ==, 0);
         g_assert_cmphex(qvirtio_pci_common_readw(&p, 0x1a), ==, 0xffff);
+        if (q >= 8) {
+            /* Past the queues any device here can have: nothing kept. */
+            g_assert_cmphex(qvirtio_pci_common_readl(&p, 0x20), ==, 0);
+        }
     }
     qvirtio_pci_common_writew(&p, 0x16, 0);
     qvirtio_pci_common_writel(&p, 0x20, 0x123000);

@@ -119,7 +119,7 @@ typedef struct VirtIOPCIProxy {
     uint32_t dfselect;
     uint32_t gfselect;
     uint32_t guest_features[2];
-    VirtIOPCIQueue vqs[VIRTIO_QUEUE_MAX];
+    VirtIOPCIQueue vqs[VIRTIO_QUEUE_ALLOC];
 } VirtIOPCIProxy;
 
 typedef struct VirtioPCIClass {
