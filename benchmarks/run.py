@@ -111,6 +111,42 @@ def add_libvirt(add, r):
         baseline='without the pair: %s' % fmt_ms(med('migrate_nopair_ms')))
 
 
+QEMU_IDLE_RSS_MIB = 28     # QEMU 8.1 idle, this machine (issue 14)
+
+
+def add_evacuation(add, bench_guest, binary, vms=32, mib=256):
+    """Host evacuation (issue 14): vms VMs of mib MiB, each with a failover
+    pair and its guest running, migrated at once to as many destinations."""
+    r = run_bench(bench_guest, [binary, 'evacuate', str(vms), str(mib)],
+                  timeout=900)
+
+    def one(key):
+        return None if isinstance(r, str) else (r.get(key) or [None])[0]
+    err = r if isinstance(r, str) else None
+    what = 'evacuation, %d VMs of %d MiB with a failover pair' % (vms, mib)
+    back = one('evac_primary_back')
+    add(what + ': every primary back on its destination', back,
+        'n/a' if back is None else '%d of %d' % (back, vms),
+        '%d' % vms, lambda x: x == vms, err=err)
+    v = one('evac_total_ms')
+    add(what + ': total time (all migrations at once)', v, fmt_ms(v), '-',
+        None)
+    for key, figure in [('evac_downtime_ms', 'downtime per VM')] + [
+            ('evac_outage_ms_' + w, 'outage in window ' + w)
+            for w in ('unplug', 'switch-over', 're-plug')]:
+        med, worst = one(key + '_median'), one(key + '_worst')
+        add('%s: %s, median' % (what, figure), med, fmt_ms(med), '-', None,
+            baseline='worst: %s' % fmt_ms(worst))
+    v = one('evac_lost_replies')
+    add(what + ': echo replies lost', v, 'n/a' if v is None else '%d' % v,
+        '-', None)
+    v = one('evac_rss_src_total_mib')
+    add(what + ': RSS of the %d sources' % vms, v,
+        'n/a' if v is None else '%.0f MiB' % v, '-', None,
+        baseline='%d QEMU 8.1 at idle: ~%d MiB' % (vms,
+                                                   vms * QEMU_IDLE_RSS_MIB))
+
+
 def add_limits(add, limits, build):
     """The machine's ceilings that need no baton: memory and stream copy."""
     prog = os.path.join(build, 'benchmarks', 'bench-limits')
@@ -419,6 +455,8 @@ def main():
     add('tcg: idle guest (echo every 20 ms), CPU of one core', v,
         'n/a' if v is None else '%.1f %%' % v, '<= 5 %', lambda x: x <= 5,
         err=err)
+
+    add_evacuation(add, bench_guest, binary)
 
     # libvirt 9.0 driving baton (issue 11), private daemons as in the test.
     r = run_bench(sys.executable, [
