@@ -531,6 +531,12 @@ static void configure_accelerators(GArray *accels, bool have_qtest)
  * -add-fd, before anything opens a path: every set is filled first, then
  * the inherited descriptors are closed, as QEMU does.
  */
+/* SIGTERM, SIGINT, SIGHUP: a shutdown as QEMU does, with its event. */
+static void shutdown_on_host_signal(void)
+{
+    qemu_system_shutdown_request(SHUTDOWN_CAUSE_HOST_SIGNAL);
+}
+
 static void add_fds(void)
 {
     g_autoptr(GArray) inherited = g_array_new(FALSE, FALSE, sizeof(int));
@@ -1090,6 +1096,7 @@ void qemu_init(int argc, char **argv)
         os_daemonize();
     }
     /* Before anything can block (a chardev waiting for its client). */
+    main_loop_set_termination_handler(shutdown_on_host_signal);
     main_loop_init_signals();
 
     /* Pass 2: chardevs, then monitors and qtest which use them. */

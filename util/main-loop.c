@@ -9,8 +9,6 @@
 #include <glib-unix.h>
 #include <signal.h>
 
-#include "system/runstate.h"
-
 struct QEMUBH {
     QEMUBHFunc *cb;
     void *opaque;
@@ -19,6 +17,7 @@ struct QEMUBH {
 
 static bool exit_requested;
 static int exit_status;
+static void (*termination_handler)(void);
 
 static gboolean bh_dispatch(gpointer data)
 {
@@ -64,9 +63,18 @@ void qemu_bh_delete(QEMUBH *bh)
     g_free(bh);
 }
 
+void main_loop_set_termination_handler(void (*fn)(void))
+{
+    termination_handler = fn;
+}
+
 static gboolean on_signal(gpointer data)
 {
-    qemu_system_shutdown_request(SHUTDOWN_CAUSE_HOST_SIGNAL);
+    if (termination_handler) {
+        termination_handler();
+    } else {
+        main_loop_exit(0);
+    }
     return G_SOURCE_CONTINUE;
 }
 

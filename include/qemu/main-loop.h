@@ -22,12 +22,14 @@ void main_loop_exit(int status);
 void main_loop_poll_once(bool blocking);
 
 /*
- * SIGTERM/SIGINT/SIGHUP become qemu_system_shutdown_request(host-signal);
- * SIGPIPE is ignored.  main_loop_run() does this itself; code that waits in
- * the main loop earlier (a server chardev with wait=on) calls it first.
- * Idempotent.
+ * SIGTERM/SIGINT/SIGHUP call the termination handler (without one, the
+ * main loop exits with status 0); SIGPIPE is ignored.  main_loop_run()
+ * does this itself; code that waits in the main loop earlier (a server
+ * chardev with wait=on) calls it first.  Idempotent.
  */
 void main_loop_init_signals(void);
+/* The system emulator turns those signals into a host-signal shutdown. */
+void main_loop_set_termination_handler(void (*fn)(void));
 /* main_loop_exit() was called and main_loop_run() has not returned yet. */
 bool main_loop_exit_requested(void);
 
