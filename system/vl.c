@@ -160,7 +160,6 @@ static GHashTable *file_locs;
 char *qemu_name;
 uint8_t qemu_uuid[16];
 bool qemu_uuid_set;
-static GPtrArray *global_props;
 static GPtrArray *netdev_opts;
 static char *incoming;
 /* What qemu_init() leaves for qemu_init_board(). */
@@ -217,11 +216,6 @@ bool qemu_uuid_parse(const char *str, uint8_t *uuid)
 const char *qemu_incoming_uri(void)
 {
     return incoming;
-}
-
-GPtrArray *qemu_global_props(void)
-{
-    return global_props;
 }
 
 GPtrArray *qemu_netdev_opts(void)
@@ -739,23 +733,22 @@ static void add_global(CmdOpt *o)
     /* DRIVER.PROP=VALUE, also the long form driver=,property=,value= */
     const char *eq = strchr(o->arg, '=');
     const char *dot = strchr(o->arg, '.');
-    GlobalProperty *g = g_new0(GlobalProperty, 1);
+    g_autofree char *driver = NULL, *property = NULL, *value = NULL;
 
     if (g_str_has_prefix(o->arg, "driver=")) {
         g_autoptr(QemuOpts) opts = parse_opts(o, NULL);
-        g->driver = g_strdup(qemu_opt_get(opts, "driver"));
-        g->property = g_strdup(qemu_opt_get(opts, "property"));
-        g->value = g_strdup(qemu_opt_get(opts, "value"));
+        driver = g_strdup(qemu_opt_get(opts, "driver"));
+        property = g_strdup(qemu_opt_get(opts, "property"));
+        value = g_strdup(qemu_opt_get(opts, "value"));
     } else if (eq && dot && dot < eq) {
-        g->driver = g_strndup(o->arg, dot - o->arg);
-        g->property = g_strndup(dot + 1, eq - dot - 1);
-        g->value = g_strdup(eq + 1);
+        driver = g_strndup(o->arg, dot - o->arg);
+        property = g_strndup(dot + 1, eq - dot - 1);
+        value = g_strdup(eq + 1);
     }
-    if (!g->driver || !g->property || !g->value || !*g->driver ||
-        !*g->property) {
+    if (!driver || !property || !value || !*driver || !*property) {
         fail(o->loc, "Invalid parameter '%s'", o->arg);
     }
-    g_ptr_array_add(global_props, g);
+    qdev_prop_register_global(driver, property, value);
 }
 
 static void write_pidfile(void)
@@ -893,7 +886,6 @@ void qemu_init(int argc, char **argv)
     GError *err = NULL;
 
     signal(SIGPIPE, SIG_IGN);
-    global_props = g_ptr_array_new();
     netdev_opts = g_ptr_array_new();
     parse_argv(argc, argv);
 

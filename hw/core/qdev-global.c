@@ -6,11 +6,32 @@
  */
 #include "qapi/error.h"
 #include "hw/qdev-core.h"
-#include "system/system.h"
+
+typedef struct GlobalProperty {
+    char *driver;
+    char *property;
+    char *value;
+    bool used;                  /* some device took it (else a warning) */
+} GlobalProperty;
+
+static GPtrArray *globals;
+
+void qdev_prop_register_global(const char *driver, const char *property,
+                               const char *value)
+{
+    GlobalProperty *g = g_new0(GlobalProperty, 1);
+
+    g->driver = g_strdup(driver);
+    g->property = g_strdup(property);
+    g->value = g_strdup(value);
+    if (!globals) {
+        globals = g_ptr_array_new();
+    }
+    g_ptr_array_add(globals, g);
+}
 
 void qdev_prop_set_globals(DeviceState *dev)
 {
-    GPtrArray *globals = qemu_global_props();
 
     for (guint i = 0; globals && i < globals->len; i++) {
         GlobalProperty *g = g_ptr_array_index(globals, i);
@@ -36,8 +57,6 @@ void qdev_prop_set_globals(DeviceState *dev)
 
 void qdev_check_global_props(void)
 {
-    GPtrArray *globals = qemu_global_props();
-
     for (guint i = 0; globals && i < globals->len; i++) {
         GlobalProperty *g = g_ptr_array_index(globals, i);
         ObjectClass *oc;

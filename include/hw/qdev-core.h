@@ -97,6 +97,9 @@ typedef struct BusClass {
 #define BUS_CLASS(oc) OBJECT_CLASS_CHECK(BusClass, (oc), TYPE_BUS)
 #define BUS_GET_CLASS(obj) OBJECT_GET_CLASS(BusClass, (obj), TYPE_BUS)
 
+/* -global DRIVER.PROP=VALUE: kept in the order given. */
+void qdev_prop_register_global(const char *driver, const char *property,
+                               const char *value);
 /* Apply -global defaults to a new device (from its instance init). */
 void qdev_prop_set_globals(DeviceState *dev);
 /* After start-up: warn about -global options naming no device type. */

@@ -23,14 +23,6 @@ bool qemu_option_exists(const char *name);
 
 /* -incoming URI, or NULL. */
 const char *qemu_incoming_uri(void);
-/* -global DRIVER.PROP=VALUE options, in command-line order. */
-typedef struct GlobalProperty {
-    char *driver;
-    char *property;
-    char *value;
-    bool used;
-} GlobalProperty;
-GPtrArray *qemu_global_props(void);
 /* -netdev options in command-line order (QemuOpts *). */
 GPtrArray *qemu_netdev_opts(void);
 
