@@ -11,6 +11,8 @@
 #include "qapi/error.h"
 #include "qemu/json-num.h"
 #include "monitor/monitor-internal.h"
+#include "qemu/main-loop.h"
+#include "system/runstate.h"
 
 static GPtrArray *monitors;     /* Monitor * */
 static Monitor *cur_mon;
@@ -234,11 +236,31 @@ void monitor_qapi_event_emit(const char *name, JsonObject *data)
 
 /* ---- receiving -------------------------------------------------------- */
 
+/* An out-of-band request runs at once, not in turn with the main loop. */
+static bool is_oob(JsonNode *value)
+{
+    return JSON_NODE_HOLDS_OBJECT(value) &&
+           json_object_has_member(json_node_get_object(value), "exec-oob");
+}
+
 static void handle_value(void *opaque, JsonNode *value, GError *err)
 {
     Monitor *mon = opaque;
     JsonObject *rsp;
 
+    if (!err && !is_oob(value)) {
+        /*
+         * QEMU runs one command per main-loop turn and acts on reset and
+         * shutdown requests in between; commands that arrived together
+         * must see the same.  After a shutdown that ends the process
+         * they are not answered, as in QEMU.
+         */
+        qemu_system_handle_requests();
+        if (main_loop_exit_requested()) {
+            json_node_unref(value);
+            return;
+        }
+    }
     if (err) {
         rsp = qmp_error_response(err);
         g_error_free(err);

@@ -156,6 +156,7 @@ void qemu_system_reset(ShutdownCause reason)
 }
 
 static ShutdownCause pending_reset = SHUTDOWN_CAUSE_NONE;
+static bool reset_pending;
 static QEMUBH *reset_bh;
 
 static void reset_bh_cb(void *opaque)
@@ -163,6 +164,7 @@ static void reset_bh_cb(void *opaque)
     ShutdownCause reason = pending_reset;
 
     pending_reset = SHUTDOWN_CAUSE_NONE;
+    reset_pending = false;
     qemu_system_reset(reason);
     /* A machine reset while not running restarts from the beginning. */
     if (!runstate_check(RUN_STATE_RUNNING) &&
@@ -186,6 +188,7 @@ void qemu_system_reset_request(ShutdownCause reason)
         reset_bh = qemu_bh_new(reset_bh_cb, NULL);
     }
     pending_reset = reason;
+    reset_pending = true;
     qemu_bh_schedule(reset_bh);
 }
 
@@ -227,6 +230,7 @@ void qemu_system_shutdown_request(ShutdownCause reason)
 
 static GArray *powerdown_handlers;     /* ResetEntry: same shape */
 static QEMUBH *powerdown_bh;
+static bool powerdown_pending;
 
 void qemu_register_powerdown_notifier(QEMUPowerdownHandler *fn,
                                       void *opaque)
@@ -254,6 +258,7 @@ void qemu_unregister_powerdown_notifier(QEMUPowerdownHandler *fn,
 
 static void powerdown_bh_cb(void *opaque)
 {
+    powerdown_pending = false;
     qapi_event_send_powerdown();
     for (guint i = 0; powerdown_handlers && i < powerdown_handlers->len;
          i++) {
@@ -268,7 +273,28 @@ void qemu_system_powerdown_request(void)
     if (!powerdown_bh) {
         powerdown_bh = qemu_bh_new(powerdown_bh_cb, NULL);
     }
+    powerdown_pending = true;
     qemu_bh_schedule(powerdown_bh);
+}
+
+/*
+ * QEMU's main loop acts on these requests between two monitor commands,
+ * in this order; libvirt's reboot relies on it (system_reset, then cont
+ * right after the reply: the cont must find the VM reset).
+ */
+void qemu_system_handle_requests(void)
+{
+    if (shutdown_bh) {
+        shutdown_bh_cb(NULL);   /* deletes, and so cancels, shutdown_bh */
+    }
+    if (reset_pending) {
+        qemu_bh_cancel(reset_bh);
+        reset_bh_cb(NULL);
+    }
+    if (powerdown_pending) {
+        qemu_bh_cancel(powerdown_bh);
+        powerdown_bh_cb(NULL);
+    }
 }
 
 typedef struct ExitEntry {

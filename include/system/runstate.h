@@ -68,6 +68,12 @@ void qemu_unregister_powerdown_notifier(QEMUPowerdownHandler *fn,
                                         void *opaque);
 void qemu_system_powerdown_request(void);
 
+/*
+ * Act now on pending shutdown, reset and power-button requests, as QEMU's
+ * main loop does before it runs the next monitor command.
+ */
+void qemu_system_handle_requests(void);
+
 /* Called just before exit (after SHUTDOWN), in reverse registration order. */
 typedef void QEMUExitNotifier(void *opaque);
 void qemu_add_exit_notifier(QEMUExitNotifier *fn, void *opaque);

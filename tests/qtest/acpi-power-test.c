@@ -232,6 +232,55 @@ static void test_stopped_reset(void)
     qtest_quit(qts);
 }
 
+/*
+ * libvirt's reboot of a -no-shutdown VM that powered off: system_reset and
+ * cont, the second sent as soon as the first is answered.  As in QEMU the
+ * reset happens before the next command runs, however the two arrive;
+ * here in one write, which would expose any gap every time.
+ */
+static void test_reset_then_cont(void)
+{
+    QTestState *qts = start("-no-shutdown");
+
+    for (int i = 0; i < 50; i++) {
+        g_autoptr(JsonObject) r1 = NULL;
+        g_autoptr(JsonObject) r2 = NULL;
+        g_autofree char *st = NULL;
+
+        pm_enable(qts);
+        qtest_outw(qts, PM1_CNT, SLP_TYP(0) | SLP_EN);
+        expect_shutdown(qts, true, "guest-shutdown");
+        qtest_qmp_eventwait(qts, "STOP");
+        qtest_qmp_send_raw(qts, "{\"execute\": \"system_reset\"}\n"
+                           "{\"execute\": \"cont\"}\n");
+        r1 = qtest_qmp_receive(qts);
+        r2 = qtest_qmp_receive(qts);
+        g_assert_true(json_object_has_member(r1, "return"));
+        g_assert_true(json_object_has_member(r2, "return"));
+        expect_reset(qts, false, "host-qmp-system-reset");
+        qtest_qmp_eventwait(qts, "RESUME");
+        st = run_status(qts);
+        g_assert_cmpstr(st, ==, "running");
+    }
+    qtest_quit(qts);
+}
+
+/* A quit ends the process before a command sent with it runs. */
+static void test_quit_then_command(void)
+{
+    QTestState *qts = start("");
+    g_autoptr(JsonObject) r1 = NULL;
+
+    qtest_qmp_send_raw(qts, "{\"execute\": \"quit\"}\n"
+                       "{\"execute\": \"stop\"}\n");
+    r1 = qtest_qmp_receive(qts);
+    g_assert_true(json_object_has_member(r1, "return"));
+    expect_shutdown(qts, false, "host-qmp-quit");
+    g_assert_null(qtest_qmp_event_ref(qts, "STOP"));
+    qtest_wait_qemu(qts);
+    qtest_quit(qts);
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -243,5 +292,7 @@ int main(int argc, char **argv)
     qtest_add_func("/acpi-power/reset-control", test_reset_control);
     qtest_add_func("/acpi-power/no-reboot", test_no_reboot);
     qtest_add_func("/acpi-power/stopped-reset", test_stopped_reset);
+    qtest_add_func("/acpi-power/reset-then-cont", test_reset_then_cont);
+    qtest_add_func("/acpi-power/quit-then-command", test_quit_then_command);
     return g_test_run();
 }
