@@ -17,14 +17,9 @@
 #include "chardev/char.h"
 #include "net/net.h"
 #include "qom/object.h"
+#include "qapi/qapi-types.h"        /* NetFilterDirection */
 
 #define TYPE_NETFILTER "netfilter"
-
-typedef enum NetFilterDirection {
-    NET_FILTER_DIRECTION_ALL,
-    NET_FILTER_DIRECTION_RX,
-    NET_FILTER_DIRECTION_TX,
-} NetFilterDirection;
 
 typedef struct NetFilterState {
     Object parent_obj;

@@ -149,6 +149,8 @@ C_KEYWORDS = set('''auto break case char const continue default do double
 else enum extern float for goto if inline int long register restrict return
 short signed sizeof static struct switch typedef union unsigned void volatile
 while _Bool bool true false asm typeof'''.split())
+# Names the compiler predefines as macros (gcc's -std=gnu11 has 'unix').
+C_KEYWORDS |= {'unix', 'linux', 'errno'}
 
 
 def c_name(name, protect=True):
