@@ -71,6 +71,7 @@ typedef struct MigrationState {
     uint64_t downtime_bytes;
     RamStats final_stats;
     bool have_final_stats;
+    uint64_t final_written;     /* channel bytes, once the channel is gone */
 } MigrationState;
 
 static MigrationState mig = { .status = MIGRATION_STATUS_NONE };
@@ -262,6 +263,9 @@ static void cleanup(void)
         mig.have_final_stats = true;
     }
     ram_save_free(g_steal_pointer(&mig.rs));
+    if (mig.ch) {
+        mig.final_written = mig.ch->written;
+    }
     mig_channel_free(g_steal_pointer(&mig.ch));
     mig.total_time = now_ms() - mig.start_ms;
 }
@@ -760,6 +764,7 @@ void qmp_migrate(const char *uri, bool has_blk, bool blk, bool has_inc,
     mig.pages_per_second = 0;
     mig.downtime_bytes = 0;
     mig.have_final_stats = false;
+    mig.final_written = 0;
     mig.expected_downtime = migrate_params()->downtime_limit;
     mig.setup_notified = false;
     mig.cancel_waits_unplug = false;
@@ -823,7 +828,8 @@ static MigrationStats *ram_stats(void)
     MigrationStats *st = g_new0(MigrationStats, 1);
     const RamStats *rs = mig.rs ? ram_save_stats(mig.rs) : &mig.final_stats;
 
-    st->transferred = rs->transferred;
+    /* As QEMU 8.1: every byte of the stream, not only RAM's. */
+    st->transferred = mig.ch ? mig.ch->written : mig.final_written;
     st->remaining = mig.rs ? ram_save_remaining_bytes(mig.rs) : 0;
     st->total = rs->total;
     st->duplicate = rs->duplicate;

@@ -228,6 +228,18 @@ static uint64_t count_bits(const unsigned long *map, size_t longs)
     return n;
 }
 
+/* Bits set among the first pages of map. */
+static uint64_t count_pages(const unsigned long *map, uint64_t pages)
+{
+    uint64_t n = count_bits(map, pages / BITS_PER_LONG);
+
+    if (pages % BITS_PER_LONG) {
+        n += __builtin_popcountl(map[pages / BITS_PER_LONG] &
+                                 ((1UL << (pages % BITS_PER_LONG)) - 1));
+    }
+    return n;
+}
+
 uint64_t ram_save_sync(RamSaveState *rs)
 {
     uint64_t total = 0;
@@ -246,6 +258,15 @@ uint64_t ram_save_sync(RamSaveState *rs)
             if (!rs->first_sync_done) {
                 b->todo[w] |= t->bits[w];
             }
+        }
+        /*
+         * QEMU's first pass reads every page and sends a zero one as a
+         * zero-page record, counted in duplicate; baton sends nothing for
+         * a never-written page (the destination starts zeroed) but counts
+         * it the same.
+         */
+        if (!rs->first_sync_done) {
+            rs->stats.duplicate += b->pages - count_pages(t->bits, b->pages);
         }
         total += count_bits(b->todo, longs);
     }
