@@ -212,9 +212,13 @@ bool acpi_pcihp_is_hotpluggable_bus(AcpiPciHpState *s, BusState *bus)
     }
     if (parent && PCI_DEVICE(parent)->exp.exp_cap) {
         PCIDevice *port = PCI_DEVICE(parent);
-        uint32_t sltcap = pci_get_long(port->config + port->exp.exp_cap +
-                                       PCI_EXP_SLTCAP);
-        return sltcap & PCI_EXP_SLTCAP_HPC;
+        uint8_t *c = port->config + port->exp.exp_cap;
+
+        /* A port with a slot (root port): only if its slot is hot-plug
+         * capable; a PCIe-to-PCI bridge has no slot and always is. */
+        if (pci_get_word(c + PCI_EXP_FLAGS) & PCI_EXP_FLAGS_SLOT) {
+            return pci_get_long(c + PCI_EXP_SLTCAP) & PCI_EXP_SLTCAP_HPC;
+        }
     }
     return true;
 }

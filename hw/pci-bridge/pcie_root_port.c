@@ -4,14 +4,13 @@
  * A type-1 bridge whose secondary bus is named after the port's id, with
  * MSI-X (one vector, for hotplug events) in BAR0, the PCIe capability with
  * a hot-pluggable slot, AER and ACS.  It is the hotplug handler of its
- * slot unless ACPI PCI hotplug takes the bus over (ICH9-LPC).
+ * slot unless ACPI PCI hotplug takes the bus over (ICH9-LPC).  ioh3420
+ * (ioh3420.c) is this device with other ids and layout.
  */
 #include "qapi/error.h"
-#include "hw/pci/pci_bridge.h"
+#include "hw/pci-bridge/pcie_root_port.h"
 #include "hw/pci/pcie.h"
 #include "hw/qdev-properties.h"
-
-#define TYPE_PCIE_ROOT_PORT "pcie-root-port"
 
 #define RP_SSVID_OFFSET   0x40
 #define RP_MSIX_OFFSET    0x48
@@ -20,27 +19,6 @@
 #define RP_ACS_OFFSET     0x148
 #define RP_MSIX_BAR_SIZE  0x1000
 #define RP_MSIX_PBA       0x800
-
-typedef struct PCIERootPort {
-    PCIBridge parent_obj;
-    MemoryRegion msix_bar;
-    /* Properties */
-    uint8_t chassis;
-    uint16_t slot;
-    uint8_t port;
-    bool hotplug;
-    bool power_controller_present;
-    bool disable_acs;
-    uint32_t bus_reserve;
-    uint64_t io_reserve;
-    uint64_t mem_reserve;
-    uint64_t pref32_reserve;
-    uint64_t pref64_reserve;
-    bool chassis_slot_added;
-} PCIERootPort;
-
-#define PCIE_ROOT_PORT(obj) \
-    OBJECT_CHECK(PCIERootPort, (obj), TYPE_PCIE_ROOT_PORT)
 
 /* (chassis, slot) pairs in use: each must be unique. */
 static GHashTable *chassis_slots;
@@ -68,9 +46,30 @@ static void rp_reset(PCIDevice *d)
     pci_bridge_update_mappings(PCI_BRIDGE(d));
 }
 
+/* One MSI-X vector in BAR0 (generic port), or MSI (ioh3420). */
+static int rp_interrupts_init(PCIDevice *d, GError **errp)
+{
+    PCIERootPort *s = PCIE_ROOT_PORT(d);
+    PCIERootPortClass *rpc = PCIE_ROOT_PORT_GET_CLASS(d);
+
+    if (rpc->msi_offset) {
+        return msi_init(d, rpc->msi_offset, rpc->msi_vectors, false, true,
+                        errp);
+    }
+    memory_region_init(&s->msix_bar, OBJECT(d), "pcie-root-port-msix",
+                       RP_MSIX_BAR_SIZE);
+    if (msix_init(d, 1, &s->msix_bar, 0, 0, 0, RP_MSIX_PBA, RP_MSIX_OFFSET,
+                  errp) < 0) {
+        return -1;
+    }
+    pci_register_bar(d, 0, PCI_BASE_ADDRESS_SPACE_MEMORY, &s->msix_bar);
+    return 0;
+}
+
 static void rp_realize(PCIDevice *d, GError **errp)
 {
     PCIERootPort *s = PCIE_ROOT_PORT(d);
+    PCIERootPortClass *rpc = PCIE_ROOT_PORT_GET_CLASS(d);
     PCIBridge *br = PCI_BRIDGE(d);
 
     if (!chassis_slots) {
@@ -84,22 +83,24 @@ static void rp_realize(PCIDevice *d, GError **errp)
     pci_bridge_initfn(d, TYPE_PCIE_BUS, errp);
     d->config[PCI_INTERRUPT_PIN] = 1;
 
-    if (pci_bridge_ssvid_init(d, RP_SSVID_OFFSET, PCI_VENDOR_ID_REDHAT, 0,
+    if (pci_bridge_ssvid_init(d, rpc->ssvid_offset, rpc->ssvid, 0,
                               errp) < 0) {
         goto fail;
     }
-    memory_region_init(&s->msix_bar, OBJECT(d), "pcie-root-port-msix",
-                       RP_MSIX_BAR_SIZE);
-    if (msix_init(d, 1, &s->msix_bar, 0, 0, 0, RP_MSIX_PBA, RP_MSIX_OFFSET,
-                  errp) < 0) {
+    if (rp_interrupts_init(d, errp) < 0) {
         goto fail;
     }
-    pci_register_bar(d, 0, PCI_BASE_ADDRESS_SPACE_MEMORY, &s->msix_bar);
-    if (pcie_cap_init(d, RP_EXP_OFFSET, PCI_EXP_TYPE_ROOT_PORT, s->port,
+    if (pcie_cap_init(d, rpc->exp_offset, PCI_EXP_TYPE_ROOT_PORT, s->port,
                       errp) < 0) {
         goto fail;
     }
-    pcie_cap_lnkcap_set(d, 4, 32);      /* 16 GT/s, x32 */
+    if (rpc->link_speed) {
+        pcie_cap_lnkcap_set(d, rpc->link_speed, rpc->link_width);
+    } else {
+        /* QEMU's default link: 2.5 GT/s x1 with ASPM L0s. */
+        uint8_t *c = d->config + d->exp.exp_cap + PCI_EXP_LNKCAP;
+        pci_set_long(c, pci_get_long(c) | 0x400);
+    }
     pcie_cap_arifwd_init(d);
     pcie_cap_slot_init(d, s->slot, s->power_controller_present);
     if (!s->hotplug) {
@@ -107,9 +108,9 @@ static void rp_realize(PCIDevice *d, GError **errp)
         pci_set_long(c, pci_get_long(c) &
                      ~(PCI_EXP_SLTCAP_HPS | PCI_EXP_SLTCAP_HPC));
     }
-    pcie_aer_init(d, RP_AER_OFFSET);
-    if (!s->disable_acs) {
-        pcie_acs_init(d, RP_ACS_OFFSET);
+    pcie_aer_init(d, rpc->aer_offset);
+    if (rpc->acs_offset && !s->disable_acs) {
+        pcie_acs_init(d, rpc->acs_offset);
     }
     g_hash_table_add(chassis_slots, GUINT_TO_POINTER(chassis_key(s)));
     s->chassis_slot_added = true;
@@ -178,6 +179,7 @@ static void rp_class_init(ObjectClass *oc, void *data)
 {
     DeviceClass *dc = DEVICE_CLASS(oc);
     PCIDeviceClass *pc = PCI_DEVICE_CLASS(oc);
+    PCIERootPortClass *rpc = PCIE_ROOT_PORT_CLASS(oc);
     HotplugHandlerClass *hc = OBJECT_CLASS_CHECK(HotplugHandlerClass, oc,
                                                  TYPE_HOTPLUG_HANDLER);
 
@@ -198,6 +200,13 @@ static void rp_class_init(ObjectClass *oc, void *data)
     hc->plug = rp_plug;
     hc->unplug_request = rp_unplug_request;
     hc->unplug = rp_unplug;
+    rpc->ssvid = PCI_VENDOR_ID_REDHAT;
+    rpc->ssvid_offset = RP_SSVID_OFFSET;
+    rpc->exp_offset = RP_EXP_OFFSET;
+    rpc->aer_offset = RP_AER_OFFSET;
+    rpc->acs_offset = RP_ACS_OFFSET;
+    rpc->link_speed = 4;        /* 16 GT/s */
+    rpc->link_width = 32;
 }
 
 static const InterfaceInfo rp_interfaces[] = {
@@ -209,6 +218,7 @@ static const TypeInfo pcie_root_port_info = {
     .name = TYPE_PCIE_ROOT_PORT,
     .parent = TYPE_PCI_BRIDGE,
     .instance_size = sizeof(PCIERootPort),
+    .class_size = sizeof(PCIERootPortClass),
     .class_init = rp_class_init,
     .interfaces = rp_interfaces,
 };

@@ -124,17 +124,27 @@ static bool root_port_post_load(void *opaque, int version_id, GError **errp)
     return true;
 }
 
+/* The PCIDevice itself, first member of the port, then its slot state. */
+static const VMStateField root_port_fields[] = {
+    { .name = "pci", .kind = VMS_STRUCT, .offset = 0,
+      .size = sizeof(PCIDevice), .vmsd = &vmstate_pci_device },
+    VMSTATE_BOOL(exp.hpev_notified, PCIDevice),
+    VMSTATE_END_OF_LIST()
+};
+
 const VMStateDescription vmstate_pcie_root_port = {
     .name = "pcie-root-port",
     .version_id = 1,
     .post_load = root_port_post_load,
-    .fields = (const VMStateField[]) {
-        /* The PCIDevice itself, first member of the port. */
-        { .name = "pci", .kind = VMS_STRUCT, .offset = 0,
-          .size = sizeof(PCIDevice), .vmsd = &vmstate_pci_device },
-        VMSTATE_BOOL(exp.hpev_notified, PCIDevice),
-        VMSTATE_END_OF_LIST()
-    },
+    .fields = root_port_fields,
+};
+
+/* The same state under QEMU's name for ioh3420 (sic). */
+const VMStateDescription vmstate_ioh3420 = {
+    .name = "ioh-3240-express-root-port",
+    .version_id = 1,
+    .post_load = root_port_post_load,
+    .fields = root_port_fields,
 };
 
 /* q35 host bridge: the MCH's PCIEXBAR decides where ECAM is mapped. */

@@ -168,6 +168,12 @@ void pci_bridge_reset(PCIDevice *dev)
     pci_set_word(c + PCI_SEC_STATUS, 0);
 }
 
+void pci_bridge_reset_and_map(PCIDevice *dev)
+{
+    pci_bridge_reset(dev);
+    pci_bridge_update_mappings(PCI_BRIDGE(dev));
+}
+
 void pci_bridge_initfn(PCIDevice *dev, const char *bus_type, GError **errp)
 {
     PCIBridge *br = PCI_BRIDGE(dev);

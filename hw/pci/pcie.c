@@ -122,7 +122,8 @@ void pcie_cap_slot_init(PCIDevice *dev, uint16_t slot_nr,
         wmask |= PCI_EXP_SLTCTL_PCC;
     }
     sltcap |= (uint32_t)slot_nr << PCI_EXP_SLTCAP_PSN_SHIFT;
-    pci_set_word(c + PCI_EXP_FLAGS, pci_get_word(c + PCI_EXP_FLAGS) | 0x100);
+    pci_set_word(c + PCI_EXP_FLAGS,
+                 pci_get_word(c + PCI_EXP_FLAGS) | PCI_EXP_FLAGS_SLOT);
     pci_set_long(c + PCI_EXP_SLTCAP, sltcap);
     pci_set_word(c + PCI_EXP_SLTCTL,
                  PCI_EXP_SLTCTL_PIC_OFF | PCI_EXP_SLTCTL_AIC_OFF);

@@ -739,7 +739,11 @@ void virtio_config_write(VirtIODevice *vdev, uint32_t addr, uint64_t val,
     if (addr + size > vdev->config_len) {
         return;
     }
-    virtio_config_refresh(vdev);
+    /*
+     * As QEMU: into the bytes last read, not refreshed first, so a driver
+     * writing two fields in turn (virtio-input's select, then subsel)
+     * hands set_config both.
+     */
     for (unsigned i = 0; i < size; i++) {
         vdev->config[addr + i] = val >> (8 * i);
     }

@@ -277,6 +277,7 @@ extern const VMStateDescription vmstate_pci_device;
 #define VMSTATE_PCI_DEVICE(_field, _state) \
     VMSTATE_STRUCT(_field, _state, vmstate_pci_device, PCIDevice)
 extern const VMStateDescription vmstate_pcie_root_port;
+extern const VMStateDescription vmstate_ioh3420;
 
 /* Little-endian accessors on config arrays. */
 static inline void pci_set_byte(uint8_t *c, uint8_t v) { c[0] = v; }

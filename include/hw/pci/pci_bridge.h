@@ -40,6 +40,8 @@ typedef struct PCIBridgeClass {
 void pci_bridge_initfn(PCIDevice *dev, const char *bus_type, GError **errp);
 void pci_bridge_exitfn(PCIDevice *dev);
 void pci_bridge_reset(PCIDevice *dev);
+/* Reset, then map the (now reset) windows: a plain bridge's reset. */
+void pci_bridge_reset_and_map(PCIDevice *dev);
 /* Close all windows (base > limit), as root ports do at reset. */
 void pci_bridge_disable_base_limit(PCIDevice *dev);
 void pci_bridge_write_config(PCIDevice *dev, uint32_t addr, uint32_t val,

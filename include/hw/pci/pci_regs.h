@@ -111,6 +111,7 @@
 
 /* PCI Express capability */
 #define PCI_EXP_FLAGS           0x02
+#define  PCI_EXP_FLAGS_SLOT     0x0100  /* slot implemented */
 #define  PCI_EXP_TYPE_ENDPOINT  0x0
 #define  PCI_EXP_TYPE_ROOT_PORT 0x4
 #define  PCI_EXP_TYPE_DOWNSTREAM 0x6
