@@ -2,7 +2,8 @@
 /*
  * PIIX4_PM (00:01.3): the power management function of the pc machine.
  *
- * PM1 status/enable/control and the ACPI PM timer at the base the guest
+ * PM1 status/enable/control (the power button of system_powerdown) and
+ * the ACPI PM timer at the base the guest
  * writes at 0x40 (enabled by bit 0 of 0x80); GPE0 at 0xafe0; the SCI on
  * GSI 9; and ACPI PCI hotplug at 0xae00 (hw/acpi/pcihp.c, shared with
  * ICH9): with acpi-root-pci-hotplug it is the hotplug handler of pci.0
@@ -26,6 +27,7 @@
 #define PM1_EN              0x02
 #define PM1_CNT             0x04
 #define PM_TMR              0x08
+#define PM1_PWRBTN          0x0100      /* PM1 status/enable: power button */
 #define PM_TIMER_FREQ       3579545ULL
 #define PIIX4_GPE_PCIHP     0x02        /* GPE0 status bit 1 */
 
@@ -50,6 +52,17 @@ static void piix4_send_pcihp_event(void *opaque)
 
     s->gpe_sts[0] |= PIIX4_GPE_PCIHP;
     piix4_update_sci(s);
+}
+
+/* system_powerdown: as on q35, latched only while the guest enabled it. */
+static void piix4_powerdown(void *opaque)
+{
+    PIIX4PMState *s = opaque;
+
+    if (s->pm1_en & PM1_PWRBTN) {
+        s->pm1_sts |= PM1_PWRBTN;
+        piix4_update_sci(s);
+    }
 }
 
 /* ---- PM1 and the PM timer (byte accesses) ------------------------------- */
@@ -225,6 +238,7 @@ static void piix4_pm_realize(PCIDevice *d, GError **errp)
                         get_system_io(), ACPI_PCIHP_ADDR_PIIX4);
         qemu_register_reset(piix4_pm_system_reset, s);
     }
+    qemu_register_powerdown_notifier(piix4_powerdown, s);
     piix4_pm_reset(d);
 }
 
@@ -235,6 +249,7 @@ static void piix4_pm_exit(PCIDevice *d)
     if (piix4_pm_has_pcihp(s)) {
         qemu_unregister_reset(piix4_pm_system_reset, s);
     }
+    qemu_unregister_powerdown_notifier(piix4_powerdown, s);
 }
 
 /* ---- Hotplug handler (ACPI PCI hotplug) --------------------------------- */

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "hw/boards.h"
+#include "qom/object_interfaces.h"
 #include "qapi/error.h"
 #include "qapi/util.h"
 
@@ -90,11 +91,39 @@ static bool machine_apply_opts(MachineState *ms, QemuOpts *opts,
     return true;
 }
 
+/*
+ * As QEMU 8.1: RAM without -machine memory-backend= is a memory-backend-ram
+ * named after the machine's RAM id (/objects/pc.ram, /objects/ram), which
+ * query-memdev lists and object-del may not remove.
+ */
+static bool machine_create_default_memdev(MachineState *ms, const char *id,
+                                          GError **errp)
+{
+    g_autoptr(QemuOpts) opts = qemu_opts_new();
+    g_autofree char *size = g_strdup_printf("%" G_GUINT64_FORMAT,
+                                            ms->ram_size);
+    Object *obj;
+
+    qemu_opt_set(opts, "qom-type", "memory-backend-ram");
+    qemu_opt_set(opts, "id", id);
+    qemu_opt_set(opts, "size", size);
+    obj = user_creatable_add_opts(opts, errp);
+    if (!obj) {
+        return false;
+    }
+    ms->memory_backend = g_strdup(id);
+    return true;
+}
+
 static bool machine_init_ram(MachineState *ms, MachineClass *mc,
                              bool size_given, GError **errp)
 {
     const char *id = mc->default_ram_id ? mc->default_ram_id : "ram";
 
+    if (!ms->memory_backend && ms->ram_size &&
+        !machine_create_default_memdev(ms, id, errp)) {
+        return false;
+    }
     ms->ram = g_new0(MemoryRegion, 1);
     if (ms->memory_backend) {
         RAMBlock *block = ram_block_by_name(ms->memory_backend);

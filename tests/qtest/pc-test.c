@@ -167,6 +167,34 @@ static void test_pm_registers(void)
     qtest_quit(qts);
 }
 
+/* system_powerdown: PM1_STS.PWRBTN and the SCI (GSI 9), as on q35. */
+static void test_power_button(void)
+{
+    QTestState *qts = qtest_init(PC);
+    QPCIBus *bus = qpci_new_pc(qts);
+
+    pm_enable(bus);
+    qtest_irq_intercept_in(qts, "ioapic");
+    qtest_outw(qts, PMBASE + 4, 0x0001);                /* SCI_EN */
+    /* Not enabled by the guest: the press is not latched. */
+    qtest_qmp_assert_success(qts, "{'execute': 'system_powerdown'}");
+    qtest_qmp_eventwait(qts, "POWERDOWN");
+    g_assert_cmphex(qtest_inw(qts, PMBASE), ==, 0);
+    g_assert_false(qtest_get_irq(qts, 9));
+
+    qtest_outw(qts, PMBASE + 2, 0x0100);                /* PWRBTN_EN */
+    qtest_qmp_assert_success(qts, "{'execute': 'system_powerdown'}");
+    qtest_qmp_eventwait(qts, "POWERDOWN");
+    g_assert_cmphex(qtest_inw(qts, PMBASE), ==, 0x0100);
+    g_assert_true(qtest_get_irq(qts, 9));
+    /* Write 1 to clear: the SCI goes with it. */
+    qtest_outw(qts, PMBASE, 0x0100);
+    g_assert_cmphex(qtest_inw(qts, PMBASE), ==, 0);
+    g_assert_false(qtest_get_irq(qts, 9));
+    qpci_free_pc(bus);
+    qtest_quit(qts);
+}
+
 /* ---- INTx through PIIX3 ------------------------------------------------- */
 
 static void test_pirq_routing(void)
@@ -410,6 +438,7 @@ int main(int argc, char **argv)
     qtest_add_func("/pc/piix3/pirq", test_pirq_routing);
     qtest_add_func("/pc/piix4-pm/registers", test_pm_registers);
     qtest_add_func("/pc/piix4-pm/hotplug-sci", test_hotplug_sci);
+    qtest_add_func("/pc/piix4-pm/power-button", test_power_button);
     qtest_add_func("/pc/no-acpi", test_no_acpi);
     qtest_add_func("/pc/piix3/serial", test_serial);
     qtest_add_func("/pc/virtio-net/tx-rx", test_net_tx_rx);
