@@ -154,6 +154,8 @@ static void bench_spawn_q35(const char *binary, int runs)
 {
     g_autoptr(GPtrArray) extra = g_ptr_array_new_with_free_func(g_free);
 
+    g_ptr_array_add(extra, g_strdup("-M"));
+    g_ptr_array_add(extra, g_strdup("q35"));
     g_ptr_array_add(extra, g_strdup("-nodefaults"));
     for (int i = 0; i < 32; i++) {
         int slot = 1 + i / 2, fn = i % 2;

@@ -64,8 +64,8 @@ static const OptDef opt_defs[] = {
     { "help", OPT_HELP, false, "display this help and exit" },
     { "version", OPT_VERSION, false, "display version information and exit" },
     { "machine", OPT_MACHINE, true,
-      "[type=]name[,prop=value...]  select the machine (q35, none; "
-      "'help' lists them)" },
+      "[type=]name[,prop=value...]  select the machine (pc, the default; "
+      "q35; none; 'help' lists them)" },
     { "M", OPT_MACHINE, true, NULL },
     { "accel", OPT_ACCEL, true,
       "tcg|qtest  accelerator ('help' lists them; kvm:tcg falls back to "

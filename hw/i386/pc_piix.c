@@ -89,6 +89,7 @@ static void pc_piix_class_init(ObjectClass *oc, void *data)
 
     mc->name = "pc-i440fx-8.1";
     mc->alias = "pc";
+    mc->is_default = true;     /* as QEMU 8.1's x86_64 default */
     mc->desc = "Standard PC (i440FX + PIIX, 1996)";
     mc->max_cpus = 255;
     mc->default_cpu_type = "qemu64-x86_64-cpu";

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * The q35 machine (pc-q35-8.1, alias q35), the default: RAM, the I/O APIC,
+ * The q35 machine (pc-q35-8.1, alias q35): RAM, the I/O APIC,
  * the PCI Express host with MCH, ICH9 LPC/AHCI/SMBus at 00:1f, and
  * fw_cfg -- what QEMU builds with -nodefaults.
  */
@@ -74,7 +74,6 @@ static void pc_q35_class_init(ObjectClass *oc, void *data)
     mc->name = "pc-q35-8.1";
     mc->alias = "q35";
     mc->desc = "Standard PC (Q35 + ICH9, 2009)";
-    mc->is_default = true;
     mc->max_cpus = 288;
     mc->default_cpu_type = "qemu64-x86_64-cpu";
     mc->has_hotpluggable_cpus = true;

@@ -38,11 +38,14 @@ static void machine_start(Machine *m, int nports, const char *fmt, ...)
 
 static void machine_start(Machine *m, int nports, const char *fmt, ...)
 {
+    g_autofree char *args = NULL;
     va_list ap;
 
     va_start(ap, fmt);
-    m->qts = qtest_vinitf(fmt, ap);
+    args = g_strdup_vprintf(fmt, ap);
     va_end(ap);
+    /* Root ports: q35, which is not the default machine. */
+    m->qts = qtest_initf("-M q35 %s", args);
     pc_alloc_init(&m->alloc, m->qts);
     m->bus = qpci_new_pc(m->qts);
     g_assert_cmpint(qpci_secondary_buses_init(m->bus), ==, nports);
@@ -668,7 +671,7 @@ static void test_hotplug(void)
 
 static void test_netdev_errors(void)
 {
-    QTestState *qts = qtest_init(ROOT_PORT "-netdev user,id=n1 "
+    QTestState *qts = qtest_init("-M q35 " ROOT_PORT "-netdev user,id=n1 "
                                  "-device pcie-root-port,id=root1,"
                                  "bus=pcie.0,addr=0x2,chassis=2 "
                                  "-device virtio-net-pci,netdev=n1,"

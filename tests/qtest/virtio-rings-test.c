@@ -9,7 +9,7 @@
 #include "libqtest.h"
 #include "libqos/virtio-net.h"
 
-#define CMDLINE "-device pcie-root-port,id=root0,bus=pcie.0,addr=0x1," \
+#define CMDLINE "-M q35 -device pcie-root-port,id=root0,bus=pcie.0,addr=0x1," \
                 "chassis=1 -netdev user,id=n0 " \
                 "-device virtio-net-pci,bus=root0,netdev=n0,id=nic0"
 #define NIC_DEVFN QPCI_BDF(1, 0, 0)
