@@ -4,12 +4,13 @@
  * with q35, hw/pci/pci_host.c), and the host bridge function at 00:00.0.
  *
  * 00:00.0 holds the PAM registers (0x59..0x5f: how 0xc0000..0xfffff is
- * decoded) and SMRAM (0x72).  There is no firmware and no CPU here, so
- * baton keeps their values as the guest wrote them (as QEMU does, SMRAM's
- * D_LCK is not enforced) without remapping memory: RAM stays RAM.
+ * decoded, pam.c) and SMRAM (0x72).  There is no CPU, so there is no SMM:
+ * baton keeps SMRAM's value as the guest wrote it (as QEMU does, D_LCK
+ * is not enforced).
  */
 #include "qapi/error.h"
 #include "hw/pci-host/i440fx.h"
+#include "hw/pci-host/pam.h"
 #include "hw/boards.h"
 #include "migration/vmstate.h"
 
@@ -57,11 +58,58 @@ static const TypeInfo i440fx_host_info = {
 
 /* ---- 00:00.0 ------------------------------------------------------------ */
 
+typedef struct I440FXPCIState {
+    PCIDevice parent_obj;
+    PAMState pam;
+} I440FXPCIState;
+
+#define I440FX_PCI_DEVICE(obj) \
+    OBJECT_CHECK(I440FXPCIState, (obj), TYPE_I440FX_PCI_DEVICE)
+
+static void i440fx_update_pam(PCIDevice *d)
+{
+    pam_update(&I440FX_PCI_DEVICE(d)->pam, d->config + I440FX_PAM);
+}
+
+static void i440fx_write_config(PCIDevice *d, uint32_t addr, uint32_t val,
+                                int len)
+{
+    pci_default_write_config(d, addr, val, len);
+    if (addr < I440FX_PAM + I440FX_PAM_SIZE && addr + len > I440FX_PAM) {
+        i440fx_update_pam(d);
+    }
+}
+
+static bool i440fx_post_load(void *opaque, int version_id, GError **errp)
+{
+    i440fx_update_pam(opaque);
+    return true;
+}
+
+static const VMStateDescription vmstate_i440fx = {
+    .name = "I440FX",
+    .version_id = 3,
+    .post_load = i440fx_post_load,
+    .fields = (const VMStateField[]) {
+        VMSTATE_PCI_DEVICE(parent_obj, I440FXPCIState),
+        VMSTATE_END_OF_LIST()
+    },
+};
+
 static void i440fx_realize(PCIDevice *d, GError **errp)
 {
+    MachineState *ms = current_machine;
+
     /* As in QEMU, everything past the standard header is writable. */
     memset(d->wmask + 0x40, 0xff, PCI_CONFIG_SPACE_SIZE - 0x40);
     d->config[I440FX_SMRAM] = I440FX_SMRAM_DEFAULT;
+    pam_init(&I440FX_PCI_DEVICE(d)->pam, OBJECT(d), ms ? ms->ram : NULL);
+    i440fx_update_pam(d);
+}
+
+static void i440fx_exit(PCIDevice *d)
+{
+    pam_finalize(&I440FX_PCI_DEVICE(d)->pam);
 }
 
 static void i440fx_class_init(ObjectClass *oc, void *data)
@@ -70,11 +118,14 @@ static void i440fx_class_init(ObjectClass *oc, void *data)
     PCIDeviceClass *pc = PCI_DEVICE_CLASS(oc);
 
     pc->realize = i440fx_realize;
+    pc->exit = i440fx_exit;
+    pc->config_write = i440fx_write_config;
     pc->vendor_id = PCI_VENDOR_ID_INTEL;
     pc->device_id = 0x1237;             /* 82441 */
     pc->revision = 0x02;
     pc->class_id = PCI_CLASS_BRIDGE_HOST;
     dc->desc = "Host bridge";
+    dc->vmsd = &vmstate_i440fx;
     dc->user_creatable = false;
     dc->hotpluggable = false;
 }
@@ -82,7 +133,7 @@ static void i440fx_class_init(ObjectClass *oc, void *data)
 static const TypeInfo i440fx_info = {
     .name = TYPE_I440FX_PCI_DEVICE,
     .parent = TYPE_PCI_DEVICE,
-    .instance_size = sizeof(PCIDevice),
+    .instance_size = sizeof(I440FXPCIState),
     .class_init = i440fx_class_init,
 };
 

@@ -227,6 +227,7 @@ static void mch_update(MCHPCIState *mch)
                               pci_get_quad(mch->parent_obj.config +
                                            MCH_HOST_BRIDGE_PCIEXBAR));
     }
+    pam_update(&mch->pam, mch->parent_obj.config + MCH_HOST_BRIDGE_PAM0);
     mch_update_smram(mch);
     mch_update_ext_tseg_mbytes(mch);
     mch_update_smbase_smram(mch);
@@ -261,6 +262,10 @@ static void mch_write_config(PCIDevice *d, uint32_t addr, uint32_t val,
         q35_host_mmcfg_update(mch->host,
                               pci_get_quad(d->config +
                                            MCH_HOST_BRIDGE_PCIEXBAR));
+    }
+    if (ranges_overlap(addr, len, MCH_HOST_BRIDGE_PAM0,
+                       MCH_HOST_BRIDGE_PAM_SIZE)) {
+        pam_update(&mch->pam, d->config + MCH_HOST_BRIDGE_PAM0);
     }
     if (ranges_overlap(addr, len, MCH_HOST_BRIDGE_SMRAM, 2)) {
         mch_update_smram(mch);
@@ -335,6 +340,7 @@ static void mch_realize(PCIDevice *d, GError **errp)
         memory_region_add_subregion_overlap(sysmem, 0xfeda0000,
                                             &mch->open_high_smram, 1);
     }
+    pam_init(&mch->pam, OBJECT(mch), ms ? ms->ram : NULL);
     memory_region_init_io(&mch->tseg_blackhole, OBJECT(mch), &blackhole_ops,
                           mch, "tseg-blackhole", 0);
     memory_region_init_io(&mch->smbase_blackhole, OBJECT(mch),
@@ -353,6 +359,7 @@ static void mch_exit(PCIDevice *d)
     memory_region_finalize(&mch->open_high_smram);
     memory_region_finalize(&mch->tseg_blackhole);
     memory_region_finalize(&mch->smbase_blackhole);
+    pam_finalize(&mch->pam);
 }
 
 static Property mch_props[] = {

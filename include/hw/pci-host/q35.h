@@ -10,6 +10,7 @@
 
 #include "hw/pci/pci.h"
 #include "hw/pci/pci_host.h"
+#include "hw/pci-host/pam.h"
 
 #define TYPE_Q35_HOST_DEVICE "q35-pcihost"
 #define TYPE_MCH_PCI_DEVICE "mch"
@@ -73,6 +74,7 @@ typedef struct MCHPCIState {
     MemoryRegion open_high_smram;   /* 0xfeda0000: alias of RAM 0xa0000 */
     MemoryRegion tseg_blackhole;
     MemoryRegion smbase_blackhole;
+    PAMState pam;                   /* 0xc0000..0xfffff from PAM0..6 */
 } MCHPCIState;
 
 typedef struct Q35PCIHost {
