@@ -13,7 +13,7 @@
 
 struct Chardev {
     char *label;
-    char *backend;              /* "socket", "stdio", "file", "null" */
+    char *backend;              /* "socket", "stdio", "file", "pty", "null" */
     char *filename;             /* QEMU-style description for messages */
 
     /* frontend */
@@ -30,6 +30,7 @@ struct Chardev {
     bool discard;               /* null backend: writes vanish */
     bool is_socket;             /* non-blocking writes, SCM_RIGHTS */
     bool write_failed;          /* peer gone; disconnect pending */
+    bool drop_when_full;        /* non-blocking out_fd: drop, not fail */
     int in_fd;                  /* -1: nothing to read */
     int out_fd;                 /* -1: nothing to write to */
     bool close_fds;             /* ours to close on disconnect */
@@ -60,6 +61,7 @@ void chr_disconnect(Chardev *chr);
 bool chr_open_socket(Chardev *chr, QemuOpts *opts, GError **errp);
 bool chr_open_stdio(Chardev *chr, QemuOpts *opts, GError **errp);
 bool chr_open_file(Chardev *chr, QemuOpts *opts, GError **errp);
+bool chr_open_pty(Chardev *chr, QemuOpts *opts, GError **errp);
 
 /* "Invalid parameter 'x'" for any key not in allowed (NULL-terminated). */
 bool chr_check_params(QemuOpts *opts, const char *const *allowed,

@@ -351,6 +351,9 @@ int qemu_chr_fe_write_all(Chardev *chr, const uint8_t *buf, int len)
             if (n < 0 && errno == EINTR) {
                 continue;
             }
+            if (n < 0 && errno == EAGAIN && chr->drop_when_full) {
+                return len;     /* nobody reads the console: drop */
+            }
             if (n <= 0) {
                 return -1;
             }
@@ -510,6 +513,7 @@ static const struct {
     { "socket", chr_open_socket },
     { "stdio", chr_open_stdio },
     { "file", chr_open_file },
+    { "pty", chr_open_pty },
     { "null", chr_open_null },
 };
 
@@ -618,7 +622,8 @@ Chardev *qemu_chr_new(const char *label, const char *spec, GError **errp)
     const char *rest = NULL;
     const char *p;
 
-    if (!strcmp(spec, "stdio") || !strcmp(spec, "null")) {
+    if (!strcmp(spec, "stdio") || !strcmp(spec, "null") ||
+        !strcmp(spec, "pty")) {
         opts = qemu_opts_new();
         qemu_opt_set(opts, "backend", spec);
     } else if ((p = g_str_has_prefix(spec, "file:") ? spec + 5 : NULL)) {

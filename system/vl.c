@@ -88,7 +88,7 @@ static const OptDef opt_defs[] = {
       "'none')" },
     { "chardev", OPT_CHARDEV, true,
       "backend,id=ID[,...]  socket (path|host,port|fd, server, wait), "
-      "stdio, file, null" },
+      "stdio, file, pty, null" },
     { "mon", OPT_MON, true, "chardev=ID,mode=control  QMP monitor" },
     { "qmp", OPT_QMP, true, "dev  QMP monitor on a chardev spec "
       "(unix:PATH[,server=on,wait=off], tcp:HOST:PORT[,...], stdio)" },
@@ -123,7 +123,7 @@ static const OptDef opt_defs[] = {
     { "no-reboot", OPT_NO_REBOOT, false,
       "exit instead of rebooting (a reset request shuts down)" },
     { "serial", OPT_SERIAL, true,
-      "dev  a COM port (16550A, isa-serial) on chardev dev: null, stdio, "
+      "dev  a COM port (16550A, isa-serial) on chardev dev: null, stdio, pty, "
       "file:PATH, unix:PATH[,...], tcp:HOST:PORT[,...], chardev:ID, none" },
     /* Accepted so that management-generated command lines start; they
      * configure things baton does not emulate. */
@@ -569,7 +569,7 @@ static void create_chardev(CmdOpt *o)
 
     if (is_help(qemu_opt_get(opts, "backend"))) {
         printf("Available chardev backend types:\n  file\n  null\n"
-               "  socket\n  stdio\n");
+               "  pty\n  socket\n  stdio\n");
         exit(0);
     }
     const char *id = qemu_opt_get(opts, "id");

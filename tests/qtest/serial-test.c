@@ -6,6 +6,7 @@
  * LSR.DR, IIR and ISA IRQ 4 (GSI 4 at the I/O APIC).
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <poll.h>
 #include <stdio.h>
 #include <string.h>
@@ -377,6 +378,62 @@ static void test_file_backend(void)
     unlink(path);
 }
 
+/* The pty named by query-chardev, e.g. "pty:/dev/pts/3", for label. */
+static char *pty_path(QTestState *qts, const char *label)
+{
+    g_autoptr(JsonNode) ret = qtest_qmp_assert_success_ref(qts,
+        "{'execute': 'query-chardev'}");
+    JsonArray *a = json_node_get_array(ret);
+
+    for (guint i = 0; i < json_array_get_length(a); i++) {
+        JsonObject *c = json_array_get_object_element(a, i);
+        const char *name = json_object_get_string_member(c, "filename");
+
+        if (!strcmp(json_object_get_string_member(c, "label"), label)) {
+            g_assert_true(g_str_has_prefix(name, "pty:/dev/pts/"));
+            return g_strdup(name + 4);
+        }
+    }
+    g_assert_not_reached();
+}
+
+/*
+ * -chardev pty (libvirt's <serial type='pty'>): the console is the pty's
+ * slave; what the guest wrote before anyone opened it is still there.
+ */
+static void test_pty_backend(void)
+{
+    QTestState *qts = qtest_init("-M q35 -nodefaults -chardev pty,id=c0 "
+                                 "-device isa-serial,chardev=c0,id=serial0");
+    g_autofree char *path = pty_path(qts, "c0");
+    Line l = { .listen_fd = -1 };
+    char buf[16];
+
+    for (const char *p = "early\n"; *p; p++) {
+        qtest_outb(qts, COM1 + RBR, *p);
+    }
+    l.fd = open(path, O_RDWR | O_NOCTTY | O_CLOEXEC);
+    g_assert_cmpint(l.fd, >=, 0);
+    line_read(&l, buf, 6);
+    g_assert_cmpmem(buf, 6, "early\n", 6);
+    for (const char *p = "boot ok\n"; *p; p++) {
+        qtest_outb(qts, COM1 + RBR, *p);
+    }
+    line_read(&l, buf, 8);
+    g_assert_cmpmem(buf, 8, "boot ok\n", 8);
+    /* Typed on the console: the guest's RBR. */
+    line_write(&l, "k");
+    wait_data_ready(qts, COM1);
+    g_assert_cmphex(qtest_inb(qts, COM1 + RBR), ==, 'k');
+    close(l.fd);
+    /* Nobody on the console: output goes nowhere, the guest runs on. */
+    for (int i = 0; i < 8192; i++) {
+        qtest_outb(qts, COM1 + RBR, 'x');
+    }
+    g_assert_cmphex(qtest_inb(qts, COM1 + LSR) & 0x60, ==, 0x60);
+    qtest_quit(qts);
+}
+
 static void test_bad_input(void)
 {
     QTestState *qts = qtest_init("-M q35 -nodefaults -chardev null,id=c0 "
@@ -450,6 +507,7 @@ int main(int argc, char **argv)
     qtest_add_func("/serial/serial-option", test_serial_option);
     qtest_add_func("/serial/defaults", test_defaults);
     qtest_add_func("/serial/file-backend", test_file_backend);
+    qtest_add_func("/serial/pty-backend", test_pty_backend);
     qtest_add_func("/serial/bad-input", test_bad_input);
     qtest_add_func("/serial/migration", test_migration);
     ret = g_test_run();
