@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "libqtest.h"
+#include "libqos/migration.h"
 
 #define RAM_MIB 128
 #define PAGES (RAM_MIB * 256)
@@ -19,21 +20,8 @@ static JsonObject *migrate_and_query(QTestState *src, const char *uri)
     g_autoptr(JsonNode) ret = NULL;
     JsonObject *info;
 
-    qtest_qmp_assert_success(src,
-        "{'execute': 'migrate-set-capabilities', 'arguments': "
-        "{'capabilities': [{'capability': 'events', 'state': true}]}}");
-    qtest_qmp_assert_success(src, "{'execute': 'migrate', "
-                             "'arguments': {'uri': '%s'}}", uri);
-    for (;;) {
-        g_autoptr(JsonObject) ev = qtest_qmp_eventwait_ref(src, "MIGRATION");
-        const char *st = json_object_get_string_member(
-            json_object_get_object_member(ev, "data"), "status");
-
-        g_assert_cmpstr(st, !=, "failed");
-        if (!strcmp(st, "completed")) {
-            break;
-        }
-    }
+    qmigrate_start(src, uri);
+    qmigrate_wait_status(src, "completed");
     ret = qtest_qmp_assert_success_ref(src, "{'execute': 'query-migrate'}");
     info = json_node_get_object(ret);
     g_assert_cmpstr(json_object_get_string_member(info, "status"), ==,
