@@ -219,3 +219,33 @@ class Console:
         except TimeoutError as e:
             tail = self.text()[since:][-600:]
             raise Failure('%s; console tail: %r' % (e, tail))
+
+
+class PtyConsole(Console):
+    """A <serial type='pty'> console: the terminal libvirt reports, read
+    the way `virsh console` reads it, from when it is opened."""
+
+    def __init__(self, path):
+        self.path = path
+        self.fd = os.open(path, os.O_RDWR | os.O_NOCTTY)
+        self.chunks = []
+        self.lock = threading.Lock()
+        threading.Thread(target=self._read, daemon=True).start()
+
+    def _read(self):
+        while True:
+            try:
+                data = os.read(self.fd, 4096)
+            except OSError:
+                return          # the emulator closed the terminal
+            if not data:
+                return
+            with self.lock:
+                self.chunks.append(data.decode(errors='replace'))
+
+    def text(self):
+        with self.lock:
+            return ''.join(self.chunks)
+
+    def close(self):
+        os.close(self.fd)
