@@ -408,7 +408,9 @@ static void test_errors(void)
                  "Invalid parameter 'bogus'");
     expect_error("socket,id=x,path=/tmp/y,server=maybe", true,
                  "Parameter 'server' expects 'on' or 'off'");
-    expect_error("pty,id=x", true, "'pty' is not a valid char driver name");
+    expect_error("spicevmc,id=x", true,
+                 "'spicevmc' is not a valid char driver name");
+    expect_error("pty,id=x,path=/tmp/p", true, "Invalid parameter 'path'");
     expect_error("file,id=x", true, "chardev: file: no filename given");
     expect_error("file,id=x,path=/nonexistent/dir/f", true,
                  "Could not create '/nonexistent/dir/f': No such file or "
