@@ -8,6 +8,8 @@
  *             throughput of a unix socket measured the same way, into a
  *             reused buffer and into fresh memory: "raw_unix_MBps R",
  *             "raw_unix_fresh_MBps F", "random1g_MBps M"
+ *   random1g-multifd  the same 1 GiB with the multifd capability on both
+ *             sides, 1, 2 and 4 channels: "random1g_mf<N>_MBps M"
  *   downtime  8 PCI devices, a few dirty pages: "downtime_ms D" (source
  *             STOP to destination RESUME, from the events' timestamps)
  *
@@ -56,17 +58,37 @@ static void wait_completed(QTestState *src)
     }
 }
 
-/* Start the pair, migrate, return the seconds from migrate to completed. */
-static double migrate_pair(const char *src_args, const char *dst_args,
-                           void (*prepare)(QTestState *src))
+/* multifd with n channels on qts (none: n == 0). */
+static void set_multifd(QTestState *qts, int n)
+{
+    if (!n) {
+        return;
+    }
+    qtest_qmp_assert_success(qts,
+        "{'execute': 'migrate-set-capabilities', 'arguments': "
+        "{'capabilities': [{'capability': 'multifd', 'state': true}]}}");
+    qtest_qmp_assert_success(qts, "{'execute': 'migrate-set-parameters', "
+                             "'arguments': {'multifd-channels': %d}}", n);
+}
+
+/*
+ * Start the pair, migrate (multifd with that many channels, 0: without),
+ * return the seconds from migrate to completed.
+ */
+static double migrate_pair_mf(const char *src_args, const char *dst_args,
+                              void (*prepare)(QTestState *src), int channels)
 {
     g_autofree char *sock = g_build_filename(dir, "bench.sock", NULL);
-    QTestState *dst = qtest_initf("%s -incoming unix:%s", dst_args, sock);
+    QTestState *dst = qtest_initf("%s -incoming defer", dst_args);
     QTestState *src = qtest_init(src_args);
     double t0, t1;
 
     qtest_set_timeout(src, 120);
     qtest_set_timeout(dst, 120);
+    set_multifd(dst, channels);
+    set_multifd(src, channels);
+    qtest_qmp_assert_success(dst, "{'execute': 'migrate-incoming', "
+                             "'arguments': {'uri': 'unix:%s'}}", sock);
     if (prepare) {
         prepare(src);
     }
@@ -85,6 +107,12 @@ static double migrate_pair(const char *src_args, const char *dst_args,
     qtest_quit(src);
     qtest_quit(dst);
     return t1 - t0;
+}
+
+static double migrate_pair(const char *src_args, const char *dst_args,
+                           void (*prepare)(QTestState *src))
+{
+    return migrate_pair_mf(src_args, dst_args, prepare, 0);
 }
 
 static void scatter_writes(QTestState *src)
@@ -148,17 +176,18 @@ static double raw_unix_MBps(uint64_t total, bool fresh)
     return total / (t1 - t0) / 1e6;
 }
 
-static void bench_random1g(void)
-{
-    g_autofree char *file = g_build_filename(dir, "random.ram", NULL);
-    g_autofree char *src_args = NULL;
-    const char *dst_args = "-M q35 -nodefaults -m 1G "
-        "-object memory-backend-ram,id=mem,size=1G -machine memory-backend=mem";
-    int in = open("/dev/urandom", O_RDONLY);
-    int out = open(file, O_WRONLY | O_CREAT | O_TRUNC, 0600);
-    g_autofree char *buf = g_malloc(1 << 20);
-    double t;
+#define RANDOM_DST_ARGS "-M q35 -nodefaults -m 1G " \
+    "-object memory-backend-ram,id=mem,size=1G -machine memory-backend=mem"
 
+/* A file of 1 GiB of random data, guest RAM of the source (g_free). */
+static char *random_source_args(char **file)
+{
+    int in = open("/dev/urandom", O_RDONLY);
+    int out;
+    g_autofree char *buf = g_malloc(1 << 20);
+
+    *file = g_build_filename(dir, "random.ram", NULL);
+    out = open(*file, O_WRONLY | O_CREAT | O_TRUNC, 0600);
     g_assert(in >= 0 && out >= 0);
     for (int i = 0; i < 1024; i++) {
         g_assert(read(in, buf, 1 << 20) == 1 << 20);
@@ -166,14 +195,37 @@ static void bench_random1g(void)
     }
     close(in);
     close(out);
+    return g_strdup_printf("-M q35 -nodefaults -m 1G -object "
+                           "memory-backend-file,id=mem,size=1G,"
+                           "mem-path=%s,share=on "
+                           "-machine memory-backend=mem", *file);
+}
+
+static void bench_random1g(void)
+{
+    g_autofree char *file = NULL;
+    g_autofree char *src_args = random_source_args(&file);
+    double t;
+
     printf("raw_unix_MBps %.0f\n", raw_unix_MBps(1ULL << 30, false));
     printf("raw_unix_fresh_MBps %.0f\n", raw_unix_MBps(1ULL << 30, true));
-    src_args = g_strdup_printf("-M q35 -nodefaults -m 1G -object "
-                               "memory-backend-file,id=mem,size=1G,"
-                               "mem-path=%s,share=on "
-                               "-machine memory-backend=mem", file);
-    t = migrate_pair(src_args, dst_args, NULL);
+    t = migrate_pair(src_args, RANDOM_DST_ARGS, NULL);
     printf("random1g_MBps %.0f\n", (1ULL << 30) / t / 1e6);
+    unlink(file);
+}
+
+/* The destination receives on one thread per channel. */
+static void bench_random1g_multifd(void)
+{
+    g_autofree char *file = NULL;
+    g_autofree char *src_args = random_source_args(&file);
+
+    for (int n = 1; n <= 4; n *= 2) {
+        double t = migrate_pair_mf(src_args, RANDOM_DST_ARGS, NULL, n);
+
+        printf("random1g_mf%d_MBps %.0f\n", n, (1ULL << 30) / t / 1e6);
+        fflush(stdout);
+    }
     unlink(file);
 }
 
@@ -208,7 +260,7 @@ int main(int argc, char **argv)
 
     if (argc < 3) {
         fprintf(stderr, "usage: bench-migration BINARY "
-                "zero4g|random1g|downtime\n");
+                "zero4g|random1g|random1g-multifd|downtime\n");
         return 2;
     }
     g_setenv("QTEST_QEMU_BINARY", argv[1], TRUE);
@@ -217,6 +269,8 @@ int main(int argc, char **argv)
         bench_zero4g();
     } else if (!strcmp(mode, "random1g")) {
         bench_random1g();
+    } else if (!strcmp(mode, "random1g-multifd")) {
+        bench_random1g_multifd();
     } else if (!strcmp(mode, "downtime")) {
         bench_downtime();
     } else {

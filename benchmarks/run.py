@@ -388,6 +388,18 @@ def main():
             'n/a' if fresh is None else '%.0f MB/s' % fresh),
         err=r if isinstance(r, str) else None,
         share=(mig, limits.get('fault_huge_2t_MBps')))
+    # multifd (issue 14): the destination receives, and faults guest RAM
+    # in, on one thread per channel; the ceiling is fresh memory written
+    # with huge pages on two threads.
+    r = run_bench(bench_mig, [binary, 'random1g-multifd'], timeout=900)
+    lim = limits.get('fault_huge_2t_MBps')
+    for n in (1, 2, 4):
+        v = None if isinstance(r, str) else \
+            (r.get('random1g_mf%d_MBps' % n) or [None])[0]
+        add('migrate 1 GiB of random RAM, multifd, %d channel%s' % (
+            n, 's' if n > 1 else ''), v / lim if v and lim else None,
+            fmt_mbps(v), '>= 80% of huge 2t fault-in', lambda x: x >= 0.8,
+            err=r if isinstance(r, str) else None, share=(v, lim))
     v, err = median_of(bench_mig, [binary, 'downtime'], 'downtime_ms',
                        REPEAT)
     add('downtime with 8 devices (STOP to RESUME)', v, fmt_ms(v), '<= 5 ms',

@@ -58,6 +58,17 @@ static gboolean immediate_accept(gpointer data)
     return G_SOURCE_REMOVE;
 }
 
+/* QEMU's check: multifd (or a feature needing several sockets) on tcp:/unix:. */
+bool migrate_uri_check(const char *uri, GError **errp)
+{
+    if (migrate_multifd_enabled() && !g_str_has_prefix(uri, "tcp:") &&
+        !g_str_has_prefix(uri, "unix:")) {
+        error_setg(errp, "Migration requires multi-channel URIs (e.g. tcp)");
+        return false;
+    }
+    return true;
+}
+
 bool mig_listen_incoming(const char *uri, MigAcceptFunc *cb, void *opaque,
                          MigrationSocketAddressList **addrs, GError **errp)
 {

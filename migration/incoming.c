@@ -80,6 +80,7 @@ static void reap_child(GPid pid, gint status, gpointer opaque)
 
 static void close_input(void)
 {
+    mig_listen_stop();
     if (in.watch) {
         g_source_remove(in.watch);
         in.watch = 0;
@@ -162,11 +163,48 @@ static bool incoming_loaded(GError **errp)
     return true;
 }
 
+/*
+ * Bytes of the main channel (none: the channels moved on, look again).
+ * False once the load is over, failed or done.
+ */
+static bool incoming_feed(const uint8_t *data, size_t n)
+{
+    GError *err = NULL;
+    bool done = false;
+
+    if (!loadvm_feed(in.ls, data, n, &done, &err) ||
+        (!in.sent_loaded && loadvm_loaded(in.ls) &&
+         !incoming_loaded(&err))) {
+        incoming_fail(err);
+        return false;
+    }
+    if (done) {
+        incoming_done();
+        return false;
+    }
+    return true;
+}
+
+void incoming_multifd_progress(void)
+{
+    if (in.ls) {
+        incoming_feed(NULL, 0);
+    }
+}
+
+void incoming_multifd_failed(GError *err)
+{
+    if (in.ls) {
+        incoming_fail(err);
+    } else {
+        g_error_free(err);
+    }
+}
+
 static gboolean incoming_readable(gint fd, GIOCondition cond, gpointer data)
 {
     int64_t start = qemu_clock_get_ns(QEMU_CLOCK_REALTIME);
     GError *err = NULL;
-    bool done = false;
 
     for (;;) {
         ssize_t n = read(fd, in.buf, READ_CHUNK);
@@ -179,12 +217,10 @@ static gboolean incoming_readable(gint fd, GIOCondition cond, gpointer data)
                 return G_SOURCE_CONTINUE;
             }
             error_setg_errno(&err, errno, "read error");
-            in.watch = 0;
             incoming_fail(err);
             return G_SOURCE_REMOVE;
         }
         if (n == 0) {
-            in.watch = 0;
             incoming_fail(g_error_new(BATON_ERROR, 0, "%s", in.sent_loaded
                                       ? "the source closed the channel "
                                         "without confirming the switch-over"
@@ -192,16 +228,7 @@ static gboolean incoming_readable(gint fd, GIOCondition cond, gpointer data)
                                         "stream"));
             return G_SOURCE_REMOVE;
         }
-        if (!loadvm_feed(in.ls, in.buf, n, &done, &err) ||
-            (!in.sent_loaded && loadvm_loaded(in.ls) &&
-             !incoming_loaded(&err))) {
-            in.watch = 0;
-            incoming_fail(err);
-            return G_SOURCE_REMOVE;
-        }
-        if (done) {
-            in.watch = 0;
-            incoming_done();
+        if (!incoming_feed(in.buf, n)) {
             return G_SOURCE_REMOVE;
         }
         if (qemu_clock_get_ns(QEMU_CLOCK_REALTIME) - start > READ_BUDGET_NS) {
@@ -210,7 +237,9 @@ static gboolean incoming_readable(gint fd, GIOCondition cond, gpointer data)
     }
 }
 
-static void incoming_accepted(int fd, GPid child, void *opaque)
+/* The main channel; prefix: its first bytes, already read. */
+static void incoming_main(int fd, GPid child, const uint8_t *prefix,
+                          size_t len)
 {
     in.fd = fd;
     in.child = child;
@@ -220,13 +249,100 @@ static void incoming_accepted(int fd, GPid child, void *opaque)
     in.sent_loaded = false;
     g_unix_set_fd_nonblocking(fd, TRUE, NULL);
     set_in_status(MIGRATION_STATUS_ACTIVE);
+    if (len && !incoming_feed(prefix, len)) {
+        return;
+    }
     in.watch = g_unix_fd_add(fd, G_IO_IN | G_IO_HUP | G_IO_ERR,
                              incoming_readable, NULL);
 }
 
+/*
+ * With multifd, every connection first says what it is: the main stream
+ * starts with its magic, a channel with its hello.
+ */
+static uint32_t be32(const uint8_t *p)
+{
+    return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | p[2] << 8 | p[3];
+}
+
+typedef struct Probe {
+    int fd;
+    uint8_t buf[MIG_MF_HELLO];
+    size_t have;
+    guint watch;
+    guint timer;
+} Probe;
+
+static gboolean probe_timeout(gpointer opaque)
+{
+    Probe *p = opaque;
+
+    /* Said nothing: not ours. */
+    p->timer = 0;
+    g_source_remove(p->watch);
+    close(p->fd);
+    g_free(p);
+    return G_SOURCE_REMOVE;
+}
+
+static gboolean probe_readable(gint fd, GIOCondition cond, gpointer opaque)
+{
+    Probe *p = opaque;
+    size_t want = p->have >= 4 && be32(p->buf) == MIG_MF_MAGIC
+                  ? MIG_MF_HELLO : 4;
+    ssize_t n = read(fd, p->buf + p->have, want - p->have);
+
+    if (n < 0 && (errno == EAGAIN || errno == EINTR)) {
+        return G_SOURCE_CONTINUE;
+    }
+    if (n <= 0) {
+        p->watch = 0;
+        g_source_remove(p->timer);
+        close(p->fd);
+        g_free(p);
+        return G_SOURCE_REMOVE;
+    }
+    p->have += n;
+    if (p->have < 4 || (be32(p->buf) == MIG_MF_MAGIC &&
+                        p->have < MIG_MF_HELLO)) {
+        return G_SOURCE_CONTINUE;
+    }
+    p->watch = 0;
+    g_source_remove(p->timer);
+    if (be32(p->buf) == MIG_MF_MAGIC) {
+        multifd_recv_add_channel(p->fd, p->buf);
+    } else if (!in.ls && in.status == MIGRATION_STATUS_SETUP) {
+        incoming_main(p->fd, 0, p->buf, p->have);
+    } else {
+        close(p->fd);           /* a second main channel */
+    }
+    g_free(p);
+    return G_SOURCE_REMOVE;
+}
+
+static bool incoming_accepted(int fd, GPid child, void *opaque)
+{
+    Probe *p;
+
+    if (!migrate_multifd_enabled() || child) {
+        incoming_main(fd, child, NULL, 0);
+        return false;
+    }
+    p = g_new0(Probe, 1);
+    p->fd = fd;
+    g_unix_set_fd_nonblocking(fd, TRUE, NULL);
+    p->watch = g_unix_fd_add(fd, G_IO_IN | G_IO_HUP | G_IO_ERR,
+                             probe_readable, p);
+    p->timer = g_timeout_add(MIG_MF_TIMEOUT_MS, probe_timeout, p);
+    return true;
+}
+
 static bool incoming_start(const char *uri, GError **errp)
 {
-    /* QEMU reports setup before it even looks at the URI. */
+    if (!migrate_uri_check(uri, errp)) {
+        return false;
+    }
+    /* QEMU reports setup before it even looks at the URI otherwise. */
     in.status = MIGRATION_STATUS_SETUP;
     qapi_event_send_migration(MIGRATION_STATUS_SETUP);
     if (!mig_listen_incoming(uri, incoming_accepted, NULL, &in.addrs,

@@ -35,20 +35,46 @@ enum {
     MIG_SEC_CONFIG = 0x01,
     MIG_SEC_RAM = 0x02,
     MIG_SEC_DEVICE = 0x03,
+    MIG_SEC_MULTIFD = 0x04,     /* RAM went over the channels: wait for it */
     MIG_SEC_END = 0x7e,
     MIG_SEC_COMMIT = 0x7f,      /* after END, answering LOADED */
 };
 
 /* CONFIG flags */
 #define MIG_CONFIG_RETURN_PATH  0x1     /* the source waits for LOADED */
+#define MIG_CONFIG_MULTIFD      0x2     /* u16 channels, u8 id[16] follow */
+#define MIG_CONFIG_KNOWN        (MIG_CONFIG_RETURN_PATH | MIG_CONFIG_MULTIFD)
+
+/*
+ * Multifd channels (multifd-send.c, multifd-recv.c): each starts with a
+ * hello, u32 MIG_MF_MAGIC, u32 MIG_VERSION, u8 id[16] (the migration's, as
+ * in CONFIG), u16 index, u16 channels, u32 CRC-32C of the 28 bytes before;
+ * then packets: u8 type, u8 0, u16 block, u32 epoch, u32 runs, u32 CRC-32C
+ * of those 12 bytes and the run table; PAGES: runs x (u8 kind, u32 first,
+ * u32 count), then the pages of the DATA runs.  SYNC ends a pass (the
+ * channels wait for each other there), BYE ends the channel.
+ */
+#define MIG_MF_MAGIC            0x42544d46U     /* "BTMF" */
+#define MIG_MF_HELLO            32
+#define MIG_MF_HEAD             16
+#define MIG_MF_ID               16
+#define MIG_MF_MAX_CHANNELS     255
+enum {
+    MIG_MF_PAGES = 1,
+    MIG_MF_SYNC = 2,
+    MIG_MF_BYE = 3,
+};
+/* All channels must be there this long after the main channel's CONFIG. */
+#define MIG_MF_TIMEOUT_MS       10000
 
 /* RAM section records */
 enum {
     MIG_RAM_DATA = 0x01,        /* u32 first page, u32 count, pages */
     MIG_RAM_ZERO = 0x02,        /* u32 first page, u32 count */
 };
-/* Pages per RAM section (1 MiB of data). */
+/* Pages per RAM section (1 MiB of data), and per multifd packet. */
 #define MIG_RAM_CHUNK_PAGES     256
+#define MIG_JOB_PAGES           MIG_RAM_CHUNK_PAGES
 
 #define MIG_MAX_NAME            1024
 
@@ -146,7 +172,8 @@ bool mig_connect_outgoing(const char *uri, MigConnectedFunc *cb,
 /* Abandon a connect in progress (its callback will not run). */
 void mig_connect_cancel(void);
 
-typedef void MigAcceptFunc(int fd, GPid child, void *opaque);
+/* Returns whether to keep listening for more connections (multifd). */
+typedef bool MigAcceptFunc(int fd, GPid child, void *opaque);
 /*
  * Incoming: listen on / open uri; cb runs once with the fd to read.  Fills
  * *addrs with where a socket listens (tcp:, unix:).
@@ -160,6 +187,16 @@ void mig_socket_connect_cancel(void);
 bool mig_socket_listen(const char *uri, bool is_unix, MigAcceptFunc *cb,
                        void *opaque, MigrationSocketAddressList **addrs,
                        GError **errp);
+/* Stop listening (incoming done or failed). */
+void mig_listen_stop(void);
+/*
+ * One more connection to a tcp:/unix: uri (multifd channels); cb runs
+ * once from the main loop unless the returned handle is abandoned.
+ */
+typedef struct MigExtraConnect MigExtraConnect;
+MigExtraConnect *mig_connect_extra(const char *uri, MigConnectedFunc *cb,
+                                   void *opaque, GError **errp);
+void mig_connect_extra_abandon(MigExtraConnect *c);
 bool mig_exec_outgoing(const char *cmd, int *fd, GPid *child, GError **errp);
 bool mig_exec_incoming(const char *cmd, int *fd, GPid *child, GError **errp);
 int mig_fd_outgoing(const char *name, GError **errp);
@@ -193,6 +230,8 @@ void mig_rp_watch(int fd, MigRpFunc *cb);
 /* Source: fail with MIG_RP_EV_FAILED if no message came in timeout_ms. */
 void mig_rp_deadline(unsigned timeout_ms);
 void mig_rp_stop(void);
+/* Source: take what already arrived now (the destination's reason). */
+void mig_rp_poll(void);
 
 /* RAM (ram.c) */
 typedef struct RamSaveState RamSaveState;
@@ -208,7 +247,37 @@ typedef struct RamStats {
     uint64_t downtime_bytes;
 } RamStats;
 
+/*
+ * The RAM digest (END section): per page, the CRC-32C of its content as
+ * last sent (a page never sent is zero on both sides), stored big-endian;
+ * the block's digest is the CRC-32C of that array.
+ */
+typedef struct RamDigest {
+    uint32_t *page_crc;         /* big-endian */
+    uint64_t data_pages;        /* pages sent (or received) as DATA */
+    uint64_t zero_pages;        /* ... as ZERO */
+} RamDigest;
+void ram_digest_data(RamDigest *d, uint64_t first, uint64_t n,
+                     const uint8_t *data);
+void ram_digest_zero(RamDigest *d, uint64_t first, uint64_t n);
+bool ram_page_is_zero(const uint8_t *page);
+
+/* Pages of one block for one multifd packet, taken from the to-do set. */
+typedef struct RamJob {
+    uint16_t index;             /* block, as in CONFIG */
+    uint8_t *host;              /* the block's memory */
+    RamDigest *digest;          /* what was sent, per page */
+    RamStats *stats;
+    uint32_t pages;
+    uint32_t nruns;
+    struct {
+        uint32_t first, count;
+    } runs[MIG_JOB_PAGES];
+} RamJob;
+
 RamSaveState *ram_save_setup(void);
+/* Up to max_pages to-do pages of the current pass; false when none left. */
+bool ram_save_take_job(RamSaveState *rs, RamJob *job, uint32_t max_pages);
 void ram_save_free(RamSaveState *rs);
 /* Synchronise dirty bitmaps: starts a new pass (returns pages to send). */
 uint64_t ram_save_sync(RamSaveState *rs);
@@ -231,15 +300,87 @@ void ram_save_put_summary(GByteArray *out);
 typedef struct RamLoadState RamLoadState;
 RamLoadState *ram_load_config(MigReader *r, GError **errp);
 bool ram_load_section(RamLoadState *rl, MigReader *r, GError **errp);
+/* Read exactly len bytes into buf, or fail. */
+typedef bool MigReadFunc(void *opaque, void *buf, size_t len, GError **errp);
+/*
+ * One run of a multifd packet: checked against the block, then DATA is
+ * read straight into guest RAM; ZERO clears what we wrote there before.
+ */
+bool ram_load_run(RamLoadState *rl, uint16_t index, uint8_t kind,
+                  uint32_t first, uint32_t count, MigReadFunc *read,
+                  void *opaque, GError **errp);
 /* END: what was loaded must be what ram_save_put_summary describes. */
 bool ram_load_check_summary(RamLoadState *rl, MigReader *r, GError **errp);
 void ram_load_free(RamLoadState *rl);
 /* Pages of block ever written (incoming loads mark theirs). */
 void ram_mark_touched(RAMBlock *block, uint64_t first_page, uint64_t n);
 
+/* Multifd, source (multifd-send.c) */
+typedef struct MultifdSend MultifdSend;
+/* Send the hellos on the n connected fds and start their threads. */
+MultifdSend *multifd_send_new(const int *fds, int n, const uint8_t *id,
+                              GError **errp);
+/*
+ * Connect n channels to uri (tcp:/unix:) and say hello on each; cb runs
+ * once from the main loop, with the channels or the error (also when they
+ * are not all connected within MIG_MF_TIMEOUT_MS).  False (errp) if it
+ * fails at once; cb does not run then.
+ */
+typedef void MultifdConnectedFunc(MultifdSend *mf, GError *err);
+bool multifd_send_connect(const char *uri, int n, const uint8_t *id,
+                          MultifdConnectedFunc *cb, GError **errp);
+void multifd_send_connect_cancel(void);
+/* Stop the threads (a blocked write returns), close the channels. */
+void multifd_send_free(MultifdSend *mf);
+/* Readable when a channel finished a job: call multifd_send_fill again. */
+int multifd_send_wake_fd(MultifdSend *mf);
+/* Make the wake fd readable now. */
+void multifd_send_kick(MultifdSend *mf);
+uint64_t multifd_send_bytes(MultifdSend *mf);
+typedef enum MultifdFill {
+    MULTIFD_QUEUED,             /* max_bytes queued: call again */
+    MULTIFD_FULL,               /* wait for the wake fd */
+    MULTIFD_PASS_DONE,          /* the pass was sent and synced */
+    MULTIFD_ERROR,
+} MultifdFill;
+/* Queue pages of the current pass (about max_bytes at most). */
+MultifdFill multifd_send_fill(MultifdSend *mf, RamSaveState *rs,
+                              size_t max_bytes, size_t *queued,
+                              GError **errp);
+/* The rest of the pass, waiting as needed (the guest is stopped). */
+bool multifd_send_flush_all(MultifdSend *mf, RamSaveState *rs,
+                            int timeout_ms, GError **errp);
+/* BYE on every channel, then the MULTIFD section on the main channel. */
+bool multifd_send_finish(MultifdSend *mf, GByteArray *main_out,
+                         int timeout_ms, GError **errp);
+
+/* Multifd, destination (multifd-recv.c) */
+typedef struct MultifdRecv MultifdRecv;
+/*
+ * CONFIG asked for n channels of migration id: check it against the
+ * local capability and parameter, start the channels that already came.
+ * NULL without multifd; with errp set, free what it returns (if any).
+ */
+MultifdRecv *multifd_recv_start(RamLoadState *rl, int n, const uint8_t *id,
+                                GError **errp);
+void multifd_recv_free(MultifdRecv *mr);
+/* The MULTIFD section: every channel said BYE (false: not yet). */
+bool multifd_recv_done(MultifdRecv *mr);
+/* ... and each sent as many packets as the source says. */
+bool multifd_recv_check(MultifdRecv *mr, MigReader *r, GError **errp);
+/*
+ * A connection that said it is a multifd channel (hello: its first
+ * MIG_MF_HELLO bytes).  Held until CONFIG says which channels to expect.
+ */
+void multifd_recv_add_channel(int fd, const uint8_t *hello);
+/* Main loop callbacks of the incoming side (incoming.c). */
+void incoming_multifd_failed(GError *err);
+void incoming_multifd_progress(void);
+
 /* Devices (savevm.c) */
 /* Append the header and the CONFIG section (flags: MIG_CONFIG_*). */
-void savevm_put_config(GByteArray *out, uint32_t flags);
+void savevm_put_config(GByteArray *out, uint32_t flags, int mf_channels,
+                       const uint8_t *mf_id);
 /* Append the COMMIT section (after END, once the destination loaded). */
 void savevm_put_commit(GByteArray *out);
 /* Append a DEVICE section per migratable device, then END. */
@@ -272,9 +413,20 @@ bool vmstate_load_reader(const VMStateDescription *vmsd, void *opaque,
 
 /* options.c */
 bool migrate_events_enabled(void);
+bool migrate_multifd_enabled(void);
+/*
+ * multifd needs tcp: or unix: (QEMU's check and words); errp set if uri
+ * cannot carry it.
+ */
+bool migrate_uri_check(const char *uri, GError **errp);
 const MigrationParameters *migrate_params(void);
-/* migration.c: run the notifiers (incoming.c: MIG_EVENT_INCOMING_LOADED) */
+/* hooks.c: run the notifiers (most recently added first) */
 void migration_call_notifiers(MigrationEventType ev);
+/* hooks.c: how many unplug-pending checks say pending; whether any does */
+int migration_unplug_pending_count(void);
+bool migration_unplug_pending(void);
+/* hooks.c: every start check agrees to `migrate` (errp: who did not) */
+bool migration_start_checks(GError **errp);
 /* migration.c: max-bandwidth was set */
 void migration_bandwidth_changed(void);
 

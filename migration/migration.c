@@ -50,6 +50,10 @@ typedef struct MigrationState {
     guint peer_watch;           /* setup/wait-unplug: the peer going away */
     bool connecting;
     bool return_path;           /* a socket: the destination answers */
+    char *uri;
+    MultifdSend *mf;            /* multifd: RAM goes over these */
+    uint64_t multifd_bytes;     /* written on them, when they are gone */
+    uint8_t mf_id[MIG_MF_ID];
     bool awaiting_verdict;      /* END sent: LOADED must come */
     int64_t stop_ms;            /* when the guest was stopped */
     bool setup_notified;        /* MIG_EVENT_SETUP ran */
@@ -75,113 +79,6 @@ typedef struct MigrationState {
 } MigrationState;
 
 static MigrationState mig = { .status = MIGRATION_STATUS_NONE };
-
-static GList *notifiers;
-static void notify(MigrationEventType ev);
-static GList *unplug_checks;
-static GList *start_checks;
-
-typedef struct Callback {
-    void *fn;
-    void *opaque;
-} Callback;
-
-/* Registration */
-
-static GList *cb_add(GList *list, void *fn, void *opaque, bool prepend)
-{
-    Callback *c = g_new(Callback, 1);
-
-    c->fn = fn;
-    c->opaque = opaque;
-    return prepend ? g_list_prepend(list, c) : g_list_append(list, c);
-}
-
-static GList *cb_remove(GList *list, void *fn, void *opaque)
-{
-    for (GList *l = list; l; l = l->next) {
-        Callback *c = l->data;
-        if (c->fn == fn && c->opaque == opaque) {
-            g_free(c);
-            return g_list_delete_link(list, l);
-        }
-    }
-    return list;
-}
-
-void migration_add_notifier(MigrationNotifyFunc *fn, void *opaque)
-{
-    notifiers = cb_add(notifiers, fn, opaque, true);
-}
-
-void migration_remove_notifier(MigrationNotifyFunc *fn, void *opaque)
-{
-    notifiers = cb_remove(notifiers, fn, opaque);
-}
-
-void migration_add_unplug_pending_check(MigrationUnplugPendingFunc *fn,
-                                        void *opaque)
-{
-    unplug_checks = cb_add(unplug_checks, fn, opaque, false);
-}
-
-void migration_remove_unplug_pending_check(MigrationUnplugPendingFunc *fn,
-                                           void *opaque)
-{
-    unplug_checks = cb_remove(unplug_checks, fn, opaque);
-}
-
-void migration_call_notifiers(MigrationEventType ev)
-{
-    notify(ev);
-}
-
-static void notify(MigrationEventType ev)
-{
-    /* A notifier may remove itself: walk a copy. */
-    GList *copy = g_list_copy(notifiers);
-
-    for (GList *l = copy; l; l = l->next) {
-        Callback *c = l->data;
-        ((MigrationNotifyFunc *)c->fn)(ev, c->opaque);
-    }
-    g_list_free(copy);
-}
-
-void migration_add_start_check(MigrationStartCheckFunc *fn, void *opaque)
-{
-    start_checks = cb_add(start_checks, fn, opaque, false);
-}
-
-void migration_remove_start_check(MigrationStartCheckFunc *fn, void *opaque)
-{
-    start_checks = cb_remove(start_checks, fn, opaque);
-}
-
-/* How many registered checks say "pending" (query-migrate shows it). */
-static int unplug_pending_count(void)
-{
-    int n = 0;
-
-    for (GList *l = unplug_checks; l; l = l->next) {
-        Callback *c = l->data;
-        if (((MigrationUnplugPendingFunc *)c->fn)(c->opaque)) {
-            n++;
-        }
-    }
-    return n;
-}
-
-static bool unplug_pending(void)
-{
-    for (GList *l = unplug_checks; l; l = l->next) {
-        Callback *c = l->data;
-        if (((MigrationUnplugPendingFunc *)c->fn)(c->opaque)) {
-            return true;
-        }
-    }
-    return false;
-}
 
 /* State */
 
@@ -254,6 +151,11 @@ static void cleanup(void)
     remove_source(&mig.switchover_timer);
     mig_rp_stop();
     mig.awaiting_verdict = false;
+    multifd_send_connect_cancel();
+    if (mig.mf) {
+        mig.multifd_bytes = multifd_send_bytes(mig.mf);
+    }
+    multifd_send_free(g_steal_pointer(&mig.mf));
     if (mig.connecting) {
         mig_connect_cancel();
         mig.connecting = false;
@@ -284,6 +186,13 @@ static void restart_guest(void)
 
 static void migration_fail(GError *err)
 {
+    /*
+     * A destination that gave up said why on the return path before it
+     * closed anything: its reason says more than our broken pipe.
+     */
+    if (mig.return_path && migration_is_running()) {
+        mig_rp_poll();
+    }
     if (!migration_is_running()) {
         g_clear_error(&err);
         return;
@@ -295,7 +204,7 @@ static void migration_fail(GError *err)
     set_status(MIGRATION_STATUS_FAILED);
     restart_guest();
     if (mig.setup_notified) {
-        notify(MIG_EVENT_FAILED);
+        migration_call_notifiers(MIG_EVENT_FAILED);
     }
 }
 
@@ -305,7 +214,7 @@ static void migration_finish_cancel(void)
     set_status(MIGRATION_STATUS_CANCELLED);
     restart_guest();
     if (mig.setup_notified) {
-        notify(MIG_EVENT_CANCELLED);
+        migration_call_notifiers(MIG_EVENT_CANCELLED);
     }
 }
 
@@ -315,7 +224,13 @@ static gboolean pump(gint fd, GIOCondition cond, gpointer opaque);
 
 static void watch_output(void)
 {
-    if (!mig.out_watch && mig.ch) {
+    if (!mig.out_watch && mig.mf) {
+        /* The main channel is idle: the channels' progress drives us. */
+        mig.out_watch = g_unix_fd_add(multifd_send_wake_fd(mig.mf), G_IO_IN,
+                                      pump, NULL);
+        /* Look at once, from the main loop. */
+        multifd_send_kick(mig.mf);
+    } else if (!mig.out_watch && mig.ch) {
         mig.out_watch = g_unix_fd_add(mig.ch->fd, G_IO_OUT, pump, NULL);
     }
 }
@@ -335,11 +250,17 @@ static void pass_event(void)
     }
 }
 
+/* Bytes written on the main channel and the multifd channels. */
+static uint64_t bytes_written(void)
+{
+    return mig.ch->written + multifd_send_bytes(mig.mf);
+}
+
 /* Bytes per millisecond seen so far in active (0: unknown). */
 static double bandwidth(void)
 {
     int64_t ns = qemu_clock_get_ns(QEMU_CLOCK_REALTIME) - mig.active_ns;
-    uint64_t bytes = mig.ch->written - mig.active_written;
+    uint64_t bytes = bytes_written() - mig.active_written;
 
     if (ns < SCALE_MS || !bytes) {
         return 0;
@@ -353,7 +274,7 @@ static void update_rates(void)
     const RamStats *st = ram_save_stats(mig.rs);
 
     if (ns > 0) {
-        mig.mbps = (double)(mig.ch->written - mig.active_written) * 8 * 1e3 /
+        mig.mbps = (double)(bytes_written() - mig.active_written) * 8 * 1e3 /
                    ns;
         mig.pages_per_second = (st->normal + st->duplicate) *
                                (double)NANOSECONDS_PER_SECOND / ns;
@@ -367,7 +288,7 @@ static void migration_finish_complete(void)
     cleanup();
     set_status(MIGRATION_STATUS_COMPLETED);
     runstate_set(RUN_STATE_POSTMIGRATE);
-    notify(MIG_EVENT_COMPLETED);
+    migration_call_notifiers(MIG_EVENT_COMPLETED);
 }
 
 /* The destination answered on the return path, or the channel ended. */
@@ -429,7 +350,17 @@ static void migration_complete(void)
     ram_save_sync(mig.rs);
     pass_event();
     before = ram_save_stats(mig.rs)->transferred;
-    while (ram_save_chunk(mig.rs, mig.ch->out, 8 * CHUNK_BYTES)) {
+    if (mig.mf) {
+        /* The last pages, then the channels' end: before device state. */
+        if (!multifd_send_flush_all(mig.mf, mig.rs, COMPLETE_TIMEOUT_MS,
+                                    &err) ||
+            !multifd_send_finish(mig.mf, mig.ch->out, COMPLETE_TIMEOUT_MS,
+                                 &err)) {
+            migration_fail(err);
+            return;
+        }
+    }
+    while (!mig.mf && ram_save_chunk(mig.rs, mig.ch->out, 8 * CHUNK_BYTES)) {
         if (!mig_channel_flush_all(mig.ch, COMPLETE_TIMEOUT_MS, &err)) {
             migration_fail(err);
             return;
@@ -530,6 +461,24 @@ static bool switchover_too_early(int64_t now)
     return true;
 }
 
+/*
+ * Up to room bytes of RAM: into the main channel's buffer, or queued on
+ * the multifd channels (FULL: wait until they move).
+ */
+static MultifdFill send_ram(size_t room, size_t *added, GError **errp)
+{
+    size_t before = mig.ch->out->len;
+
+    if (mig.mf) {
+        return multifd_send_fill(mig.mf, mig.rs, room, added, errp);
+    }
+    if (!ram_save_chunk(mig.rs, mig.ch->out, room)) {
+        return MULTIFD_PASS_DONE;
+    }
+    *added = mig.ch->out->len - before;
+    return MULTIFD_QUEUED;
+}
+
 static gboolean pump(gint fd, GIOCondition cond, gpointer opaque)
 {
     int64_t start = qemu_clock_get_ns(QEMU_CLOCK_REALTIME);
@@ -563,10 +512,21 @@ static gboolean pump(gint fd, GIOCondition cond, gpointer opaque)
             mig.out_watch = 0;
             return G_SOURCE_REMOVE;
         }
-        size_t before = mig.ch->out->len;
         size_t room = limit ? MIN(CHUNK_BYTES, limit - mig.window_bytes)
                             : CHUNK_BYTES;
-        if (!ram_save_chunk(mig.rs, mig.ch->out, room)) {
+        size_t added = 0;
+        MultifdFill fill = send_ram(room, &added, &err);
+
+        if (fill == MULTIFD_ERROR) {
+            mig.out_watch = 0;
+            migration_fail(err);
+            return G_SOURCE_REMOVE;
+        }
+        mig.window_bytes += added;
+        if (fill == MULTIFD_FULL) {
+            return G_SOURCE_CONTINUE;
+        }
+        if (fill == MULTIFD_PASS_DONE) {
             if (switchover_too_early(now)) {
                 mig.out_watch = 0;
                 return G_SOURCE_REMOVE;
@@ -576,7 +536,6 @@ static gboolean pump(gint fd, GIOCondition cond, gpointer opaque)
                 return G_SOURCE_REMOVE;
             }
         }
-        mig.window_bytes += mig.ch->out->len - before;
         if (now - start > PUMP_BUDGET_NS) {
             return G_SOURCE_CONTINUE;
         }
@@ -590,7 +549,7 @@ static void enter_active(void)
     mig.setup_time = now_ms() - mig.start_ms;
     mig.active_ns = qemu_clock_get_ns(QEMU_CLOCK_REALTIME);
     mig.active_seen_ns = 0;
-    mig.active_written = mig.ch->written;
+    mig.active_written = bytes_written();
     mig.window_start = mig.active_ns;
     mig.window_bytes = 0;
     set_status(MIGRATION_STATUS_ACTIVE);
@@ -631,7 +590,7 @@ static gboolean unplug_limit_over(gpointer opaque)
     migration_fail(g_error_new(BATON_ERROR, 0, "the guest did not eject "
                                "%d failover primary device(s) within the "
                                "wait-unplug limit of %" PRIu64 " ms",
-                               unplug_pending_count(),
+                               migration_unplug_pending_count(),
                                migrate_params()->
                                __org_baton_wait_unplug_limit));
     return G_SOURCE_REMOVE;
@@ -662,7 +621,7 @@ static gboolean cancel_wait_over(gpointer opaque)
 
 void migration_unplug_pending_changed(void)
 {
-    if (unplug_pending()) {
+    if (migration_unplug_pending()) {
         return;
     }
     if (mig.status == MIGRATION_STATUS_WAIT_UNPLUG) {
@@ -674,9 +633,46 @@ void migration_unplug_pending_changed(void)
     }
 }
 
+/* The channels are up: unplug failover primaries, then the first pass. */
+static void setup_continue(void)
+{
+    GError *err = NULL;
+    bool would_block;
+
+    mig.setup_notified = true;
+    mig.unplug_since_ms = now_ms();
+    migration_call_notifiers(MIG_EVENT_SETUP);
+    if (mig.status != MIGRATION_STATUS_SETUP) {
+        return;
+    }
+    mig.rs = ram_save_setup();
+    ram_save_sync(mig.rs);
+    pass_event();
+    if (!mig_channel_flush(mig.ch, &would_block, &err)) {
+        migration_fail(err);
+        return;
+    }
+    if (migration_unplug_pending()) {
+        enter_wait_unplug();
+        return;
+    }
+    enter_active();
+}
+
+static void multifd_connected(MultifdSend *mf, GError *err)
+{
+    if (err) {
+        migration_fail(err);
+        return;
+    }
+    mig.mf = mf;
+    setup_continue();
+}
+
 static void connected(int fd, GPid child, GError *err, void *opaque)
 {
-    GError *local = NULL;
+    int channels = migrate_multifd_enabled()
+                   ? migrate_params()->multifd_channels : 0;
 
     mig.connecting = false;
     if (mig.status != MIGRATION_STATUS_SETUP) {
@@ -697,27 +693,25 @@ static void connected(int fd, GPid child, GError *err, void *opaque)
     if (mig.return_path) {
         mig_rp_watch(fd, return_path_event);
     }
-    mig.setup_notified = true;
-    mig.unplug_since_ms = now_ms();
-    notify(MIG_EVENT_SETUP);
-    if (mig.status != MIGRATION_STATUS_SETUP) {
-        return;
+    for (int i = 0; i < MIG_MF_ID; i++) {
+        mig.mf_id[i] = g_random_int();
     }
+    /*
+     * CONFIG first: a destination that cannot take this stream (multifd
+     * off there, another machine) says so before anything else happens.
+     */
     savevm_put_config(mig.ch->out,
-                      mig.return_path ? MIG_CONFIG_RETURN_PATH : 0);
-    mig.rs = ram_save_setup();
-    ram_save_sync(mig.rs);
-    pass_event();
-    bool would_block;
-    if (!mig_channel_flush(mig.ch, &would_block, &local)) {
-        migration_fail(local);
+                      mig.return_path ? MIG_CONFIG_RETURN_PATH : 0,
+                      channels, mig.mf_id);
+    if (!channels) {
+        setup_continue();
         return;
     }
-    if (unplug_pending()) {
-        enter_wait_unplug();
-        return;
+    if (!mig_channel_flush_all(mig.ch, COMPLETE_TIMEOUT_MS, &err) ||
+        !multifd_send_connect(mig.uri, channels, mig.mf_id,
+                              multifd_connected, &err)) {
+        migration_fail(err);
     }
-    enter_active();
 }
 
 /* QMP */
@@ -728,6 +722,9 @@ void qmp_migrate(const char *uri, bool has_blk, bool blk, bool has_inc,
 {
     GError *err = NULL;
 
+    if (!migrate_uri_check(uri, errp)) {
+        return;
+    }
     if (migration_is_running()) {
         error_setg(errp, "There's a migration process in progress");
         return;
@@ -749,11 +746,8 @@ void qmp_migrate(const char *uri, bool has_blk, bool blk, bool has_inc,
         error_setg(errp, "Cannot resume if there is no paused migration");
         return;
     }
-    for (GList *l = start_checks; l; l = l->next) {
-        Callback *c = l->data;
-        if (!((MigrationStartCheckFunc *)c->fn)(c->opaque, errp)) {
-            return;
-        }
+    if (!migration_start_checks(errp)) {
+        return;
     }
     g_clear_pointer(&mig.error_desc, g_free);
     mig.start_ms = now_ms();
@@ -763,12 +757,16 @@ void qmp_migrate(const char *uri, bool has_blk, bool blk, bool has_inc,
     mig.mbps = 0;
     mig.pages_per_second = 0;
     mig.downtime_bytes = 0;
+    mig.multifd_bytes = 0;
     mig.have_final_stats = false;
     mig.final_written = 0;
     mig.expected_downtime = migrate_params()->downtime_limit;
     mig.setup_notified = false;
     mig.cancel_waits_unplug = false;
     mig.vm_was_running = runstate_is_running();
+    mig.return_path = false;
+    g_free(mig.uri);
+    mig.uri = g_strdup(uri);
     set_status(MIGRATION_STATUS_SETUP);
     mig.connecting = true;
     if (!mig_connect_outgoing(uri, connected, NULL, &err)) {
@@ -809,7 +807,7 @@ void qmp_migrate_cancel(GError **errp)
     }
     if ((old == MIGRATION_STATUS_SETUP ||
          old == MIGRATION_STATUS_WAIT_UNPLUG) && mig.setup_notified &&
-        unplug_pending()) {
+        migration_unplug_pending()) {
         /* The guest was asked to unplug: let it finish (or time out). */
         mig.cancel_waits_unplug = true;
         remove_source(&mig.out_watch);
@@ -829,7 +827,10 @@ static MigrationStats *ram_stats(void)
     const RamStats *rs = mig.rs ? ram_save_stats(mig.rs) : &mig.final_stats;
 
     /* As QEMU 8.1: every byte of the stream, not only RAM's. */
-    st->transferred = mig.ch ? mig.ch->written : mig.final_written;
+    st->multifd_bytes = mig.mf ? multifd_send_bytes(mig.mf)
+                               : mig.multifd_bytes;
+    st->transferred = (mig.ch ? mig.ch->written : mig.final_written) +
+                      st->multifd_bytes;
     st->remaining = mig.rs ? ram_save_remaining_bytes(mig.rs) : 0;
     st->total = rs->total;
     st->duplicate = rs->duplicate;
@@ -895,7 +896,7 @@ MigrationInfo *qmp_query_migrate(GError **errp)
         (mig.status == MIGRATION_STATUS_CANCELLING &&
          mig.cancel_waits_unplug)) {
         info->has___org_baton_unplug_pending = true;
-        info->__org_baton_unplug_pending = unplug_pending_count();
+        info->__org_baton_unplug_pending = migration_unplug_pending_count();
     }
     return info;
 }

@@ -29,6 +29,11 @@ bool migrate_events_enabled(void)
     return caps[MIGRATION_CAPABILITY_EVENTS];
 }
 
+bool migrate_multifd_enabled(void)
+{
+    return caps[MIGRATION_CAPABILITY_MULTIFD];
+}
+
 const MigrationParameters *migrate_params(void)
 {
     return &params;

@@ -70,13 +70,15 @@ void ram_mark_touched(RAMBlock *block, uint64_t first, uint64_t n)
 {
     RamTouched *t = touched_for(block);
 
+    /* Atomic: multifd channels mark pages of one block concurrently. */
     for (uint64_t p = first; p < first + n; p++) {
-        t->bits[p / BITS_PER_LONG] |= 1UL << (p % BITS_PER_LONG);
+        __atomic_fetch_or(&t->bits[p / BITS_PER_LONG],
+                          1UL << (p % BITS_PER_LONG), __ATOMIC_RELAXED);
     }
 }
 
 /* Word-at-a-time check; stops at the first non-zero word. */
-static bool page_is_zero(const uint8_t *page)
+bool ram_page_is_zero(const uint8_t *page)
 {
     const uint64_t *w = (const uint64_t *)page;
 
@@ -94,16 +96,6 @@ static bool test_bit(const unsigned long *map, uint64_t n)
     return map[n / BITS_PER_LONG] & (1UL << (n % BITS_PER_LONG));
 }
 
-/*
- * The RAM digest (END section): per page, the CRC-32C of its content as
- * last sent (a page never sent is zero on both sides), stored big-endian;
- * the block's digest is the CRC-32C of that array.
- */
-typedef struct RamDigest {
-    uint32_t *page_crc;         /* big-endian */
-    uint64_t data_pages;        /* pages sent (or received) as DATA */
-    uint64_t zero_pages;        /* ... as ZERO */
-} RamDigest;
 
 static uint32_t zero_page_crc_be(void)
 {
@@ -130,24 +122,29 @@ static void ram_digest_init(RamDigest *d, uint64_t pages)
     d->data_pages = d->zero_pages = 0;
 }
 
-static void ram_digest_data(RamDigest *d, uint64_t first, uint64_t n,
-                            const uint8_t *data)
+/*
+ * Pages first..first+n-1 were sent (or received) as data / as zero.  The
+ * counters are atomic: multifd channels add to them concurrently, each
+ * for other pages (passes are kept apart by the channels' barriers).
+ */
+void ram_digest_data(RamDigest *d, uint64_t first, uint64_t n,
+                     const uint8_t *data)
 {
     for (uint64_t i = 0; i < n; i++) {
         d->page_crc[first + i] = GUINT32_TO_BE(
             mig_crc32c(0, data + (i << TARGET_PAGE_BITS), TARGET_PAGE_SIZE));
     }
-    d->data_pages += n;
+    __atomic_fetch_add(&d->data_pages, n, __ATOMIC_RELAXED);
 }
 
-static void ram_digest_zero(RamDigest *d, uint64_t first, uint64_t n)
+void ram_digest_zero(RamDigest *d, uint64_t first, uint64_t n)
 {
     uint32_t z = zero_page_crc_be();
 
     for (uint64_t i = 0; i < n; i++) {
         d->page_crc[first + i] = z;
     }
-    d->zero_pages += n;
+    __atomic_fetch_add(&d->zero_pages, n, __ATOMIC_RELAXED);
 }
 
 static uint32_t ram_digest_value(const RamDigest *d, uint64_t pages)
@@ -324,13 +321,13 @@ static size_t put_section(RamSaveState *rs, RamSaveBlock *b, guint index,
     mig_put_u16(out, index);
     while (pages < max_pages && find_next(b, &page)) {
         const uint8_t *host = b->block->host + (page << TARGET_PAGE_BITS);
-        bool zero = page_is_zero(host);
+        bool zero = ram_page_is_zero(host);
         uint64_t run = 1;
 
         /* Extend the run over following to-do pages of the same kind. */
         while (pages + run < max_pages && page + run < b->pages &&
                test_bit(b->todo, page + run) &&
-               page_is_zero(host + (run << TARGET_PAGE_BITS)) == zero) {
+               ram_page_is_zero(host + (run << TARGET_PAGE_BITS)) == zero) {
             run++;
         }
         mig_put_u8(out, zero ? MIG_RAM_ZERO : MIG_RAM_DATA);
@@ -385,6 +382,47 @@ bool ram_save_chunk(RamSaveState *rs, GByteArray *out, size_t max_bytes)
         }
     }
     return out->len > start_len;
+}
+
+bool ram_save_take_job(RamSaveState *rs, RamJob *job, uint32_t max_pages)
+{
+    while (rs->cur < rs->blocks->len) {
+        RamSaveBlock *b = g_ptr_array_index(rs->blocks, rs->cur);
+        uint64_t page = rs->next_page;
+        uint32_t pages = 0;
+
+        job->nruns = 0;
+        while (pages < max_pages && job->nruns < MIG_JOB_PAGES &&
+               find_next(b, &page)) {
+            uint32_t run = 0;
+
+            while (pages + run < max_pages && page + run < b->pages &&
+                   test_bit(b->todo, page + run)) {
+                clear_bit(b->todo, page + run);
+                run++;
+            }
+            job->runs[job->nruns].first = page;
+            job->runs[job->nruns].count = run;
+            job->nruns++;
+            pages += run;
+            page += run;
+        }
+        rs->next_page = page;
+        if (!pages) {
+            rs->cur++;
+            rs->next_page = 0;
+            continue;
+        }
+        rs->todo_pages -= pages;
+        rs->stats.remaining_pages = rs->todo_pages;
+        job->index = rs->cur;
+        job->host = b->block->host;
+        job->digest = &b->sent;
+        job->stats = &rs->stats;
+        job->pages = pages;
+        return true;
+    }
+    return false;
 }
 
 const RamStats *ram_save_stats(RamSaveState *rs)
@@ -444,7 +482,7 @@ static void ram_load_clear(RAMBlock *block)
     for (uint64_t p = 0; p < pages; p++) {
         if (test_bit(t->bits, p)) {
             uint8_t *host = block->host + (p << TARGET_PAGE_BITS);
-            if (!page_is_zero(host)) {
+            if (!ram_page_is_zero(host)) {
                 memset(host, 0, TARGET_PAGE_SIZE);
             }
         }
@@ -555,7 +593,7 @@ bool ram_load_section(RamLoadState *rl, MigReader *r, GError **errp)
             /* Untouched pages here are zero already: don't fault them in. */
             for (uint32_t i = 0; i < count; i++) {
                 if (test_bit(t->bits, first + i) &&
-                    !page_is_zero(host + ((size_t)i << TARGET_PAGE_BITS))) {
+                    !ram_page_is_zero(host + ((size_t)i << TARGET_PAGE_BITS))) {
                     memset(host + ((size_t)i << TARGET_PAGE_BITS), 0,
                            TARGET_PAGE_SIZE);
                 }
@@ -569,6 +607,52 @@ bool ram_load_section(RamLoadState *rl, MigReader *r, GError **errp)
         }
     }
     return true;
+}
+
+bool ram_load_run(RamLoadState *rl, uint16_t index, uint8_t kind,
+                  uint32_t first, uint32_t count, MigReadFunc *read,
+                  void *opaque, GError **errp)
+{
+    RAMBlock *block;
+    uint64_t pages;
+    uint8_t *host;
+    RamTouched *t;
+
+    if (index >= rl->blocks->len) {
+        error_setg(errp, "RAM for block %u of %u", index, rl->blocks->len);
+        return false;
+    }
+    block = g_ptr_array_index(rl->blocks, index);
+    pages = block_pages(block);
+    if (!count || first >= pages || count > pages - first) {
+        error_setg(errp, "RAM record out of range: pages %u+%u of %s "
+                   "(%" PRIu64 " pages)", first, count, block->idstr, pages);
+        return false;
+    }
+    host = block->host + ((uint64_t)first << TARGET_PAGE_BITS);
+    switch (kind) {
+    case MIG_RAM_DATA:
+        /* Straight into guest RAM: no copy; this thread faults it in. */
+        if (!read(opaque, host, (size_t)count << TARGET_PAGE_BITS, errp)) {
+            return false;
+        }
+        ram_mark_touched(block, first, count);
+        ram_digest_data(&rl->got[index], first, count, host);
+        return true;
+    case MIG_RAM_ZERO:
+        t = touched_for(block);
+        for (uint32_t i = 0; i < count; i++) {
+            uint8_t *p = host + ((size_t)i << TARGET_PAGE_BITS);
+
+            if (test_bit(t->bits, first + i) && !ram_page_is_zero(p)) {
+                memset(p, 0, TARGET_PAGE_SIZE);
+            }
+        }
+        ram_digest_zero(&rl->got[index], first, count);
+        return true;
+    }
+    error_setg(errp, "unknown RAM record type 0x%x", kind);
+    return false;
 }
 
 bool ram_load_check_summary(RamLoadState *rl, MigReader *r, GError **errp)

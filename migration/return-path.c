@@ -170,6 +170,15 @@ static gboolean rp_readable(gint fd, GIOCondition cond, gpointer opaque)
     return G_SOURCE_REMOVE;
 }
 
+void mig_rp_poll(void)
+{
+    guint watch = rp.watch;
+
+    if (watch && rp_readable(rp.fd, G_IO_IN, NULL) == G_SOURCE_REMOVE) {
+        g_source_remove(watch);
+    }
+}
+
 void mig_rp_watch(int fd, MigRpFunc *cb)
 {
     mig_rp_stop();

@@ -156,7 +156,8 @@ static const char *machine_type_name(void)
     return name;
 }
 
-void savevm_put_config(GByteArray *out, uint32_t flags)
+void savevm_put_config(GByteArray *out, uint32_t flags, int mf_channels,
+                       const uint8_t *mf_id)
 {
     size_t sec;
 
@@ -165,7 +166,11 @@ void savevm_put_config(GByteArray *out, uint32_t flags)
     mig_out_tally_reset();
     sec = mig_section_begin(out, MIG_SEC_CONFIG);
     mig_put_str(out, machine_type_name());
-    mig_put_u32(out, flags);
+    mig_put_u32(out, flags | (mf_channels ? MIG_CONFIG_MULTIFD : 0));
+    if (mf_channels) {
+        mig_put_u16(out, mf_channels);
+        g_byte_array_append(out, mf_id, MIG_MF_ID);
+    }
     ram_save_config(out);
     mig_section_end(out, sec);
 }
@@ -221,6 +226,8 @@ struct LoadState {
     unsigned section_nr;
     MigStreamTally tally;       /* sections loaded so far */
     RamLoadState *ram;
+    MultifdRecv *mf;            /* RAM comes over these channels */
+    bool mf_checked;            /* MULTIFD section: all channels done */
     GHashTable *expected;       /* Object * devices still to be loaded */
     GHashTable *loaded;         /* Object * devices loaded */
 };
@@ -240,6 +247,8 @@ void loadvm_free(LoadState *ls)
         return;
     }
     g_byte_array_unref(ls->buf);
+    /* Its threads write into the RAM load state: stop them first. */
+    multifd_recv_free(ls->mf);
     ram_load_free(ls->ram);
     if (ls->expected) {
         g_hash_table_unref(ls->expected);
@@ -279,6 +288,9 @@ static bool load_config(LoadState *ls, MigReader *r, GError **errp)
 {
     g_autofree char *machine = NULL;
     g_autoptr(GPtrArray) devs = NULL;
+    uint16_t mf_channels = 0;
+    const uint8_t *mf_id = NULL;
+    GError *err = NULL;
 
     if (!mig_get_str(r, &machine)) {
         error_setg(errp, "truncated configuration section");
@@ -293,9 +305,20 @@ static bool load_config(LoadState *ls, MigReader *r, GError **errp)
         error_setg(errp, "truncated configuration section");
         return false;
     }
-    if (ls->flags & ~MIG_CONFIG_RETURN_PATH) {
+    if (ls->flags & ~MIG_CONFIG_KNOWN) {
         error_setg(errp, "unknown stream flags 0x%x", ls->flags);
         return false;
+    }
+    if (ls->flags & MIG_CONFIG_MULTIFD) {
+        if (!mig_get_u16(r, &mf_channels) ||
+            !mig_get_bytes(r, MIG_MF_ID, &mf_id)) {
+            error_setg(errp, "truncated configuration section");
+            return false;
+        }
+        if (!mf_channels || mf_channels > MIG_MF_MAX_CHANNELS) {
+            error_setg(errp, "%u multifd channels", mf_channels);
+            return false;
+        }
     }
     ls->ram = ram_load_config(r, errp);
     if (!ls->ram) {
@@ -303,6 +326,12 @@ static bool load_config(LoadState *ls, MigReader *r, GError **errp)
     }
     if (mig_reader_left(r)) {
         error_setg(errp, "configuration section too long");
+        return false;
+    }
+    /* RAM is ready (cleared): the channels may start writing into it. */
+    ls->mf = multifd_recv_start(ls->ram, mf_channels, mf_id, &err);
+    if (err) {
+        g_propagate_error(errp, err);
         return false;
     }
     /* Devices that exist now must all receive their state. */
@@ -392,6 +421,11 @@ static bool load_end(LoadState *ls, MigReader *r, GError **errp)
         error_setg(errp, "malformed end section");
         return false;
     }
+    if (ls->mf && !ls->mf_checked) {
+        error_setg(errp, "incomplete stream: the multifd section is "
+                   "missing");
+        return false;
+    }
     if (sections != ls->tally.sections) {
         error_setg(errp, "incomplete stream: %u sections received, the "
                    "source sent %u", ls->tally.sections, sections);
@@ -451,10 +485,28 @@ static bool load_section(LoadState *ls, uint8_t type, const uint8_t *payload,
         }
         ls->have_config = true;
         return load_config(ls, &r, errp);
-    case MIG_SEC_RAM:
-        return ram_load_section(ls->ram, &r, errp);
+    case MIG_SEC_MULTIFD:
+        if (!ls->mf || ls->mf_checked) {
+            error_setg(errp, "section %u: unexpected multifd section",
+                       ls->section_nr);
+            return false;
+        }
+        ls->mf_checked = true;
+        return multifd_recv_check(ls->mf, &r, errp);
     case MIG_SEC_DEVICE:
+        if (ls->mf && !ls->mf_checked) {
+            error_setg(errp, "section %u: device state before the end of "
+                       "the multifd channels", ls->section_nr);
+            return false;
+        }
         return load_device(ls, &r, errp);
+    case MIG_SEC_RAM:
+        if (ls->mf) {
+            error_setg(errp, "section %u: RAM on the main channel of a "
+                       "multifd migration", ls->section_nr);
+            return false;
+        }
+        return ram_load_section(ls->ram, &r, errp);
     case MIG_SEC_END:
         return load_end(ls, &r, errp);
     }
@@ -503,6 +555,11 @@ static bool loadvm_process(LoadState *ls, GError **errp)
             break;
         }
         uint32_t crc = get_be32(h + MIG_SECTION_HEAD + len);
+        /* Past this point all RAM must be in: wait for the channels. */
+        if (h[0] == MIG_SEC_MULTIFD && ls->mf && !ls->mf_checked &&
+            !multifd_recv_done(ls->mf)) {
+            break;
+        }
         if (crc != mig_crc32c(0, h, MIG_SECTION_HEAD + len)) {
             error_setg(errp, "section %u: checksum mismatch",
                        ls->section_nr);

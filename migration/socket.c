@@ -93,12 +93,73 @@ void mig_socket_connect_cancel(void)
     }
 }
 
+/* Extra connections (multifd channels) */
+
+struct MigExtraConnect {
+    SocketConnect *conn;
+    MigConnectedFunc *cb;
+    void *opaque;
+};
+
+static void extra_done(int fd, GError *err, void *opaque)
+{
+    MigExtraConnect *c = opaque;
+    MigConnectedFunc *cb = c->cb;
+    void *cb_opaque = c->opaque;
+
+    g_free(c);
+    cb(fd, 0, err, cb_opaque);
+}
+
+MigExtraConnect *mig_connect_extra(const char *uri, MigConnectedFunc *cb,
+                                   void *opaque, GError **errp)
+{
+    g_auto(SockAddr) a = { 0 };
+    bool is_unix = g_str_has_prefix(uri, "unix:");
+    MigExtraConnect *c;
+
+    if (!parse_addr(uri + (is_unix ? 5 : 4), is_unix, &a, errp)) {
+        return NULL;
+    }
+    c = g_new0(MigExtraConnect, 1);
+    c->cb = cb;
+    c->opaque = opaque;
+    c->conn = socket_connect_async(&a, tune_socket, extra_done, c, errp);
+    if (!c->conn) {
+        g_free(c);
+        return NULL;
+    }
+    return c;
+}
+
+void mig_connect_extra_abandon(MigExtraConnect *c)
+{
+    if (c) {
+        socket_connect_cancel(c->conn);
+        g_free(c);
+    }
+}
+
 /* Incoming */
 
 typedef struct Listening {
     MigAcceptFunc *cb;
     void *opaque;
+    int fd;
+    guint watch;
 } Listening;
+
+static Listening *listening;
+
+void mig_listen_stop(void)
+{
+    if (listening) {
+        g_source_remove(listening->watch);
+        close(listening->fd);
+        g_free(listening);
+        listening = NULL;
+    }
+}
 
 static gboolean accept_ready(gint lfd, GIOCondition cond, gpointer data)
 {
@@ -106,14 +167,19 @@ static gboolean accept_ready(gint lfd, GIOCondition cond, gpointer data)
     int fd = socket_accept(lfd);
 
     if (fd < 0) {
-        return errno == EAGAIN ? G_SOURCE_CONTINUE : G_SOURCE_REMOVE;
+        return G_SOURCE_CONTINUE;
     }
     tune_socket(fd, AF_INET);
-    close(lfd);
     /* QEMU leaves the socket file behind; so do we. */
-    l->cb(fd, 0, l->opaque);
-    g_free(l);
-    return G_SOURCE_REMOVE;
+    if (!l->cb(fd, 0, l->opaque)) {
+        /* Not l->watch: this callback's own source goes by returning. */
+        l->watch = 0;
+        close(l->fd);
+        g_free(l);
+        listening = NULL;
+        return G_SOURCE_REMOVE;
+    }
+    return G_SOURCE_CONTINUE;
 }
 
 /* Where we listen, for query-migrate: the port the kernel chose for :0. */
@@ -155,10 +221,18 @@ bool mig_socket_listen(const char *addr, bool is_unix, MigAcceptFunc *cb,
     if (fd < 0) {
         return false;
     }
+    /*
+     * Room for the main channel and every multifd channel at once: a unix
+     * socket refuses a connect (EAGAIN) when the backlog is full.
+     */
+    listen(fd, MIG_MF_MAX_CHANNELS + 1);
+    mig_listen_stop();
     l = g_new0(Listening, 1);
     l->cb = cb;
     l->opaque = opaque;
+    l->fd = fd;
     *addrs = describe(fd, &a);
-    g_unix_fd_add(fd, G_IO_IN, accept_ready, l);
+    l->watch = g_unix_fd_add(fd, G_IO_IN, accept_ready, l);
+    listening = l;
     return true;
 }

@@ -37,21 +37,13 @@ static char *tmp_path(const char *name)
 
 /* --- helpers ------------------------------------------------------------ */
 
-static void fill_pattern(uint8_t *buf, size_t len, uint32_t seed)
-{
-    for (size_t i = 0; i < len; i++) {
-        seed = seed * 1103515245 + 12345;
-        buf[i] = seed >> 16;
-    }
-}
-
 /* Some scattered pages of recognisable data. */
 static void write_ram(QTestState *qts, uint32_t seed)
 {
     uint8_t page[4096];
 
     for (int i = 0; i < 8; i++) {
-        fill_pattern(page, sizeof(page), seed + i);
+        mig_fill_pattern(page, sizeof(page), seed + i);
         qtest_memwrite(qts, RAM_BASE + (uint64_t)i * 0x123000, page,
                        sizeof(page));
     }
@@ -62,7 +54,7 @@ static void check_ram(QTestState *qts, uint32_t seed)
     uint8_t page[4096], got[4096];
 
     for (int i = 0; i < 8; i++) {
-        fill_pattern(page, sizeof(page), seed + i);
+        mig_fill_pattern(page, sizeof(page), seed + i);
         qtest_memread(qts, RAM_BASE + (uint64_t)i * 0x123000, got,
                       sizeof(got));
         g_assert(memcmp(page, got, sizeof(page)) == 0);
@@ -394,7 +386,7 @@ static void test_memory_backend_file(void)
     g_autofree uint8_t *got = g_malloc(64 * 4096);
     QTestState *src, *dst;
 
-    fill_pattern(mem + RAM_BASE, 64 * 4096, 123);
+    mig_fill_pattern(mem + RAM_BASE, 64 * 4096, 123);
     g_assert(g_file_set_contents(memfile, (char *)mem, 64 << 20, NULL));
     dst = qtest_initf(MACHINE "-object memory-backend-ram,id=mem,size=64M "
                       "-machine memory-backend=mem -incoming %s", uri);
@@ -430,7 +422,7 @@ static void test_dirty_precopy(void)
     int64_t passes = 0;
     g_autofree char *st = NULL;
 
-    fill_pattern(mem, DIRTY_PAGES * 4096, seed);
+    mig_fill_pattern(mem, DIRTY_PAGES * 4096, seed);
     qtest_memwrite(src, RAM_BASE, mem, DIRTY_PAGES * 4096);
     /* Slow enough for several passes; never converge while we write. */
     mig_set_param(src, "max-bandwidth", 512 << 10);
@@ -461,7 +453,7 @@ static void test_dirty_precopy(void)
         /* The guest keeps changing pages here and there. */
         for (int i = 0; i < 4; i++) {
             uint32_t page = (uint32_t)g_random_int_range(0, DIRTY_PAGES);
-            fill_pattern(mem + page * 4096, 4096, ++seed);
+            mig_fill_pattern(mem + page * 4096, 4096, ++seed);
             qtest_memwrite(src, RAM_BASE + page * 4096, mem + page * 4096,
                            4096);
         }
@@ -827,7 +819,7 @@ static void start_slow_migration(QTestState *src, const char *uri)
 {
     g_autofree uint8_t *mem = g_malloc(256 * 4096);
 
-    fill_pattern(mem, 256 * 4096, 9);
+    mig_fill_pattern(mem, 256 * 4096, 9);
     qtest_memwrite(src, RAM_BASE, mem, 256 * 4096);
     mig_set_param(src, "max-bandwidth", 100 * 1024);
     mig_enable_events(src);

@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "libqtest.h"
+#include "libqos/migrate.h"
 #include "libqos/query-pci.h"
 #include "libqos/virtio-net.h"
 #include "libqos/pci-hotplug.h"
@@ -409,7 +410,7 @@ static char *incoming(QTestState *qts, const char *uri)
 
 typedef struct Case {
     bool native;
-    const char *transport;      /* "exec", "unix" */
+    const char *transport;      /* "exec", "unix", "multifd" (on unix) */
 } Case;
 
 /*
@@ -425,6 +426,7 @@ static void run_out_in(bool native, bool multi, const char *transport)
     g_autoptr(GString) trail = g_string_new("");
     g_autoptr(JsonObject) p = NULL;
     bool exec = !strcmp(transport, "exec");
+    bool multifd = !strcmp(transport, "multifd");
     Machine src, dst;
     const char *pairs = multi ? PAIR0 PAIR1 : PAIR0;
 
@@ -438,6 +440,10 @@ static void run_out_in(bool native, bool multi, const char *transport)
     machine_start(&dst, native, "%s -incoming defer", pairs);
     /* Hidden until the loaded standby state says STANDBY. */
     check_card(dst.qts, "primary0", NULL, false);
+    if (multifd) {
+        mig_set_cap(dst.qts, "multifd", true);
+        mig_set_param(dst.qts, "multifd-channels", 3);
+    }
     if (!exec) {
         g_autoptr(JsonObject) r = NULL;
 
@@ -462,6 +468,11 @@ static void run_out_in(bool native, bool multi, const char *transport)
     g_assert_cmphex(vendor_at(&src, 2), ==, 0x1af4);
     write_ram(src.qts, 1 << 20);
     enable_events(src.qts);
+    if (multifd) {
+        /* The channels are up before anything is unplugged. */
+        mig_set_cap(src.qts, "multifd", true);
+        mig_set_param(src.qts, "multifd-channels", 3);
+    }
 
     ids = migrate_start(src.qts, out_uri);
     if (!exec) {
@@ -990,6 +1001,7 @@ static void test_paused(void)
 static const Case exec_acpi = { false, "exec" };
 static const Case unix_acpi = { false, "unix" };
 static const Case exec_native = { true, "exec" };
+static const Case multifd_native = { true, "multifd" };
 
 int main(int argc, char **argv)
 {
@@ -1006,6 +1018,8 @@ int main(int argc, char **argv)
                         test_out_in);
     qtest_add_data_func("/failover-migration/out-in/native", &exec_native,
                         test_out_in);
+    qtest_add_data_func("/failover-migration/out-in/multifd",
+                        &multifd_native, test_out_in);
     qtest_add_func("/failover-migration/multi", test_multi);
     qtest_add_func("/failover-migration/guest-off", test_guest_off);
     qtest_add_data_func("/failover-migration/cancel/wait-unplug",

@@ -4,7 +4,11 @@
  * failover pairs (ACPI or native hotplug, one or two pairs), with a fault
  * at a random moment: the destination killed or stopped, the source
  * killed, the channel closed, migrate_cancel, a stream byte flipped (the
- * channel goes through a proxy here), or none.  After each migration:
+ * channel goes through a proxy here), a RAM byte changed with its section
+ * re-checksummed (only the end of the stream can tell), the destination
+ * killed once it loaded everything and answered (its answer held back),
+ * a multifd channel closed or damaged, or none.  Half of the migrations
+ * use multifd (2 to 4 channels).  After each migration:
  *
  *  - the source runs (or, if the migration completed, the destination
  *    does), its RAM byte-identical to what the guest wrote;
@@ -32,6 +36,7 @@
 
 #include "libqtest.h"
 #include "libqos/mig-proxy.h"
+#include "libqos/migrate.h"
 #include "libqos/pci-hotplug.h"
 #include "libqos/query-pci.h"
 #include "libqos/virtio-net.h"
@@ -54,12 +59,25 @@
 
 typedef enum Fault {
     F_NONE, F_CANCEL, F_DEST_KILL, F_DEST_STOP, F_SRC_KILL, F_CLOSE, F_FLIP,
+    F_FLIP_RAM, F_DEST_KILL_END, F_MF_CLOSE, F_MF_FLIP,
     F_COUNT
 } Fault;
 
 static const char *const fault_names[F_COUNT] = {
     "none", "cancel", "destination-killed", "destination-stopped",
-    "source-killed", "channel-closed", "byte-flipped",
+    "source-killed", "channel-closed", "byte-flipped", "ram-edited",
+    "destination-killed-at-end", "multifd-channel-closed",
+    "multifd-byte-flipped",
+};
+
+/* What the proxy does for each fault. */
+static const MigProxyFault proxy_faults[F_COUNT] = {
+    [F_CLOSE] = MIG_PROXY_CLOSE,
+    [F_FLIP] = MIG_PROXY_FLIP,
+    [F_FLIP_RAM] = MIG_PROXY_FLIP_RAM,
+    [F_DEST_KILL_END] = MIG_PROXY_HOLD_ANSWER,
+    [F_MF_CLOSE] = MIG_PROXY_CH_CLOSE,
+    [F_MF_FLIP] = MIG_PROXY_CH_FLIP,
 };
 
 typedef struct Scenario {
@@ -69,6 +87,8 @@ typedef struct Scenario {
     bool guest_ejects;          /* the guest answers an unplug request */
     unsigned delay_us;          /* when the fault hits */
     uint64_t at_byte;           /* channel faults: where in the stream */
+    int channels;               /* multifd channels, 0: none */
+    int channel;                /* multifd faults: which one */
     size_t ram;
     uint32_t seed;
 } Scenario;
@@ -129,6 +149,11 @@ static void machine_start(Machine *m, const Scenario *sc, const char *extra)
     m->qts = qtest_initf(MACHINE "%s%s", sc->native ? "off" : "on",
                          sc->pairs > 1 ? PAIR1 : "", extra);
     m->bus = qpci_new_pc(m->qts);
+    /* Before any source connects (a destination listens already). */
+    if (sc->channels) {
+        mig_set_cap(m->qts, "multifd", true);
+        mig_set_param(m->qts, "multifd-channels", sc->channels);
+    }
 }
 
 static void machine_free(Machine *m)
@@ -207,11 +232,15 @@ static bool ram_equal(QTestState *qts, const uint8_t *want, size_t len)
     return !memcmp(got, want, len);
 }
 
-static void set_params(QTestState *qts)
+static void set_params(QTestState *qts, const Scenario *sc)
 {
     qtest_qmp_assert_success(qts,
         "{'execute': 'migrate-set-capabilities', 'arguments': "
         "{'capabilities': [{'capability': 'events', 'state': true}]}}");
+    mig_set_cap(qts, "multifd", sc->channels > 0);
+    if (sc->channels) {
+        mig_set_param(qts, "multifd-channels", sc->channels);
+    }
     qtest_qmp_assert_success(qts,
         "{'execute': 'migrate-set-parameters', 'arguments': "
         "{'__org.baton_unplug-timeout': 500}}");
@@ -227,8 +256,13 @@ static char *query_status(QTestState *qts, const char *cmd, const char *key)
                     ? json_object_get_string_member(o, key) : "none");
 }
 
-/* Until the migration reaches a final state; the guest ejects if asked. */
-static char *wait_final(Machine *m, bool eject)
+/*
+ * Until the migration reaches a final state; the guest ejects if asked.
+ * kill: once the source stopped, wait for the destination's answer on
+ * the proxy, then kill the destination.
+ */
+static char *wait_final_kill(Machine *m, bool eject, MigProxy *proxy,
+                             Machine *kill)
 {
     for (;;) {
         /* Events read along with an earlier reply first (the guest's
@@ -256,6 +290,12 @@ static char *wait_final(Machine *m, bool eject)
                     : "");
             phase(line);
         }
+        if (!strcmp(ev, "STOP") && kill &&
+            mig_proxy_wait_answer(proxy, 120)) {
+            phase("destination answered: killing it");
+            machine_kill(kill->qts);
+            kill = NULL;
+        }
         if (!strcmp(ev, "UNPLUG_PRIMARY") && eject) {
             const char *id = json_object_get_string_member(data,
                                                            "device-id");
@@ -269,6 +309,11 @@ static char *wait_final(Machine *m, bool eject)
             }
         }
     }
+}
+
+static char *wait_final(Machine *m, bool eject)
+{
+    return wait_final_kill(m, eject, NULL, NULL);
 }
 
 /*
@@ -392,7 +437,7 @@ static void follow_up(Machine *m, const Scenario *sc, const uint8_t *ram)
     Machine d;
 
     machine_start(&d, sc, extra);
-    set_params(m->qts);
+    set_params(m->qts, sc);
     qtest_qmp_assert_success(m->qts, "{'execute': 'migrate', 'arguments': "
                              "{'uri': 'unix:%s'}}", sock);
     phase("following migration");
@@ -430,14 +475,13 @@ static void run(const Scenario *sc)
     phase("booted");
     fill(ram, sc->ram, sc->seed);
     qtest_memwrite(src.qts, RAM_BASE, ram, sc->ram);
-    set_params(src.qts);
-    proxy = mig_proxy_start(psock, dsock, sc->fault == F_FLIP
-                            ? MIG_PROXY_FLIP : sc->fault == F_CLOSE
-                            ? MIG_PROXY_CLOSE : MIG_PROXY_PASS,
-                            sc->at_byte, 0);
+    set_params(src.qts, sc);
+    proxy = mig_proxy_start(psock, dsock, proxy_faults[sc->fault],
+                            sc->at_byte, sc->channel);
     qtest_qmp_assert_success(src.qts, "{'execute': 'migrate', 'arguments': "
                              "{'uri': 'unix:%s'}}", psock);
-    if (sc->fault != F_NONE && sc->fault != F_CLOSE && sc->fault != F_FLIP) {
+    if (sc->fault == F_CANCEL || sc->fault == F_DEST_KILL ||
+        sc->fault == F_DEST_STOP || sc->fault == F_SRC_KILL) {
         g_usleep(sc->delay_us);
     }
     switch (sc->fault) {
@@ -466,8 +510,13 @@ static void run(const Scenario *sc)
          * wait in the QMP queue meanwhile); one that never answers is
          * only waited for by a cancel (which gives up after 500 ms).
          */
-        st = wait_final(&src, sc->guest_ejects ||
-                        (sc->fault != F_CANCEL && sc->fault != F_DEST_STOP));
+        st = wait_final_kill(&src, sc->guest_ejects ||
+                             (sc->fault != F_CANCEL &&
+                              sc->fault != F_DEST_STOP), proxy,
+                             sc->fault == F_DEST_KILL_END ? &dst : NULL);
+        if (sc->fault == F_DEST_KILL_END && !qtest_probe_child(dst.qts)) {
+            dst_alive = false;
+        }
         run_st = query_status(src.qts, "query-status", "status");
         phase(st);
     }
@@ -542,6 +591,7 @@ static void pick(Scenario *sc, uint32_t seed)
     sc->ram = (size_t)g_rand_int_range(r, 1, 5) << 20;
     /* A stream is the header, config, sc->ram of pages, devices, END. */
     sc->at_byte = g_rand_int_range(r, 0, sc->ram + 64 * 1024);
+    sc->channels = g_rand_boolean(r) ? g_rand_int_range(r, 2, 5) : 0;
     /* Narrowing down: SOAK_FAULT=name, SOAK_PAIRS=n, SOAK_HOTPLUG=native. */
     for (int f = 0; f < F_COUNT; f++) {
         if (!g_strcmp0(g_getenv("SOAK_FAULT"), fault_names[f])) {
@@ -554,16 +604,30 @@ static void pick(Scenario *sc, uint32_t seed)
     if (g_getenv("SOAK_HOTPLUG")) {
         sc->native = !strcmp(g_getenv("SOAK_HOTPLUG"), "native");
     }
+    if (g_getenv("SOAK_MULTIFD")) {
+        sc->channels = CLAMP(atoi(g_getenv("SOAK_MULTIFD")), 0, 8);
+    }
+    if (sc->fault == F_MF_CLOSE || sc->fault == F_MF_FLIP) {
+        sc->channels = MAX(sc->channels, 2);
+        sc->channel = g_rand_int_range(r, 0, sc->channels);
+        /* Each channel carries its share of the RAM. */
+        sc->at_byte = g_rand_int_range(r, 0, sc->ram / sc->channels + 4096);
+    }
 }
 
 static void describe(const Scenario *sc, char *buf, size_t len)
 {
+    g_autofree char *mf = sc->channels
+        ? g_strdup_printf(", multifd %d (channel %d)", sc->channels,
+                          sc->channel)
+        : g_strdup("");
+
     snprintf(buf, len, "seed %u: %s, %d pair%s, %s, fault %s at %u us / "
              "byte %" PRIu64 ", %zu MiB%s", sc->seed,
              sc->native ? "native" : "acpi", sc->pairs,
              sc->pairs > 1 ? "s" : "", sc->guest_ejects ? "guest ejects" :
              "guest slow", fault_names[sc->fault], sc->delay_us, sc->at_byte,
-             sc->ram >> 20, "");
+             sc->ram >> 20, mf);
 }
 
 /* One iteration in a child: 0 ok, 1 a violation (printed), else died. */

@@ -43,6 +43,7 @@ typedef struct Pair {
     int dst;
     int dst2;                   /* CH_TWICE: the second connection */
     bool main;
+    int index;                  /* multifd channel number */
     uint64_t fwd;               /* bytes forwarded from the source */
     GByteArray *pending;        /* FLIP_RAM: bytes not yet forwarded */
     bool flipped;
@@ -134,7 +135,10 @@ static bool read_all(Pair *pr, uint8_t *b, size_t n)
 /* Is the fault aimed at this connection? */
 static bool targeted(Pair *pr, MigProxyFault main_fault, MigProxyFault ch)
 {
-    return pr->p->fault == (pr->main ? main_fault : ch);
+    if (pr->main) {
+        return pr->p->fault == main_fault;
+    }
+    return pr->p->fault == ch && pr->index == pr->p->channel;
 }
 
 /*
@@ -280,7 +284,8 @@ static gpointer pair_run(gpointer opaque)
             goto out;
         }
         have = MF_HELLO;
-        if ((hello[24] << 8 | hello[25]) != p->channel) {
+        pr->index = hello[24] << 8 | hello[25];
+        if (pr->index != p->channel) {
             /* not the channel the fault is meant for */
         } else if (p->fault == MIG_PROXY_CH_NEVER) {
             /* Hold the source's connection open, send nothing on. */
@@ -302,10 +307,8 @@ static gpointer pair_run(gpointer opaque)
             hello[8] ^= 0x01;
             put_be32(hello + 28, mig_proxy_crc32c(0, hello, 28));
         } else if (p->fault == MIG_PROXY_CH_TWICE) {
+            /* It gets the same bytes as dst, hello included. */
             pr->dst2 = unix_connect(p->to);
-            if (pr->dst2 >= 0) {
-                write_all(pr->dst2, hello, have);
-            }
         }
     }
     pr->dst = unix_connect(p->to);

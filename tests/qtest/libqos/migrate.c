@@ -73,3 +73,11 @@ char *mig_wait_event(QTestState *qts, const char *a, const char *b)
         }
     }
 }
+
+void mig_fill_pattern(uint8_t *buf, size_t len, uint32_t seed)
+{
+    for (size_t i = 0; i < len; i++) {
+        seed = seed * 1103515245 + 12345;
+        buf[i] = seed >> 16;
+    }
+}

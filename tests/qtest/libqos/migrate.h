@@ -8,6 +8,7 @@
 #define LIBQOS_MIGRATE_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "libqtest.h"
@@ -24,6 +25,8 @@ void mig_enable_events(QTestState *qts);
 void mig_set_param(QTestState *qts, const char *name, int64_t v);
 /* migrate to uri; the command must succeed. */
 void mig_migrate(QTestState *qts, const char *uri);
+/* Pseudo-random bytes from seed (the same on both sides of a test). */
+void mig_fill_pattern(uint8_t *buf, size_t len, uint32_t seed);
 /* Wait for a MIGRATION event with status a (or b); returns it (g_free). */
 char *mig_wait_event(QTestState *qts, const char *a, const char *b);
 
