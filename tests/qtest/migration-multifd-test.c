@@ -288,12 +288,18 @@ static const FaultCase faults[] = {
     { MIG_PROXY_CH_TWICE, 0, 1, "multifd channel 1 connected twice" },
     { MIG_PROXY_CH_WRONG_ID, 0, 0, "multifd channel 0 belongs to another "
       "migration" },
-    /* The source's write or the destination's read fails first. */
-    { MIG_PROXY_CH_CLOSE, 1 << 20, 1, "multifd channel 1: " },
+    /*
+     * The source's write or the destination's read fails first.  Early in
+     * the channel: how many pages each channel carries varies.
+     */
+    { MIG_PROXY_CH_CLOSE, 64 << 10, 1, "multifd channel 1: " },
     { MIG_PROXY_CH_FLIP, 100, 0, "the destination failed to load the "
       "migration stream: multifd channel 0: checksum mismatch" },
-    /* In a page: only the END section's RAM digest can tell. */
-    { MIG_PROXY_CH_FLIP, 3 << 20, 1, "the destination failed to load the "
+    /*
+     * In a page of the channel's first packet (after its hello, header
+     * and run table): only the END section's RAM digest can tell.
+     */
+    { MIG_PROXY_CH_FLIP, 8 << 10, 1, "the destination failed to load the "
       "migration stream: RAM block " },
 };
 static const char *const fault_names[] = {
