@@ -7,8 +7,10 @@
  * otherwise the access goes to PCI space (zeros here: no firmware).
  */
 #include <string.h>
+#include <unistd.h>
 #include "libqtest.h"
 #include "libqos/pci.h"
+#include "libqos/migrate.h"
 
 typedef struct Area {
     uint32_t start, end;
@@ -155,11 +157,41 @@ static void test_i440fx_defaults(void)
     qtest_quit(qts);
 }
 
+/* The destination decodes what the source's guest set. */
+static void test_i440fx_migration(void)
+{
+    g_autofree char *sock = g_strdup_printf("%s/pam-%d.sock",
+                                            g_get_tmp_dir(), getpid());
+    g_autofree char *uri = g_strdup_printf("unix:%s", sock);
+    QTestState *dst = qtest_initf("-M pc -incoming %s", uri);
+    QTestState *src = qtest_init("-M pc");
+    QPCIBus *bus = qpci_new_pc(src);
+    QPCIDevice dev = qpci_device_at(bus, 0);
+    g_autofree char *st = NULL;
+
+    pam_set(&dev, 0x59, 1, RE | WE);                    /* 0xf0000 RAM */
+    qtest_writeb(src, 0xf1234, 0x99);
+    pam_set(&dev, 0x59, 1, RE);                         /* then read-only */
+    mig_enable_events(src);
+    mig_migrate(src, uri);
+    st = mig_wait_event(src, "completed", "failed");
+    g_assert_cmpstr(st, ==, "completed");
+    qtest_qmp_eventwait(dst, "RESUME");
+    g_assert_cmphex(qtest_readb(dst, 0xf1234), ==, 0x99);
+    qtest_writeb(dst, 0xf1234, 0x11);
+    g_assert_cmphex(qtest_readb(dst, 0xf1234), ==, 0x99);
+    qpci_free_pc(bus);
+    qtest_quit(src);
+    qtest_quit(dst);
+    unlink(sock);
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
     qtest_add_func("/pam/i440fx/defaults", test_i440fx_defaults);
     qtest_add_func("/pam/i440fx", test_i440fx_pam);
     qtest_add_func("/pam/q35", test_q35_pam);
+    qtest_add_func("/pam/i440fx/migration", test_i440fx_migration);
     return g_test_run();
 }

@@ -6,8 +6,12 @@
  * top of low RAM, the extended TSEG register at 0x50, SMRAM at SMBASE
  * negotiated and locked through 0x9c, and a reset undoing all of it.
  */
+#include <string.h>
+#include <unistd.h>
+#include <sys/wait.h>
 #include "libqtest.h"
 #include "libqos/pci.h"
+#include "libqos/migrate.h"
 
 #define SMRAM           0x9d
 #define D_OPEN          0x40
@@ -266,6 +270,64 @@ static void test_without_smbase_smram(void)
     mch_stop(&m);
 }
 
+/* What the guest locked and opened comes along in a migration. */
+static void test_migration(void)
+{
+    g_autofree char *sock = g_strdup_printf("%s/q35-smram-%d.sock",
+                                            g_get_tmp_dir(), getpid());
+    g_autofree char *uri = g_strdup_printf("unix:%s", sock);
+    QTestState *dst = qtest_initf("-M q35 -nodefaults -m 128M -incoming %s",
+                                  uri);
+    g_autofree char *st = NULL;
+    Mch m, d;
+
+    mch_start(&m, "-m 128M");
+    qpci_config_writeb(&m.dev, 0x92, 0x03);             /* 0xc8000: RAM */
+    qtest_writeb(m.qts, 0xc8000, 0x66);
+    qpci_config_writeb(&m.dev, ESMRAMC, 0x38 | 0x02 | T_EN);   /* 2 MiB */
+    qpci_config_writeb(&m.dev, SMRAM, 0x02 | G_SMRAME | D_LCK);
+    qpci_config_writeb(&m.dev, F_SMBASE, 0xff);
+    qpci_config_writeb(&m.dev, F_SMBASE, 0x02);
+
+    mig_enable_events(m.qts);
+    mig_migrate(m.qts, uri);
+    st = mig_wait_event(m.qts, "completed", "failed");
+    g_assert_cmpstr(st, ==, "completed");
+    qtest_qmp_eventwait(dst, "RESUME");
+
+    d.qts = dst;
+    d.bus = qpci_new_pc(dst);
+    d.dev = qpci_device_at(d.bus, 0);
+    g_assert_cmphex(qpci_config_readb(&d.dev, SMRAM), ==,
+                    0x02 | G_SMRAME | D_LCK);
+    g_assert_cmphex(qtest_readb(dst, 126 << 20), ==, 0xff);   /* TSEG */
+    g_assert_cmphex(qtest_readb(dst, SMBASE), ==, 0xff);
+    g_assert_cmphex(qtest_readb(dst, 0xc8000), ==, 0x66);     /* PAM */
+    /* Still locked on the destination. */
+    smram_set(&d, D_OPEN, true);
+    g_assert_false(smram_test(&d, D_OPEN));
+    qpci_config_writeb(&d.dev, ESMRAMC, 0x38);
+    g_assert_cmphex(qpci_config_readb(&d.dev, ESMRAMC), ==, 0x38 | 0x03);
+    qpci_config_writeb(&d.dev, F_SMBASE, 0);
+    g_assert_cmphex(qpci_config_readb(&d.dev, F_SMBASE), ==, 0x02);
+    mch_stop(&d);
+    mch_stop(&m);
+    unlink(sock);
+}
+
+/* Bad input: QEMU's check of the property, at start-up. */
+static void test_bad_ext_tseg(void)
+{
+    int status;
+    g_autofree char *err = qtest_run_stderr(
+        "-M q35 -global mch.extended-tseg-mbytes=4096", &status);
+
+    g_assert_true(WIFEXITED(status));
+    g_assert_cmpint(WEXITSTATUS(status), ==, 1);
+    g_assert_nonnull(strstr(err, "invalid extended-tseg-mbytes value: "
+                            "4096"));
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -283,5 +345,7 @@ int main(int argc, char **argv)
     qtest_add_func("/q35/tseg/ext-register", test_ext_tseg_register);
     qtest_add_func("/q35/smram/smbase_lock", test_smbase_lock);
     qtest_add_func("/q35/smram/no-smbase-smram", test_without_smbase_smram);
+    qtest_add_func("/q35/smram/migration", test_migration);
+    qtest_add_func("/q35/tseg/bad-ext-size", test_bad_ext_tseg);
     return g_test_run();
 }
