@@ -368,79 +368,6 @@ static void parse_argv(int argc, char **argv)
     }
 }
 
-static QemuOpts *parse_opts(CmdOpt *o, const char *implied);
-
-static bool parse_boot_int(const char *name, const char *str, int64_t *v)
-{
-    char *end;
-
-    errno = 0;
-    *v = strtoll(str, &end, 0);
-    if (errno || end == str || *end) {
-        fail(NULL, "Parameter 'boot.%s' expects integer", name);
-    }
-    return true;
-}
-
-/*
- * -boot, checked as QEMU 8.1 checks it (keys of BootConfiguration; the
- * ranges fw_cfg enforces).  Only menu, splash-time and reboot-timeout
- * reach the guest; there are no boot devices to order.
- */
-static void parse_boot(CmdOpt *o)
-{
-    static const char *const keys[] = {
-        "order", "once", "menu", "splash", "splash-time", "reboot-timeout",
-        "strict", NULL,
-    };
-    g_autoptr(QemuOpts) opts = parse_opts(o, "order");
-    GError *err = NULL;
-
-    for (guint i = 0; i < opts->list->len; i++) {
-        QemuOpt *opt = g_ptr_array_index(opts->list, i);
-
-        if (!g_strv_contains(keys, opt->name)) {
-            fail(NULL, "Parameter 'boot.%s' is unexpected", opt->name);
-        }
-    }
-    if (qemu_opt_has(opts, "menu") &&
-        !qapi_bool_parse("boot.menu", qemu_opt_get(opts, "menu"),
-                         &boot_config.menu, &err)) {
-        fail_err(NULL, err);
-    }
-    if (qemu_opt_has(opts, "strict")) {
-        bool strict;
-
-        if (!qapi_bool_parse("boot.strict", qemu_opt_get(opts, "strict"),
-                             &strict, &err)) {
-            fail_err(NULL, err);
-        }
-    }
-    if (qemu_opt_has(opts, "splash-time")) {
-        int64_t v;
-
-        parse_boot_int("splash-time", qemu_opt_get(opts, "splash-time"), &v);
-        if (v < 0 || v > 0xffff) {
-            fail(NULL, "splash-time is invalid,"
-                 "it should be a value between 0 and 65535");
-        }
-        boot_config.has_splash_time = true;
-        boot_config.splash_time = v;
-    }
-    if (qemu_opt_has(opts, "reboot-timeout")) {
-        int64_t v;
-
-        parse_boot_int("reboot-timeout", qemu_opt_get(opts, "reboot-timeout"),
-                       &v);
-        if (v < -1 || v > 0xffff) {
-            fail(NULL, "reboot timeout is invalid,"
-                 "it should be a value between -1 and 65535");
-        }
-        boot_config.has_reboot_timeout = true;
-        boot_config.reboot_timeout = v;
-    }
-}
-
 static QemuOpts *parse_opts(CmdOpt *o, const char *implied)
 {
     GError *err = NULL;
@@ -964,9 +891,13 @@ void qemu_init(int argc, char **argv)
         case OPT_PRECONFIG:
             preconfig = true;
             break;
-        case OPT_BOOT:
-            parse_boot(o);
+        case OPT_BOOT: {
+            g_autoptr(QemuOpts) opts = parse_opts(o, "order");
+            if (!boot_config_parse(opts, &boot_config, &err)) {
+                fail_err(NULL, err);
+            }
             break;
+        }
         case OPT_NODEFAULTS:
             nodefaults = true;
             break;

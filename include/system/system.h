@@ -21,6 +21,10 @@ bool qemu_uuid_parse(const char *str, uint8_t *uuid);
 /* An option of the command line that baton acts on ("chardev", "m"). */
 bool qemu_option_exists(const char *name);
 
+/* -boot's options into bc (system/boot-opts.c); QEMU's errors. */
+typedef struct BootConfig BootConfig;       /* hw/boards.h */
+bool boot_config_parse(const QemuOpts *opts, BootConfig *bc, GError **errp);
+
 /* -incoming URI, or NULL. */
 const char *qemu_incoming_uri(void);
 /* -netdev options in command-line order (QemuOpts *). */
