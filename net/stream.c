@@ -46,6 +46,13 @@ static void stream_send_ready(NetClientState *nc)
     net_stream_conn_send_ready(&s->conn);
 }
 
+static void stream_batch_end(NetClientState *nc)
+{
+    NetStreamState *s = nc->opaque;
+
+    net_stream_conn_batch_end(&s->conn);
+}
+
 static void stream_cleanup(NetClientState *nc)
 {
     NetStreamState *s = nc->opaque;
@@ -68,6 +75,7 @@ static const NetClientInfo stream_info = {
     .can_receive = stream_can_receive,
     .receive_iov = stream_receive,
     .send_ready = stream_send_ready,
+    .batch_end = stream_batch_end,
     .cleanup = stream_cleanup,
 };
 

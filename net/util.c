@@ -380,6 +380,26 @@ ssize_t net_stream_write_frame(int fd, const struct iovec *iov, int iovcnt,
 
 /* A connected stream socket carrying frames */
 
+/*
+ * A batch (net.h): frames with their length headers, written with one
+ * sendmsg() when the batch ends.  The frames' pieces point at the
+ * sender's memory.
+ */
+#define STREAM_BATCH 64
+#define STREAM_BATCH_IOV 1024           /* <= IOV_MAX */
+
+struct NetStreamBatch {
+    struct iovec iov[STREAM_BATCH_IOV];
+    unsigned int iov_n;
+    unsigned int n;
+    struct {
+        uint8_t hdr[4];
+        unsigned int first;             /* its header's index in iov */
+        unsigned int cnt;               /* header included */
+        size_t size;                    /* frame bytes, header excluded */
+    } frame[STREAM_BATCH];
+};
+
 static void conn_update_watch(NetStreamConn *c)
 {
     GIOCondition cond;
@@ -453,6 +473,9 @@ static gboolean conn_ready(int fd, GIOCondition cond, void *opaque)
         }
     }
     if (cond & (G_IO_IN | G_IO_HUP | G_IO_ERR)) {
+        /* What one wake-up reads reaches the guest with one interrupt. */
+        g_auto(NetBatch) batch = { qemu_net_batch_begin(c->nc) };
+
         /* A bounded number of reads, so one busy socket cannot starve. */
         for (int i = 0; i < 16 && qemu_can_send_packet(c->nc); i++) {
             g_autoptr(GError) err = NULL;
@@ -518,6 +541,11 @@ void net_stream_conn_detach(NetStreamConn *c)
     }
     g_clear_pointer(&c->pending, g_free);
     c->pending_len = c->pending_off = 0;
+    if (c->batch) {
+        /* Held for a connection that is gone: lost, as a write would be. */
+        c->nc->rx_dropped += c->batch->n;
+        c->batch->n = c->batch->iov_n = 0;
+    }
     net_frame_reader_reset(&c->reader);
 }
 
@@ -526,6 +554,103 @@ void net_stream_conn_destroy(NetStreamConn *c)
     c->on_close = NULL;
     net_stream_conn_detach(c);
     net_frame_reader_destroy(&c->reader);
+    g_clear_pointer(&c->batch, g_free);
+}
+
+/* Keep the unwritten rest of frame f, from byte done of header + frame. */
+static void stream_keep_pending(NetStreamConn *c, const struct iovec *iov,
+                                unsigned int cnt, size_t total, size_t done)
+{
+    c->pending = g_malloc(total);
+    net_iov_to_buf(iov, cnt, c->pending);
+    c->pending_len = total;
+    c->pending_off = done;
+}
+
+/*
+ * Write the batch.  A frame the socket took in part keeps its rest in
+ * pending, as one frame written alone does; the frames after it go back,
+ * in order, to the head of the queue.
+ */
+static void stream_flush_batch(NetStreamConn *c)
+{
+    NetStreamBatch *b = c->batch;
+    struct msghdr msg = { .msg_iov = b->iov, .msg_iovlen = b->iov_n };
+    unsigned int i = 0, back = 0;
+    ssize_t n;
+
+    if (!b->n) {
+        return;
+    }
+    do {
+        n = sendmsg(c->fd, &msg, MSG_DONTWAIT | MSG_NOSIGNAL);
+    } while (n < 0 && errno == EINTR);
+    if (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK) {
+        c->nc->rx_dropped += b->n;
+        b->n = b->iov_n = 0;
+        conn_close(c);
+        return;
+    }
+    for (size_t left = n < 0 ? 0 : n; i < b->n; i++) {
+        size_t total = 4 + b->frame[i].size;
+
+        if (left < total) {
+            if (left) {
+                stream_keep_pending(c, b->iov + b->frame[i].first,
+                                    b->frame[i].cnt, total, left);
+                i++;
+            }
+            break;
+        }
+        left -= total;
+    }
+    for (; i < b->n; i++) {
+        qemu_net_queue_insert(c->nc, back++, b->iov + b->frame[i].first + 1,
+                              b->frame[i].cnt - 1);
+    }
+    if (c->pending || back) {
+        net_fd_watch_set(&c->watch, c->watch.cond | G_IO_OUT);
+    }
+    b->n = b->iov_n = 0;
+}
+
+void net_stream_conn_batch_end(NetStreamConn *c)
+{
+    if (c->batch && c->fd >= 0) {
+        stream_flush_batch(c);
+    }
+}
+
+/* Hold a frame for the batch's writev; false if it must wait. */
+static bool stream_batch_add(NetStreamConn *c, const struct iovec *iov,
+                             int iovcnt, size_t size)
+{
+    NetStreamBatch *b;
+    unsigned int k;
+
+    if (!c->batch) {
+        c->batch = g_new0(NetStreamBatch, 1);
+    }
+    b = c->batch;
+    if (b->n == STREAM_BATCH || b->iov_n + iovcnt + 1 > STREAM_BATCH_IOV) {
+        stream_flush_batch(c);
+        if (c->fd < 0 || c->pending || !g_queue_is_empty(c->nc->queue)) {
+            return false;
+        }
+    }
+    k = b->n++;
+    b->frame[k].hdr[0] = size >> 24;
+    b->frame[k].hdr[1] = size >> 16;
+    b->frame[k].hdr[2] = size >> 8;
+    b->frame[k].hdr[3] = size;
+    b->frame[k].first = b->iov_n;
+    b->frame[k].cnt = iovcnt + 1;
+    b->frame[k].size = size;
+    b->iov[b->iov_n].iov_base = b->frame[k].hdr;
+    b->iov[b->iov_n++].iov_len = 4;
+    memcpy(b->iov + b->iov_n, iov, iovcnt * sizeof(*iov));
+    b->iov_n += iovcnt;
+    return true;
 }
 
 bool net_stream_conn_can_receive(NetStreamConn *c)
@@ -546,6 +671,16 @@ ssize_t net_stream_conn_receive(NetStreamConn *c, const struct iovec *iov,
         /* Not connected: the frame is lost, as on an unplugged cable. */
         c->nc->rx_dropped++;
         return size;
+    }
+    if (c->nc->batch_depth && iovcnt < STREAM_BATCH_IOV) {
+        return stream_batch_add(c, iov, iovcnt, size) ? size : 0;
+    }
+    /* Alone: after what a batch holds, so order is kept. */
+    if (c->batch && c->batch->n) {
+        stream_flush_batch(c);
+        if (c->fd < 0 || c->pending || !g_queue_is_empty(c->nc->queue)) {
+            return c->fd < 0 ? size : 0;
+        }
     }
     n = net_stream_write_frame(c->fd, iov, iovcnt, size);
     if (n < 0) {

@@ -164,6 +164,7 @@ ssize_t net_stream_write_frame(int fd, const struct iovec *iov, int iovcnt,
  * connected stream fd plus its reader, partial-write buffer and watch.
  * on_close is called when the peer hangs up or sends garbage.
  */
+typedef struct NetStreamBatch NetStreamBatch;
 typedef struct NetStreamConn {
     NetClientState *nc;
     int fd;
@@ -172,6 +173,7 @@ typedef struct NetStreamConn {
     uint8_t *pending;           /* rest of a frame the socket did not take */
     size_t pending_len, pending_off;
     void (*on_close)(struct NetStreamConn *c);
+    NetStreamBatch *batch;      /* frames held for one writev, at first use */
 } NetStreamConn;
 
 void net_stream_conn_init(NetStreamConn *c, NetClientState *nc,
@@ -186,5 +188,7 @@ ssize_t net_stream_conn_receive(NetStreamConn *c, const struct iovec *iov,
                                 int iovcnt);
 /* The peer can take frames again: resume reading. */
 void net_stream_conn_send_ready(NetStreamConn *c);
+/* The sender's batch is complete: write what it held with one writev. */
+void net_stream_conn_batch_end(NetStreamConn *c);
 
 #endif

@@ -131,6 +131,15 @@ bool qemu_can_send_packet(NetClientState *sender);
  */
 NetClientState *qemu_net_batch_begin(NetClientState *sender);
 void qemu_net_batch_end(NetClientState *receiver);
+/* A batch ended when it goes out of scope: g_auto(NetBatch) b = { begin }. */
+typedef struct NetBatch {
+    NetClientState *receiver;
+} NetBatch;
+static inline void qemu_net_batch_clear(NetBatch *b)
+{
+    qemu_net_batch_end(b->receiver);
+}
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC(NetBatch, qemu_net_batch_clear)
 /*
  * Put a copy of a frame into nc's queue at position pos (0: the head),
  * for a batch nc took but could not write; never dropped, whatever the

@@ -10,6 +10,8 @@
 #include <errno.h>
 #include <poll.h>
 #include <string.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
 #include <sys/socket.h>
 #include <sys/un.h>
 #include <unistd.h>
@@ -114,6 +116,7 @@ static void set_used_event(int q, uint16_t v)
 /* ---- The device and its peer ------------------------------------------ */
 
 typedef struct Rig {
+    bool stream;                /* a stream netdev over tcp, not dgram */
     VirtIODevice *vdev;
     DeviceState *dev;
     BusState *bus;
@@ -141,6 +144,25 @@ static void connect_to(int fd, const char *path)
     g_assert_cmpint(connect(fd, (struct sockaddr *)&sa, sizeof(sa)), ==, 0);
 }
 
+/*
+ * A tcp listener whose connections take little at a time (a small
+ * receive buffer), so a burst meets a full socket part-way.
+ */
+static int tcp_listener(int *port)
+{
+    struct sockaddr_in sa = { .sin_family = AF_INET };
+    socklen_t len = sizeof(sa);
+    int fd = socket(AF_INET, SOCK_STREAM, 0), small = 4096;
+
+    sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &small, sizeof(small));
+    g_assert_cmpint(bind(fd, (struct sockaddr *)&sa, sizeof(sa)), ==, 0);
+    g_assert_cmpint(listen(fd, 1), ==, 0);
+    g_assert_cmpint(getsockname(fd, (struct sockaddr *)&sa, &len), ==, 0);
+    *port = ntohs(sa.sin_port);
+    return fd;
+}
+
 static void setup_queue(VirtIODevice *vdev, int q)
 {
     virtio_queue_set_num(vdev, q, QSIZE);
@@ -154,22 +176,30 @@ static void setup_queue(VirtIODevice *vdev, int q)
  * queues only a few frames from us (net.unix.max_dgram_qlen) and a burst
  * meets a full socket.
  */
-static void rig_start(Rig *r, bool event_idx, bool connect_back)
+static void rig_backend(Rig *r, const char *id, bool connect_back)
 {
-    static int n;
     g_autoptr(QemuOpts) opts = qemu_opts_new();
-    g_autofree char *id = g_strdup_printf("vb%d", n++);
     GError *err = NULL;
-    uint64_t f;
 
-    memset(r, 0, sizeof(*r));
-    memset(ram + 0x100000, 0, 0x40000);
-    r->local_path = g_strdup_printf("%s/%s-local", tmp_dir, id);
-    r->peer_path = g_strdup_printf("%s/%s-peer", tmp_dir, id);
-    r->peer = bound_socket(r->peer_path);
-
-    qemu_opt_set(opts, "type", "dgram");
     qemu_opt_set(opts, "id", id);
+    if (r->stream) {
+        int port, lfd = tcp_listener(&port);
+        g_autofree char *ports = g_strdup_printf("%d", port);
+
+        qemu_opt_set(opts, "type", "stream");
+        qemu_opt_set(opts, "server", "off");
+        qemu_opt_set(opts, "addr.type", "inet");
+        qemu_opt_set(opts, "addr.host", "127.0.0.1");
+        qemu_opt_set(opts, "addr.port", ports);
+        r->backend = net_client_init(opts, false, &err);
+        g_assert_no_error(err);
+        r->peer = accept4(lfd, NULL, NULL, SOCK_NONBLOCK);
+        g_assert_cmpint(r->peer, >=, 0);
+        close(lfd);
+        return;
+    }
+    r->peer = bound_socket(r->peer_path);
+    qemu_opt_set(opts, "type", "dgram");
     qemu_opt_set(opts, "local.type", "unix");
     qemu_opt_set(opts, "local.path", r->local_path);
     qemu_opt_set(opts, "remote.type", "unix");
@@ -179,6 +209,22 @@ static void rig_start(Rig *r, bool event_idx, bool connect_back)
     if (connect_back) {
         connect_to(r->peer, r->local_path);
     }
+}
+
+static void rig_start(Rig *r, bool event_idx, bool connect_back)
+{
+    static int n;
+    g_autofree char *id = g_strdup_printf("vb%d", n++);
+    bool stream = r->stream;
+    GError *err = NULL;
+    uint64_t f;
+
+    memset(r, 0, sizeof(*r));
+    r->stream = stream;
+    memset(ram + 0x100000, 0, 0x40000);
+    r->local_path = g_strdup_printf("%s/%s-local", tmp_dir, id);
+    r->peer_path = g_strdup_printf("%s/%s-peer", tmp_dir, id);
+    rig_backend(r, id, connect_back);
 
     r->bus = qbus_new(TYPE_COUNTING_BUS, NULL, NULL);
     r->dev = DEVICE(object_new(TYPE_VIRTIO_NET));
@@ -209,7 +255,9 @@ static void rig_stop(Rig *r)
     object_unref(OBJECT(r->bus));
     qemu_del_net_client(r->backend);
     close(r->peer);
-    unlink(r->peer_path);
+    if (!r->stream) {
+        unlink(r->peer_path);
+    }
     g_free(r->local_path);
     g_free(r->peer_path);
 }
@@ -258,6 +306,47 @@ static void tx_publish(Rig *r, int first, int count)
     wr16(avail_of(1) + 2, r->tx_avail);
 }
 
+/* Exactly len bytes of the stream, running the main loop meanwhile. */
+static void read_exact(int fd, uint8_t *buf, size_t len, gint64 deadline)
+{
+    size_t got = 0;
+
+    while (got < len) {
+        ssize_t n = recv(fd, buf + got, len - got, 0);
+
+        if (n > 0) {
+            got += n;
+            continue;
+        }
+        g_assert_cmpint(n, <, 0);
+        g_assert_cmpint(errno, ==, EAGAIN);
+        g_assert_cmpint(g_get_monotonic_time(), <, deadline);
+        main_loop_poll_once(false);
+    }
+}
+
+/* One frame: a datagram, or a length and the frame on a stream. */
+static ssize_t read_frame(Rig *r, uint8_t *buf, size_t size, gint64 deadline)
+{
+    ssize_t n;
+
+    if (r->stream) {
+        uint8_t hdr[4];
+
+        read_exact(r->peer, hdr, 4, deadline);
+        n = (size_t)hdr[0] << 24 | hdr[1] << 16 | hdr[2] << 8 | hdr[3];
+        g_assert_cmpint(n, <=, size);
+        read_exact(r->peer, buf, n, deadline);
+        return n;
+    }
+    while ((n = recv(r->peer, buf, size, 0)) < 0) {
+        g_assert_cmpint(errno, ==, EAGAIN);
+        g_assert_cmpint(g_get_monotonic_time(), <, deadline);
+        main_loop_poll_once(false);
+    }
+    return n;
+}
+
 /* Read frames from the peer socket, running the main loop meanwhile. */
 static void expect_on_wire(Rig *r, int first, int count)
 {
@@ -266,13 +355,8 @@ static void expect_on_wire(Rig *r, int first, int count)
 
     for (int k = 0; k < count; k++) {
         int i = first + k;
-        ssize_t n;
+        ssize_t n = read_frame(r, buf, sizeof(buf), deadline);
 
-        while ((n = recv(r->peer, buf, sizeof(buf), 0)) < 0) {
-            g_assert_cmpint(errno, ==, EAGAIN);
-            g_assert_cmpint(g_get_monotonic_time(), <, deadline);
-            main_loop_poll_once(false);
-        }
         g_assert_cmpint(n, ==, frame_len(i));
         for (size_t off = 0; off < (size_t)n; off++) {
             if (buf[off] != frame_byte(i, off)) {
@@ -309,7 +393,7 @@ static void kick(Rig *r, int q)
  */
 static void test_tx_burst_order(void)
 {
-    Rig r;
+    Rig r = { 0 };
 
     rig_start(&r, false, false);
     tx_publish(&r, 0, 80);
@@ -326,10 +410,36 @@ static void test_tx_burst_order(void)
     rig_stop(&r);
 }
 
+/*
+ * A stream netdev over tcp whose peer reads little at a time: bursts of a
+ * kick leave in one writev, a frame the socket took in part is finished
+ * first, the rest waits in order; every frame arrives whole, framed, in
+ * order, once.
+ */
+static void test_tx_burst_stream(void)
+{
+    Rig r = { .stream = true };
+
+    rig_start(&r, false, false);
+    for (int round = 0; round < 4; round++) {
+        tx_publish(&r, round * 80, 80);
+        kick(&r, 1);
+        /* Let the socket fill before anything is read. */
+        for (int i = 0; i < 20; i++) {
+            main_loop_poll_once(false);
+        }
+        expect_on_wire(&r, round * 80, 80);
+    }
+    g_assert_cmpuint(rd16(used_of(1) + 2), ==, 320);
+    g_assert_cmpuint(r.backend->rx_dropped, ==, 0);
+    expect_nothing_more(&r);
+    rig_stop(&r);
+}
+
 /* The same with a peer that keeps up: still all of it, in order. */
 static void test_tx_burst_connected(void)
 {
-    Rig r;
+    Rig r = { 0 };
 
     rig_start(&r, false, true);
     tx_publish(&r, 0, 64);
@@ -352,7 +462,7 @@ static void test_tx_burst_connected(void)
  */
 static void test_tx_event_idx(void)
 {
-    Rig r;
+    Rig r = { 0 };
 
     rig_start(&r, true, true);
     set_used_event(1, 5);
@@ -394,20 +504,31 @@ static void rx_post(Rig *r, int count)
     wr16(avail_of(0) + 2, r->rx_avail);
 }
 
+/* Frames to the netdev; on a stream, all of them with one write. */
 static void peer_send(Rig *r, int first, int count)
 {
+    g_autoptr(GByteArray) all = g_byte_array_new();
     uint8_t buf[2048];
 
     for (int k = 0; k < count; k++) {
         int i = first + k;
         size_t len = frame_len(i);
+        uint8_t hdr[4] = { len >> 24, len >> 16, len >> 8, len };
 
         for (size_t off = 0; off < len; off++) {
             buf[off] = frame_byte(i, off);
         }
         /* The frames must pass the MAC filter: broadcast. */
         memset(buf, 0xff, 6);
-        g_assert_cmpint(send(r->peer, buf, len, 0), ==, len);
+        if (r->stream) {
+            g_byte_array_append(all, hdr, 4);
+            g_byte_array_append(all, buf, len);
+        } else {
+            g_assert_cmpint(send(r->peer, buf, len, 0), ==, len);
+        }
+    }
+    if (r->stream) {
+        g_assert_cmpint(send(r->peer, all->data, all->len, 0), ==, all->len);
     }
 }
 
@@ -441,7 +562,7 @@ static void expect_in_guest(int first_used, int first, int count)
 /* 24 frames waiting in the socket come in with one interrupt. */
 static void test_rx_burst(void)
 {
-    Rig r;
+    Rig r = { 0 };
 
     rig_start(&r, false, true);
     rx_post(&r, 64);
@@ -453,6 +574,21 @@ static void test_rx_burst(void)
     rig_stop(&r);
 }
 
+/* The same from a stream: what one read brings, one interrupt. */
+static void test_rx_burst_stream(void)
+{
+    Rig r = { .stream = true };
+
+    rig_start(&r, false, true);
+    rx_post(&r, 64);
+    kick(&r, 0);
+    peer_send(&r, 0, 12);
+    wait_rx_used(12);
+    expect_in_guest(0, 0, 12);
+    g_assert_cmpuint(interrupts, ==, 1);
+    rig_stop(&r);
+}
+
 /*
  * More frames than buffers: the rest waits (never dropped) and comes in,
  * in order, when the guest adds buffers; each kick's worth with one
@@ -460,7 +596,7 @@ static void test_rx_burst(void)
  */
 static void test_rx_out_of_buffers(void)
 {
-    Rig r;
+    Rig r = { 0 };
 
     rig_start(&r, false, true);
     rx_post(&r, 10);
@@ -479,7 +615,7 @@ static void test_rx_out_of_buffers(void)
 
 static void test_rx_event_idx(void)
 {
-    Rig r;
+    Rig r = { 0 };
 
     rig_start(&r, true, true);
     rx_post(&r, 64);
@@ -520,7 +656,11 @@ int main(int argc, char **argv)
     g_test_add_func("/virtio-net/batch/tx-burst-connected",
                     test_tx_burst_connected);
     g_test_add_func("/virtio-net/batch/tx-event-idx", test_tx_event_idx);
+    g_test_add_func("/virtio-net/batch/tx-burst-stream",
+                    test_tx_burst_stream);
     g_test_add_func("/virtio-net/batch/rx-burst", test_rx_burst);
+    g_test_add_func("/virtio-net/batch/rx-burst-stream",
+                    test_rx_burst_stream);
     g_test_add_func("/virtio-net/batch/rx-out-of-buffers",
                     test_rx_out_of_buffers);
     g_test_add_func("/virtio-net/batch/rx-event-idx", test_rx_event_idx);
