@@ -15,7 +15,7 @@
 #include <unistd.h>
 #include <glib/gstdio.h>
 #include <pthread.h>
-#include <sched.h>
+#include <poll.h>
 
 #include "hw/virtio/virtio-net.h"
 #include "net/net.h"
@@ -156,6 +156,11 @@ static void report(const char *key, double pps, size_t frame)
     printf("%s-gbps %.3f\n", key, pps * frame * 8 / 1e9);
 }
 
+static gboolean tick_cb(void *opaque)
+{
+    return G_SOURCE_CONTINUE;
+}
+
 static double bench_tx(VirtIODevice *vdev, size_t frame)
 {
     VirtQueue *vq = virtio_get_queue(vdev, 1);
@@ -163,10 +168,13 @@ static double bench_tx(VirtIODevice *vdev, size_t frame)
     hwaddr used = avail + 0x1000;
     uint64_t start;
     double t0, t;
+    guint tick;
 
     sink_quiesce();
     start = sink_read();
     t0 = now();
+    /* Bounds a blocking wait below, whatever happens. */
+    tick = g_timeout_add(10, tick_cb, NULL);
 
     for (int i = 0; i < QSIZE; i++) {
         write_desc(1, i, 0x400000 + i * 2048, HDR + frame, 0);
@@ -184,11 +192,18 @@ static double bench_tx(VirtIODevice *vdev, size_t frame)
             tx_idx = want;
             wr16(avail + 2, tx_idx);
             virtio_queue_notify(vdev, 1);
+            /* Let the backend flush what waited for the socket. */
+            main_loop_poll_once(false);
+        } else {
+            /*
+             * Nothing returned: the device waits for the socket, as a
+             * main loop does, rather than spin against the reader.
+             */
+            main_loop_poll_once(true);
         }
-        /* Let the backend flush what waited for the socket. */
-        main_loop_poll_once(false);
         t = now();
     } while (t - t0 < SECONDS);
+    g_source_remove(tick);
     g_assert(!vdev->broken && vq);
     return (sink_read() - start) / (t - t0);
 }
@@ -255,7 +270,10 @@ static void *feeder_thread(void *opaque)
     }
     while (!f->stop) {
         if (sendmmsg(f->fd, msgs, BATCH, MSG_DONTWAIT) < 0) {
-            sched_yield();
+            /* Full: sleep until it is not (bounded, to see stop). */
+            struct pollfd pfd = { .fd = f->fd, .events = POLLOUT };
+
+            poll(&pfd, 1, 10);
         }
     }
     return NULL;
@@ -270,12 +288,14 @@ static double bench_rx_sock(VirtIODevice *vdev, int fd, const char *to,
     uint16_t last = rd16(used + 2);
     uint64_t got = 0;
     pthread_t th;
+    guint tick;
     double t0 = now(), t;
 
     for (int i = 0; i < QSIZE; i++) {
         write_desc(0, i, 0x800000 + i * 2048, 2048, VRING_DESC_F_WRITE);
         wr16(avail + 4 + 2 * i, i);
     }
+    tick = g_timeout_add(10, tick_cb, NULL);
     pthread_create(&th, NULL, feeder_thread, &f);
     do {
         uint16_t cur = rd16(used + 2), want = cur + QSIZE;
@@ -288,10 +308,14 @@ static double bench_rx_sock(VirtIODevice *vdev, int fd, const char *to,
             rx_idx = want;
             wr16(avail + 2, rx_idx);
             virtio_queue_notify(vdev, 0);
+            main_loop_poll_once(false);
+        } else {
+            /* Nothing came: wait for the socket, as a main loop does. */
+            main_loop_poll_once(true);
         }
-        main_loop_poll_once(false);
         t = now();
     } while (t - t0 < SECONDS);
+    g_source_remove(tick);
     f.stop = true;
     pthread_join(th, NULL);
     /* Take in what is still on its way, so the next figure starts clean. */
