@@ -4,7 +4,7 @@
 #define MONITOR_MONITOR_INTERNAL_H
 
 #include "monitor/monitor.h"
-#include "monitor/json-stream.h"
+#include "qemu/json-stream.h"
 
 struct Monitor {
     Chardev *chr;

@@ -6,6 +6,7 @@
 #include <string.h>
 #include "qapi/error.h"
 #include "qemu/json-num.h"
+#include "qemu/json-stream.h"
 #include "qemu/option.h"
 
 static void qemu_opt_free(gpointer p)
@@ -385,17 +386,14 @@ void qemu_opts_add_json_nested(QemuOpts *opts, JsonObject *obj,
 
 QemuOpts *qemu_opts_parse_json(const char *str, bool nested, GError **errp)
 {
-    g_autoptr(JsonParser) parser = json_parser_new();
-    g_autoptr(GError) err = NULL;
-    JsonNode *root;
+    /* QMP's parser: QEMU's dialect and strictness (a key once), not glib's. */
+    g_autoptr(JsonNode) root = json_parse_string(str, errp);
     QemuOpts *opts;
 
-    if (!json_parser_load_from_data(parser, str, -1, &err)) {
-        error_setg(errp, "JSON parse error, %s", err->message);
+    if (!root) {
         return NULL;
     }
-    root = json_parser_get_root(parser);
-    if (!root || !JSON_NODE_HOLDS_OBJECT(root)) {
+    if (!JSON_NODE_HOLDS_OBJECT(root)) {
         error_setg(errp, "JSON option must be an object");
         return NULL;
     }

@@ -61,6 +61,8 @@ static void expect_cmdline_error(const char *args, const char *msg)
 
 static void test_cmdline_errors(void)
 {
+    expect_cmdline_error("-netdev '{\"type\": \"user\", \"id\": \"n0\", "
+                         "\"id\": \"n1\"}'", "JSON parse error, duplicate key");
     expect_cmdline_error("-netdev foo,id=n0",
                          "-netdev foo,id=n0: Parameter 'type' does not "
                          "accept value 'foo'");

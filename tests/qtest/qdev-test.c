@@ -377,20 +377,40 @@ static void test_json_device(void)
     g_assert_true(json_node_get_boolean(flag));
 }
 
-static void test_json_device_errors(void)
+/* The first line the binary prints on stderr when args make it fail. */
+static char *cmdline_failure(const char *args)
 {
     int status;
     g_autofree char *out = NULL, *err = NULL;
-    g_autofree char *cmd = g_strdup_printf("%s -M none -device '{\"driver\": '",
-                                           g_getenv("QTEST_QEMU_BINARY"));
+    g_autofree char *cmd = g_strdup_printf("%s -M none %s",
+                                           g_getenv("QTEST_QEMU_BINARY"),
+                                           args);
     g_auto(GStrv) argv = NULL;
 
     g_assert_true(g_shell_parse_argv(cmd, NULL, &argv, NULL));
     g_assert_true(g_spawn_sync(NULL, argv, NULL, G_SPAWN_DEFAULT, NULL, NULL,
                                &out, &err, &status, NULL));
     g_assert_false(g_spawn_check_wait_status(status, NULL));
-    g_assert_true(g_str_has_prefix(err, "baton-system-x86_64: -device "
-                                   "{\"driver\": : JSON parse error, "));
+    return g_strndup(err, strcspn(err, "\n"));
+}
+
+static void test_json_device_errors(void)
+{
+    g_autofree char *e1 = cmdline_failure("-device '{\"driver\": '");
+    g_autofree char *e2 = cmdline_failure(
+        "-device '{\"driver\": \"pci-testdev\", \"id\": \"a\", "
+        "\"id\": \"b\"}'");
+    g_autofree char *e3 = cmdline_failure(
+        "-object '{\"qom-type\": \"secret\", \"id\": \"s0\", "
+        "\"data\": \"x\", \"data\": \"y\"}'");
+
+    g_assert_cmpstr(e1, ==, "baton-system-x86_64: -device {\"driver\": : "
+                    "JSON parse error, premature EOI");
+    /* A key given twice is refused, as QEMU's parser refuses it. */
+    g_assert_cmpstr(e2, ==, "baton-system-x86_64: -device {\"driver\": "
+                    "\"pci-testdev\", \"id\": \"a\", \"id\": \"b\"}: "
+                    "JSON parse error, duplicate key");
+    g_assert_true(g_str_has_suffix(e3, "}: JSON parse error, duplicate key"));
 }
 
 int main(int argc, char **argv)

@@ -2,7 +2,7 @@
 /* The QMP input splitter: framing, QEMU's dialect, limits, recovery. */
 #include <string.h>
 #include "qapi/error.h"
-#include "monitor/json-stream.h"
+#include "qemu/json-stream.h"
 #include "monitor/monitor.h"
 
 typedef struct Collected {

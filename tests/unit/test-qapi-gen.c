@@ -10,7 +10,7 @@
 #include "qapi/test-qapi-events.h"
 #include "qapi/test-qapi-introspect.h"
 #include "qapi/test-qapi-visit.h"
-#include "monitor/json-stream.h"
+#include "qemu/json-stream.h"
 #include "monitor/monitor.h"
 
 /* ---- handlers of the test commands ------------------------------------ */

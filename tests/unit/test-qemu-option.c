@@ -155,6 +155,40 @@ static void test_json_nested(void)
     g_assert_cmpstr(err->message, ==, "JSON option must be an object");
     g_clear_error(&err);
     g_assert_null(qemu_opts_parse_json("{\"a\":", false, &err));
+    g_assert_cmpstr(err->message, ==, "JSON parse error, premature EOI");
+    g_clear_error(&err);
+}
+
+/*
+ * The command line's JSON is read by QMP's parser: QEMU's dialect (single
+ * quotes) and its strictness (a key at most once, one value).
+ */
+static void test_json_strict(void)
+{
+    GError *err = NULL;
+    g_autoptr(QemuOpts) o = qemu_opts_parse_json(
+        "{'driver': 'virtio-net-pci', \"id\": 'n\\'1', 'big': "
+        "18446744073709551615}", false, &err);
+
+    g_assert_no_error(err);
+    g_assert_cmpstr(qemu_opt_get(o, "id"), ==, "n'1");
+    g_assert_cmpstr(qemu_opt_get(o, "big"), ==, "18446744073709551615");
+
+    g_assert_null(qemu_opts_parse_json(
+        "{\"driver\": \"virtio-net-pci\", \"id\": \"a\", \"id\": \"b\"}",
+        false, &err));
+    g_assert_cmpstr(err->message, ==, "JSON parse error, duplicate key");
+    g_clear_error(&err);
+    g_assert_null(qemu_opts_parse_json(
+        "{\"type\": \"user\", \"id\": \"n0\", "
+        "\"addr\": {\"port\": 1, \"port\": 2}}", true, &err));
+    g_assert_cmpstr(err->message, ==, "JSON parse error, duplicate key");
+    g_clear_error(&err);
+    g_assert_null(qemu_opts_parse_json("{\"a\": 1} {\"b\": 2}", true,
+                                       &err));
+    g_assert_cmpstr(err->message, ==, "Expecting at most one JSON value");
+    g_clear_error(&err);
+    g_assert_null(qemu_opts_parse_json("{\"a\": tru}", true, &err));
     g_assert_true(g_str_has_prefix(err->message, "JSON parse error, "));
     g_clear_error(&err);
 }
@@ -173,5 +207,6 @@ int main(int argc, char **argv)
     g_test_add_func("/option/empty-parameter", test_empty_parameter);
     g_test_add_func("/option/from-json", test_from_json);
     g_test_add_func("/option/json-nested", test_json_nested);
+    g_test_add_func("/option/json-strict", test_json_strict);
     return g_test_run();
 }

@@ -1,12 +1,13 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * Splitting a QMP byte stream into JSON values, as QEMU does.  Input may
+ * Splitting a QMP byte stream into JSON values, as QEMU does (the QMP
+ * monitor, and the command line's JSON options, parse with it).  Input may
  * hold several values per chunk or one value over many chunks; QEMU's
  * single-quoted strings are accepted.  Lexical errors, and values over
  * the limits, are answered with an error and the stream goes on.
  */
-#ifndef MONITOR_JSON_STREAM_H
-#define MONITOR_JSON_STREAM_H
+#ifndef QEMU_JSON_STREAM_H
+#define QEMU_JSON_STREAM_H
 
 #include <glib.h>
 #include <json-glib/json-glib.h>
@@ -30,6 +31,13 @@ void json_stream_feed(JsonStream *js, const char *buf, size_t len);
 /* Forget any partial value (new connection). */
 void json_stream_reset(JsonStream *js);
 void json_stream_free(JsonStream *js);
+
+/*
+ * The one value str holds, parsed as QMP input is (QEMU's JSON dialect, a
+ * key at most once per object, QEMU's error texts); NULL with *errp set
+ * otherwise.  The command line's JSON options use this too.
+ */
+JsonNode *json_parse_string(const char *str, GError **errp);
 
 /*
  * Decode the modified UTF-8 sequence at s (U+0000 is "\xC0\x80"): its

@@ -18,8 +18,8 @@
  */
 #include <string.h>
 #include "qapi/error.h"
-#include "monitor/json-parser-int.h"
-#include "monitor/json-stream.h"
+#include "qemu/json-stream.h"
+#include "util/json-parser-int.h"
 
 enum LexState {
     LEX_START,
@@ -367,4 +367,58 @@ void json_stream_feed(JsonStream *js, const char *buf, size_t len)
             end_token(js, JSON_TOK_OVERSIZED);
         }
     }
+}
+
+/* ---- one value from a string (the command line's JSON) ----------------- */
+
+typedef struct ParseOne {
+    JsonNode *value;
+    GError *err;
+} ParseOne;
+
+static void parse_one_emit(void *opaque, JsonNode *value, GError *err)
+{
+    ParseOne *o = opaque;
+
+    if (o->err) {
+        /* The first error is the one reported. */
+    } else if (o->value) {
+        g_clear_pointer(&o->value, json_node_unref);
+        error_setg(&o->err, "Expecting at most one JSON value");
+    } else if (err) {
+        o->err = g_steal_pointer(&err);
+    } else {
+        o->value = g_steal_pointer(&value);
+    }
+    if (value) {
+        json_node_unref(value);
+    }
+    if (err) {
+        g_error_free(err);
+    }
+}
+
+JsonNode *json_parse_string(const char *str, GError **errp)
+{
+    ParseOne o = { 0 };
+    JsonStream *js = json_stream_new(parse_one_emit, &o);
+    bool pending;
+
+    json_stream_feed(js, str, strlen(str));
+    /* Whitespace ends a number or keyword still being read. */
+    json_stream_feed(js, "\n", 1);
+    pending = js->tokens->len > 0 || js->tok->len > 0;
+    json_stream_free(js);
+    if (!o.err && pending) {
+        g_clear_pointer(&o.value, json_node_unref);
+        error_setg(&o.err, "JSON parse error, premature EOI");
+    }
+    if (o.err) {
+        g_propagate_error(errp, o.err);
+        return NULL;
+    }
+    if (!o.value) {
+        error_setg(errp, "JSON parse error, premature EOI");
+    }
+    return o.value;
 }

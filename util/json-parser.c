@@ -11,8 +11,8 @@
 #include <string.h>
 #include "qapi/error.h"
 #include "qemu/json-num.h"
-#include "monitor/json-parser-int.h"
-#include "monitor/json-stream.h"
+#include "qemu/json-stream.h"
+#include "util/json-parser-int.h"
 
 typedef struct Parser {
     const JsonToken *tok;

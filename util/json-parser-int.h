@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Between the QMP stream's lexer (json-stream.c) and its parser. */
-#ifndef MONITOR_JSON_PARSER_INT_H
-#define MONITOR_JSON_PARSER_INT_H
+#ifndef UTIL_JSON_PARSER_INT_H
+#define UTIL_JSON_PARSER_INT_H
 
 #include <glib.h>
 #include <json-glib/json-glib.h>
