@@ -243,7 +243,7 @@ NetClientState *net_init_stream(QemuOpts *opts, const char *id,
     static const char *const allowed[] = { "server", "reconnect", NULL };
     static const char *const addr_prefix[] = { "addr", NULL };
     const char *rc = qemu_opt_get(opts, "reconnect");
-    SockAddr addr;
+    g_auto(SockAddr) addr = { 0 };
     GError *err = NULL;
     unsigned reconnect = 0;
     bool server;
