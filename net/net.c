@@ -13,6 +13,7 @@
 #include "net/filter.h"
 #include "qapi/error.h"
 #include "qapi/qapi-commands.h"
+#include "qapi/qapi-visit.h"
 #include "system/system.h"
 
 typedef struct NetPacket {
@@ -646,9 +647,20 @@ static bool check_str_arg(JsonObject *args, const char *name, GError **errp)
 void qmp_marshal_netdev_add(JsonObject *args, JsonNode **ret, GError **errp)
 {
     g_autoptr(QemuOpts) opts = qemu_opts_new();
+    g_autoptr(JsonNode) node = json_node_init_object(json_node_alloc(), args);
+    g_autoptr(Netdev) checked = NULL;
 
     if (!check_str_arg(args, "type", errp) ||
         !check_str_arg(args, "id", errp)) {
+        return;
+    }
+    /*
+     * The arguments are a Netdev, checked as QEMU's visitor checks them
+     * (types, required and unknown members); the backend then reads them
+     * as it reads -netdev.
+     */
+    checked = qapi_Netdev_from_json(node, NULL, errp);
+    if (!checked) {
         return;
     }
     /* type and id first, as on the command line */

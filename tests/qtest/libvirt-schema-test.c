@@ -261,6 +261,23 @@ static void test_json_hotplug(void)
     qtest_qmp_assert_success(qts,
         "{'execute': 'netdev_add', 'arguments': {'type': 'hubport', "
         "'id': 'h0', 'hubid': 1, 'netdev': 'u0'}}");
+    /* Checked against the Netdev union as QEMU's visitor checks it. */
+    qtest_qmp_expect_error(qts, "GenericError",
+        "Invalid parameter type for 'restrict', expected: boolean",
+        "{'execute': 'netdev_add', 'arguments': {'type': 'user', "
+        "'id': 'u1', 'restrict': 'yes'}}");
+    qtest_qmp_expect_error(qts, "GenericError",
+        "Parameter 'bogus' is unexpected",
+        "{'execute': 'netdev_add', 'arguments': {'type': 'user', "
+        "'id': 'u1', 'bogus': 1}}");
+    qtest_qmp_expect_error(qts, "GenericError",
+        "Parameter 'addr.path' is missing",
+        "{'execute': 'netdev_add', 'arguments': {'type': 'stream', "
+        "'id': 's1', 'addr': {'type': 'unix'}}}");
+    qtest_qmp_expect_error(qts, "GenericError",
+        "Invalid parameter type for 'hubid', expected: integer",
+        "{'execute': 'netdev_add', 'arguments': {'type': 'hubport', "
+        "'id': 'h1', 'hubid': '1'}}");
     qtest_qmp_assert_success(qts,
         "{'execute': 'object-add', 'arguments': {'qom-type': 'secret', "
         "'id': 'sec0', 'format': 'raw', 'data': 'letmein'}}");
