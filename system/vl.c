@@ -939,6 +939,11 @@ void qemu_init(int argc, char **argv)
         case OPT_NETDEV: {
             QemuOpts *opts = parse_opts(o, "type");
             const char *id = qemu_opt_get(opts, "id");
+            if (is_help(qemu_opt_get(opts, "type"))) {
+                printf("Available netdev backend types:\n");
+                net_print_backend_types();
+                exit(0);
+            }
             if (!id) {
                 fail(o->loc, "Parameter 'id' is missing");
             }

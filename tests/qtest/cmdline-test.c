@@ -441,6 +441,17 @@ static void test_nic_help(void)
                                    "virtio-net-pci-transitional\n"));
 }
 
+/* -netdev help lists the backends, as QEMU's does, and exits 0. */
+static void test_netdev_help(void)
+{
+    g_auto(RunResult) r = { 0 };
+
+    run_binary(&r, "-netdev help");
+    g_assert_cmpint(r.status, ==, 0);
+    g_assert_cmpstr(r.out, ==, "Available netdev backend types:\nuser\ntap\n"
+                    "socket\nstream\ndgram\nhubport\n");
+}
+
 /* A config file in a fresh temporary directory; g_free the path. */
 static char *write_config(const char *text)
 {
@@ -805,6 +816,7 @@ int main(int argc, char **argv)
     qtest_add_func("cmdline/nic-machine-none", test_nic_machine_none);
     qtest_add_func("cmdline/nic-errors", test_nic_errors);
     qtest_add_func("cmdline/nic-help", test_nic_help);
+    qtest_add_func("cmdline/netdev-help", test_netdev_help);
     qtest_add_func("cmdline/nic-anonymous-names", test_nic_anonymous_names);
     qtest_add_func("cmdline/readconfig", test_readconfig);
     qtest_add_func("cmdline/readconfig-errors", test_readconfig_errors);
