@@ -15,6 +15,7 @@
 #include "qapi/error.h"
 #include "qemu/option.h"
 #include "qemu/timer.h"
+#include "qemu/qemu-print.h"
 
 /* Short names users may give instead of the real driver (x86 table). */
 static const struct {
@@ -438,20 +439,20 @@ static void qdev_print_devinfo(DeviceClass *dc)
 {
     const char *alias = qdev_class_get_alias(dc);
 
-    printf("name \"%s\"", object_class_get_name(OBJECT_CLASS(dc)));
+    qemu_printf("name \"%s\"", object_class_get_name(OBJECT_CLASS(dc)));
     if (dc->bus_type) {
-        printf(", bus %s", dc->bus_type);
+        qemu_printf(", bus %s", dc->bus_type);
     }
     if (alias) {
-        printf(", alias \"%s\"", alias);
+        qemu_printf(", alias \"%s\"", alias);
     }
     if (dc->desc) {
-        printf(", desc \"%s\"", dc->desc);
+        qemu_printf(", desc \"%s\"", dc->desc);
     }
     if (!dc->user_creatable) {
-        printf(", no-user");
+        qemu_printf(", no-user");
     }
-    printf("\n");
+    qemu_printf("\n");
 }
 
 static void qdev_print_devinfos(void)
@@ -469,7 +470,7 @@ static void qdev_print_devinfos(void)
                 continue;
             }
             if (!printed) {
-                printf("%s%s:\n", cat ? "\n" : "", category_order[cat]);
+                qemu_printf("%s%s:\n", cat ? "\n" : "", category_order[cat]);
                 printed = true;
             }
             qdev_print_devinfo(dc);
@@ -534,9 +535,9 @@ bool qdev_device_help(QemuOpts *opts)
         return true;
     }
     if (props) {
-        printf("%s options:\n", driver);
+        qemu_printf("%s options:\n", driver);
     } else {
-        printf("There are no options for %s.\n", driver);
+        qemu_printf("There are no options for %s.\n", driver);
     }
     lines = g_ptr_array_new_with_free_func(g_free);
     for (ObjectPropertyInfoList *l = props; l; l = l->next) {
@@ -544,7 +545,7 @@ bool qdev_device_help(QemuOpts *opts)
     }
     g_ptr_array_sort(lines, pstrcmp);
     for (guint i = 0; i < lines->len; i++) {
-        printf("%s\n", (char *)lines->pdata[i]);
+        qemu_printf("%s\n", (char *)lines->pdata[i]);
     }
     qapi_free_ObjectPropertyInfoList(props);
     return true;

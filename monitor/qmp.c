@@ -11,6 +11,7 @@
 #include "qapi/error.h"
 #include "qemu/json-num.h"
 #include "monitor/monitor-internal.h"
+#include "monitor/hmp-internal.h"
 #include "qemu/main-loop.h"
 #include "system/runstate.h"
 
@@ -337,6 +338,7 @@ static void close_fd(gpointer key, gpointer value, gpointer opaque)
 
 void monitor_cleanup(void)
 {
+    monitor_cleanup_hmp();
     if (!monitors) {
         return;
     }

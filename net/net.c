@@ -15,6 +15,7 @@
 #include "qapi/qapi-commands.h"
 #include "qapi/qapi-visit.h"
 #include "system/system.h"
+#include "qemu/qemu-print.h"
 
 typedef struct NetPacket {
     size_t size;
@@ -512,7 +513,7 @@ NetClientState *net_client_init(QemuOpts *opts, bool is_hotplug,
 void net_print_backend_types(void)
 {
     for (size_t i = 0; i < G_N_ELEMENTS(backend_types); i++) {
-        printf("%s\n", backend_types[i].name);
+        qemu_printf("%s\n", backend_types[i].name);
     }
 }
 

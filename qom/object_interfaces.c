@@ -11,6 +11,7 @@
 
 #include "qapi/error.h"
 #include "qapi/qapi-commands.h"
+#include "qemu/qemu-print.h"
 
 Object *object_get_objects_root(void)
 {
@@ -43,9 +44,9 @@ bool user_creatable_print_help(const QemuOpts *opts)
         g_autoptr(GSList) list = object_class_get_list(TYPE_USER_CREATABLE,
                                                        false);
 
-        printf("List of user creatable objects:\n");
+        qemu_printf("List of user creatable objects:\n");
         for (GSList *l = list; l; l = l->next) {
-            printf("  %s\n", object_class_get_name(l->data));
+            qemu_printf("  %s\n", object_class_get_name(l->data));
         }
         return true;
     }

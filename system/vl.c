@@ -50,6 +50,7 @@ typedef enum {
     OPT_NIC, OPT_READCONFIG, OPT_NO_ACPI,
     OPT_NO_SHUTDOWN, OPT_NO_REBOOT,
     OPT_FW_CFG, OPT_SMP, OPT_UUID, OPT_PRECONFIG, OPT_BOOT,
+    OPT_MONITOR,
 } OptIndex;
 
 typedef struct OptDef {
@@ -89,7 +90,10 @@ static const OptDef opt_defs[] = {
     { "chardev", OPT_CHARDEV, true,
       "backend,id=ID[,...]  socket (path|host,port|fd, server, wait), "
       "stdio, file, pty, null" },
-    { "mon", OPT_MON, true, "chardev=ID,mode=control  QMP monitor" },
+    { "mon", OPT_MON, true, "chardev=ID[,mode=readline|control]  human "
+      "monitor (default) or QMP on a chardev" },
+    { "monitor", OPT_MONITOR, true, "dev  human monitor on a chardev spec "
+      "(stdio, unix:PATH[,server=on,wait=off], tcp:..., none)" },
     { "qmp", OPT_QMP, true, "dev  QMP monitor on a chardev spec "
       "(unix:PATH[,server=on,wait=off], tcp:HOST:PORT[,...], stdio)" },
     { "qmp-pretty", OPT_QMP_PRETTY, true, "dev  like -qmp, pretty JSON" },
@@ -575,27 +579,26 @@ static void create_monitor(CmdOpt *o)
     GError *err = NULL;
     Chardev *chr;
     bool pretty = false;
+    bool readline = o->def->index == OPT_MONITOR;
 
     if (o->def->index == OPT_MON) {
         g_autoptr(QemuOpts) opts = parse_opts(o, "chardev");
         const char *mode = qemu_opt_get(opts, "mode");
         const char *name = qemu_opt_get(opts, "chardev");
 
-        if (mode && strcmp(mode, "control")) {
-            if (!strcmp(mode, "readline")) {
-                fail(o->loc, "the human monitor (mode=readline) is not "
-                     "provided; use mode=control (QMP)");
-            }
+        /* As in QEMU, the human monitor is the default mode. */
+        readline = !mode || !strcmp(mode, "readline");
+        if (!readline && strcmp(mode, "control")) {
             fail(o->loc, "Parameter 'mode' does not accept value '%s'",
                  mode);
-        }
-        if (!mode) {
-            fail(o->loc, "the human monitor is not provided; add "
-                 "mode=control for QMP");
         }
         pretty = qemu_opt_get_bool(opts, "pretty", false, &err);
         if (err) {
             fail_err(o->loc, err);
+        }
+        if (pretty && readline) {
+            warn_report("'pretty' is deprecated for HMP monitors, it has no "
+                        "effect and will be removed in future versions");
         }
         if (!name) {
             fail(o->loc, "Parameter 'chardev' is missing");
@@ -606,14 +609,21 @@ static void create_monitor(CmdOpt *o)
         }
     } else {
         static int n;
-        g_autofree char *label = g_strdup_printf("compat_monitor%d", n++);
+        g_autofree char *label = NULL;
+
+        if (readline && !strcmp(o->arg, "none")) {
+            return;
+        }
+        label = g_strdup_printf("compat_monitor%d", n++);
         pretty = o->def->index == OPT_QMP_PRETTY;
         chr = qemu_chr_new(label, o->arg, &err);
         if (!chr) {
             fail_err(o->loc, err);
         }
     }
-    if (!monitor_init_qmp(chr, pretty, &err)) {
+    if (readline) {
+        monitor_init_hmp(chr);
+    } else if (!monitor_init_qmp(chr, pretty, &err)) {
         fail_err(o->loc, err);
     }
 }
@@ -1037,7 +1047,8 @@ void qemu_init(int argc, char **argv)
     for (guint i = 0; i < cmd_opts->len; i++) {
         CmdOpt *o = g_ptr_array_index(cmd_opts, i);
         OptIndex idx = o->def->index;
-        if (idx == OPT_MON || idx == OPT_QMP || idx == OPT_QMP_PRETTY) {
+        if (idx == OPT_MON || idx == OPT_QMP || idx == OPT_QMP_PRETTY ||
+            idx == OPT_MONITOR) {
             create_monitor(o);
         }
     }

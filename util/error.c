@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 #include "qapi/error.h"
+#include "qemu/qemu-print.h"
 
 G_DEFINE_QUARK(baton-error-quark, baton_error)
 
@@ -85,6 +86,13 @@ void error_set_location(const char *loc)
 static void vreport(const char *kind, const char *fmt, va_list ap)
 {
     g_autofree char *msg = g_strdup_vprintf(fmt, ap);
+    GString *mon = qemu_print_capture();
+
+    /* Reported to the HMP user who asked, as QEMU does: no program name. */
+    if (mon) {
+        g_string_append_printf(mon, "%s%s\n", kind, msg);
+        return;
+    }
     fprintf(stderr, "baton-system-x86_64: %s%s%s%s\n",
             error_location ? error_location : "",
             error_location ? ": " : "", kind, msg);

@@ -49,7 +49,7 @@ static const struct {
     { 0x0c80, "Serial bus controller" },
 };
 
-static char *pci_class_desc(uint16_t class)
+char *pci_class_desc(uint16_t class)
 {
     for (size_t i = 0; i < G_N_ELEMENTS(pci_class_names); i++) {
         if (pci_class_names[i].class == class) {

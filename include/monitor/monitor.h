@@ -13,6 +13,11 @@ typedef struct Monitor Monitor;
 /* Serve QMP on chr (-mon chardev=ID,mode=control, -qmp SPEC). */
 Monitor *monitor_init_qmp(Chardev *chr, bool pretty, GError **errp);
 void monitor_cleanup(void);
+/*
+ * Serve the human monitor on chr (-monitor DEV, -mon chardev=ID,
+ * mode=readline): banner, "(qemu) " prompt, one command per line.
+ */
+void monitor_init_hmp(Chardev *chr);
 
 /*
  * Send event NAME to every monitor that finished capability negotiation,

@@ -906,6 +906,51 @@ void qtest_qmp_expect_error(QTestState *s, const char *err_class,
     }
 }
 
+char *qtest_vhmp(QTestState *s, const char *fmt, va_list ap)
+{
+    g_autofree char *line = g_strdup_vprintf(fmt, ap);
+    g_autoptr(JsonBuilder) b = json_builder_new();
+    g_autoptr(JsonNode) root = NULL;
+    g_autofree char *cmd = NULL;
+    g_autoptr(JsonObject) rsp = NULL;
+    JsonNode *ret;
+
+    /* The line goes in as a JSON string, whatever characters it holds. */
+    json_builder_begin_object(b);
+    json_builder_set_member_name(b, "execute");
+    json_builder_add_string_value(b, "human-monitor-command");
+    json_builder_set_member_name(b, "arguments");
+    json_builder_begin_object(b);
+    json_builder_set_member_name(b, "command-line");
+    json_builder_add_string_value(b, line);
+    json_builder_end_object(b);
+    json_builder_end_object(b);
+    root = json_builder_get_root(b);
+    cmd = json_to_string(root, false);
+    rsp = qtest_qmp(s, "%s", cmd);
+    ret = json_object_get_member(rsp, "return");
+    if (!ret || !JSON_NODE_HOLDS_VALUE(ret) ||
+        json_node_get_value_type(ret) != G_TYPE_STRING) {
+        g_autofree char *text = qmp_to_string(rsp);
+        g_autofree char *msg = g_strdup_printf("HMP '%s' -> %s", line, text);
+
+        g_assertion_message(G_LOG_DOMAIN, __FILE__, __LINE__, G_STRFUNC, msg);
+        return NULL;
+    }
+    return g_strdup(json_node_get_string(ret));
+}
+
+char *qtest_hmp(QTestState *s, const char *fmt, ...)
+{
+    va_list ap;
+    char *out;
+
+    va_start(ap, fmt);
+    out = qtest_vhmp(s, fmt, ap);
+    va_end(ap);
+    return out;
+}
+
 void qtest_qmp_device_add(QTestState *s, const char *driver, const char *id,
                           const char *fmt, ...)
 {

@@ -134,6 +134,14 @@ void qtest_qmp_device_add(QTestState *s, const char *driver, const char *id,
 void qtest_qmp_device_del_send(QTestState *s, const char *id);
 void qtest_qmp_device_del(QTestState *s, const char *id);
 
+/*
+ * Run an HMP command line through human-monitor-command and return its
+ * output (with QEMU's "\r\n" line ends); asserts the reply is a string.
+ */
+char *qtest_hmp(QTestState *s, const char *fmt, ...) G_GNUC_PRINTF(2, 3);
+char *qtest_vhmp(QTestState *s, const char *fmt, va_list ap)
+    G_GNUC_PRINTF(2, 0);
+
 bool qtest_qom_get_bool(QTestState *s, const char *path, const char *prop);
 void qtest_qom_set_bool(QTestState *s, const char *path, const char *prop,
                         bool value);

@@ -161,6 +161,8 @@ bool pci_bus_is_express(PCIBus *bus);
 /* Bus number as the guest sees it: 0 for the root, else the bridge's
  * secondary bus register. */
 int pci_bus_num(PCIBus *bus);
+/* The name of a class code ("Ethernet controller"), NULL if none; g_free. */
+char *pci_class_desc(uint16_t class);
 /* The bus with that number, reached through the bridges' bus ranges. */
 PCIBus *pci_find_bus_nr(PCIBus *root, int bus_num);
 PCIDevice *pci_find_device(PCIBus *bus, int bus_num, uint8_t devfn);
