@@ -17,6 +17,8 @@
 
 void hmp_quit(MonitorHMP *mon, JsonObject *args)
 {
+    /* The process is going: a readline monitor reads and prompts no more. */
+    mon->quitting = true;
     qmp_quit(NULL);
 }
 

@@ -22,6 +22,7 @@ typedef struct MonitorHMP {
     /* A readline monitor a command may keep busy (migrate without -d). */
     bool interactive;
     bool wait_migration;        /* set by migrate: hold the prompt */
+    bool quitting;              /* set by quit: no more prompts */
 } MonitorHMP;
 
 typedef void HMPHandler(MonitorHMP *mon, JsonObject *args);

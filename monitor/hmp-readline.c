@@ -4,10 +4,12 @@
  * mode=readline): QEMU's banner and "(qemu) " prompt, typed characters
  * echoed, a line run when CR or LF ends it (CR LF counts once), backspace
  * and DEL erase, cursor-key sequences are swallowed.  There is no history
- * or completion.
+ * or completion.  On a terminal's stdio the terminal's own line mode
+ * echoes and edits instead.
  */
 #include <inttypes.h>
 #include <string.h>
+#include <unistd.h>
 #include "qapi/error.h"
 #include "qapi/qapi-commands.h"
 #include "qemu/timer.h"
@@ -31,6 +33,11 @@ typedef struct MonitorReadline {
     GString *pending;           /* received, not yet looked at */
     InputState state;
     bool after_cr;
+    /*
+     * Echo typed characters.  Not on a terminal's stdio: baton leaves the
+     * terminal in its line mode, which echoes and edits the line itself.
+     */
+    bool echo;
     QEMUTimer *migration_timer; /* polls while "migrate" holds the prompt */
 } MonitorReadline;
 
@@ -59,7 +66,7 @@ static void rl_prompt(MonitorReadline *m)
 
 static bool rl_busy(MonitorReadline *m)
 {
-    return m->hmp.wait_migration;
+    return m->hmp.wait_migration || m->hmp.quitting;
 }
 
 static void rl_process(MonitorReadline *m);
@@ -89,9 +96,14 @@ static void rl_run_line(MonitorReadline *m)
     g_autofree char *cmdline = g_strdup(m->line->str);
 
     g_string_truncate(m->line, 0);
-    rl_send(m, "\r\n");
+    if (m->echo) {
+        rl_send(m, "\r\n");
+    }
     hmp_handle_command(&m->hmp, cmdline);
     rl_flush(m);
+    if (m->hmp.quitting) {
+        return;
+    }
     if (m->hmp.wait_migration) {
         if (!m->migration_timer) {
             m->migration_timer = timer_new_ms(QEMU_CLOCK_REALTIME,
@@ -136,7 +148,9 @@ static void rl_byte(MonitorReadline *m, unsigned char c)
     case 127:
         if (m->line->len) {
             g_string_truncate(m->line, m->line->len - 1);
-            rl_send(m, "\b \b");
+            if (m->echo) {
+                rl_send(m, "\b \b");
+            }
         }
         return;
     case 27:
@@ -147,7 +161,7 @@ static void rl_byte(MonitorReadline *m, unsigned char c)
         return;
     }
     g_string_append_c(m->line, c);
-    if (m->connected) {
+    if (m->connected && m->echo) {
         qemu_chr_fe_write_all(m->chr, &c, 1);
     }
 }
@@ -207,6 +221,20 @@ static void rl_event(void *opaque, QEMUChrEvent event)
     }
 }
 
+/* Is chr the stdio backend on a terminal? */
+static bool is_terminal(Chardev *chr)
+{
+    ChardevInfoList *list = qmp_query_chardev(NULL);
+    bool stdio = false;
+
+    for (ChardevInfoList *l = list; l; l = l->next) {
+        stdio |= !strcmp(l->value->label, qemu_chr_get_label(chr)) &&
+                 !strcmp(l->value->filename, "stdio");
+    }
+    qapi_free_ChardevInfoList(list);
+    return stdio && isatty(STDIN_FILENO);
+}
+
 void monitor_init_hmp(Chardev *chr)
 {
     MonitorReadline *m = g_new0(MonitorReadline, 1);
@@ -215,6 +243,7 @@ void monitor_init_hmp(Chardev *chr)
     m->hmp.cpu_index = -1;
     m->hmp.interactive = true;
     m->chr = chr;
+    m->echo = !is_terminal(chr);
     m->line = g_string_new(NULL);
     m->pending = g_string_new(NULL);
     if (!hmp_monitors) {

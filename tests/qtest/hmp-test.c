@@ -224,6 +224,16 @@ static void test_info_pages(void)
     g_assert_true(g_str_has_prefix(version, "8.1.0 (baton-"));
     assert_hmp_has(qts, "info cpus", "* CPU #0: thread_id=");
     assert_hmp_has(qts, "info cpus", "\r\n  CPU #1: thread_id=");
+    {
+        g_autoptr(JsonNode) cpus = qtest_qmp_assert_success_ref(qts,
+            "{'execute': 'human-monitor-command', 'arguments': "
+            "{'command-line': 'info cpus', 'cpu-index': 1}}");
+
+        g_assert_true(g_str_has_prefix(json_node_get_string(cpus),
+                                       "  CPU #0: thread_id="));
+        g_assert_nonnull(strstr(json_node_get_string(cpus),
+                                "\r\n* CPU #1: thread_id="));
+    }
     assert_hmp_has(qts, "info pci",
                    "  Bus  0, device   2, function 0:\r\n"
                    "    Ethernet controller: PCI device 1af4:1000\r\n");
@@ -521,6 +531,34 @@ static char *term_until_prompt(Term *t)
     }
 }
 
+/* Everything until the peer closes (bounded by 30 s). */
+static char *term_until_eof(Term *t)
+{
+    gint64 deadline = g_get_monotonic_time() + 30 * G_USEC_PER_SEC;
+
+    for (;;) {
+        struct pollfd pfd = { .fd = t->fd, .events = POLLIN };
+        int left = (deadline - g_get_monotonic_time()) / 1000;
+        char buf[4096];
+        ssize_t n;
+
+        g_assert_cmpint(left, >, 0);
+        if (poll(&pfd, 1, left) < 0) {
+            g_assert_cmpint(errno, ==, EINTR);
+            continue;
+        }
+        n = read(t->fd, buf, sizeof(buf));
+        if (n < 0 && errno == EINTR) {
+            continue;
+        }
+        if (n <= 0) {
+            return g_string_free(g_string_new_len(t->in->str, t->in->len),
+                                 false);
+        }
+        g_string_append_len(t->in, buf, n);
+    }
+}
+
 /* Send send (if any), then expect exactly want up to the next prompt. */
 static void term_expect(Term *t, const char *send, const char *want)
 {
@@ -582,7 +620,11 @@ static void test_readline(gconstpointer data)
     out = term_until_prompt(&t);
     g_assert_true(g_str_has_suffix(out, "information\r\n(qemu) "));
     g_free(out);
-    term_send(&t, "quit\n");
+    /* quit: echoed, then no prompt, the connection closes. */
+    term_send(&t, "quit\ninfo status\n");
+    out = term_until_eof(&t);
+    g_assert_cmpstr(out, ==, "quit\r\n");
+    g_free(out);
     qtest_qmp_eventwait(qts, "SHUTDOWN");
     qtest_wait_qemu(qts);
     term_close(&t);
