@@ -435,6 +435,7 @@ static void test_run_state(void)
     assert_hmp_is(qts, "q", "");
     qtest_qmp_eventwait(qts, "SHUTDOWN");
     qtest_wait_qemu(qts);
+    qtest_quit(qts);
 }
 
 /* migrate -d, info migrate; without -d from QMP it cannot wait. */
@@ -627,6 +628,7 @@ static void test_readline(gconstpointer data)
     g_free(out);
     qtest_qmp_eventwait(qts, "SHUTDOWN");
     qtest_wait_qemu(qts);
+    qtest_quit(qts);
     term_close(&t);
     g_unlink(path);
 }
