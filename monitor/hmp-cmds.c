@@ -31,6 +31,11 @@ static void run_plain(MonitorHMP *mon, void (*fn)(GError **))
     hmp_handle_error(mon, err);
 }
 
+void hmp_exit_preconfig(MonitorHMP *mon, JsonObject *args)
+{
+    run_plain(mon, qmp_x_exit_preconfig);
+}
+
 void hmp_stop(MonitorHMP *mon, JsonObject *args)
 {
     run_plain(mon, qmp_stop);

@@ -68,7 +68,7 @@ int64_t hmp_cur_cpu(MonitorHMP *mon);
 bool hmp_set_cpu(MonitorHMP *mon, int64_t index);
 
 /* hmp-cmds.c */
-HMPHandler hmp_help, hmp_quit, hmp_stop, hmp_cont, hmp_system_reset,
+HMPHandler hmp_help, hmp_quit, hmp_exit_preconfig, hmp_stop, hmp_cont, hmp_system_reset,
     hmp_system_powerdown, hmp_device_add, hmp_device_del, hmp_cpu,
     hmp_netdev_add, hmp_netdev_del, hmp_set_link, hmp_object_add,
     hmp_object_del, hmp_balloon, hmp_qom_list, hmp_qom_get, hmp_qom_set;

@@ -438,6 +438,31 @@ static void test_run_state(void)
     qtest_quit(qts);
 }
 
+/*
+ * --preconfig: only what may run before the machine exists, QEMU's
+ * message for the rest; exit_preconfig goes on.
+ */
+static void test_preconfig(void)
+{
+    QTestState *qts = qtest_init(Q35 "--preconfig");
+    g_autofree char *help = qtest_hmp(qts, "help");
+
+    assert_hmp_is(qts, "info status", "VM status: paused (prelaunch)\r\n");
+    assert_hmp_is(qts, "info pci", "Command 'info pci' not available until "
+                  "machine initialization has completed.\r\n");
+    assert_hmp_is(qts, "device_add virtio-net-pci",
+                  "Command 'device_add' not available until machine "
+                  "initialization has completed.\r\n");
+    g_assert_null(strstr(help, "device_add"));
+    g_assert_nonnull(strstr(help, "\r\nexit_preconfig  -- exit the "
+                            "preconfig state\r\n"));
+    assert_hmp_is(qts, "exit_preconfig", "");
+    assert_hmp_has(qts, "info pci", "Host bridge: PCI device 8086:29c0");
+    assert_hmp_is(qts, "exit_preconfig", "Error: The command is permitted "
+                  "only before machine initialization\r\n");
+    qtest_quit(qts);
+}
+
 /* migrate -d, info migrate; without -d from QMP it cannot wait. */
 static void test_migrate(void)
 {
@@ -669,6 +694,7 @@ int main(int argc, char **argv)
     qtest_add_func("/hmp/device-add-del", test_device_add_del);
     qtest_add_func("/hmp/run-state", test_run_state);
     qtest_add_func("/hmp/migrate", test_migrate);
+    qtest_add_func("/hmp/preconfig", test_preconfig);
     qtest_add_data_func("/hmp/readline/monitor", GINT_TO_POINTER(0),
                         test_readline);
     qtest_add_data_func("/hmp/readline/mon", GINT_TO_POINTER(1),
