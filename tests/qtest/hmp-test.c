@@ -267,7 +267,11 @@ static void test_info_pages(void)
     assert_hmp_has(qts, "info memdev", "memory backend: mem1\r\n"
                    "  size:  4194304\r\n");
     assert_hmp_is(qts, "object_del mem1", "");
-    assert_hmp_is(qts, "info memdev", "");
+    {
+        g_autofree char *memdev = qtest_hmp(qts, "info memdev");
+
+        g_assert_null(strstr(memdev, "mem1"));
+    }
     assert_hmp_is(qts, "qom-get /machine/peripheral/nic0 mac",
                   "\"52:54:00:12:34:56\"\r\n");
     assert_hmp_has(qts, "qom-list /machine/peripheral",
