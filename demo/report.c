@@ -8,8 +8,42 @@
 
 #include "demo.h"
 
-/* A request farther than this from every window is an unexplained loss. */
+/*
+ * A request farther than this from every window is an unexplained loss:
+ * 100 ms, or four times the slowest round trip of the steady state when
+ * that is longer (a loaded host delays frames on their way, so a frame
+ * in flight when a window opens is that window's loss, not a stray).
+ */
 #define WINDOW_SLACK_US 100000
+#define WINDOW_SLACK_RTTS 4
+
+static gint cmp_i64(gconstpointer a, gconstpointer b)
+{
+    int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+
+    return x < y ? -1 : x > y;
+}
+
+/* The 95th percentile round trip of requests answered at once, in µs. */
+static int64_t steady_rtt_p95(Guest *g)
+{
+    g_autoptr(GArray) rtt = g_array_new(false, false, sizeof(int64_t));
+
+    for (uint32_t s = 0; s < g->next_seq; s++) {
+        if (g->replied_at[s] && !g->attempts[s] &&
+            (g->replied_mask[s] & 1)) {
+            int64_t d = g->replied_at[s] - g->first_sent[s];
+
+            g_array_append_val(rtt, d);
+        }
+    }
+    if (!rtt->len) {
+        return 0;
+    }
+    g_array_sort(rtt, cmp_i64);
+    return g_array_index(rtt, int64_t, (rtt->len * 95) / 100 >= rtt->len ?
+                         rtt->len - 1 : (rtt->len * 95) / 100);
+}
 
 /* Longest gap between consecutive times that overlaps [a, b], in ms. */
 static double outage(GArray *times, int64_t a, int64_t b)
@@ -52,6 +86,8 @@ int demo_report_windows(Guest *g, DemoPeer *peer, const DemoWindow *w,
     g_autofree int *lost_out = g_new0(int, n);
     g_autofree int *lost_back = g_new0(int, n);
     int stray = 0;
+    int64_t slack = MAX(WINDOW_SLACK_US,
+                        WINDOW_SLACK_RTTS * steady_rtt_p95(g));
 
     for (int i = 0; i < n; i++) {
         if (!w[i].a || !w[i].b) {
@@ -70,7 +106,14 @@ int demo_report_windows(Guest *g, DemoPeer *peer, const DemoWindow *w,
         if ((seen & 1) && (g->replied_mask[s] & 1)) {
             continue;
         }
-        if (dist > WINDOW_SLACK_US) {
+        if (dist > slack) {
+            /* Unexplained: say enough to find it in the timeline. */
+            printf("  request %u: first sent %.1f ms from the start of %s, %s, "
+                   "%u transmission(s), %s\n", s,
+                   (g->first_sent[s] - w[best].a) / 1000.0, w[best].name,
+                   (seen & 1) ? "reached the peer" :
+                   "never reached the peer", g->attempts[s] + 1,
+                   g->replied_at[s] ? "answered later" : "never answered");
             stray++;
         } else if (!(seen & 1)) {
             lost_out[best]++;
@@ -87,7 +130,8 @@ int demo_report_windows(Guest *g, DemoPeer *peer, const DemoWindow *w,
                lost_back[i], outage(g->reply_times, w[i].a, w[i].b));
     }
     if (stray) {
-        printf("  %d first transmissions lost outside the windows\n", stray);
+        printf("  %d first transmissions lost outside the windows "
+               "(farther than %.1f ms from each)\n", stray, slack / 1000.0);
     }
     return stray;
 }
