@@ -127,13 +127,16 @@ void hmp_netdev_add(MonitorHMP *mon, JsonObject *args)
 {
     g_autoptr(QemuOpts) opts = hmp_arg_opts(args, "netdev", "type");
     const char *type = qemu_opt_get(opts, "type");
+    GError *err = NULL;
 
     if (type && (!strcmp(type, "help") || !strcmp(type, "?"))) {
         qemu_printf("Available netdev backend types:\n");
         net_print_backend_types();
         return;
     }
-    run_marshalled(mon, qmp_marshal_netdev_add, opts);
+    /* As -netdev (and QEMU's monitor): key=value text, not typed JSON. */
+    net_client_init(opts, true, &err);
+    hmp_handle_error(mon, err);
 }
 
 void hmp_netdev_del(MonitorHMP *mon, JsonObject *args)

@@ -436,6 +436,12 @@ static void test_run_state(void)
                    "Available netdev backend types:\r\nuser\r\n");
     assert_hmp_is(qts, "netdev_del u1", "");
     assert_hmp_is(qts, "info network", "");
+    /* key=value text as -netdev takes it, not typed JSON */
+    assert_hmp_is(qts, "netdev_add user,id=u2,restrict=on", "");
+    assert_hmp_is(qts, "info network",
+                  "u2: index=0,type=user,net=10.0.2.0,restrict=on\r\n");
+    assert_hmp_is(qts, "netdev_add user", "Error: Parameter 'id' is "
+                  "missing\r\n");
     assert_hmp_is(qts, "q", "");
     qtest_qmp_eventwait(qts, "SHUTDOWN");
     qtest_wait_qemu(qts);
