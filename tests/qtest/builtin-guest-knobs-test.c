@@ -10,7 +10,7 @@
 
 #include "libqtest.h"
 #include "libqos/guest-console.h"
-#include "libqos/migration.h"
+#include "libqos/migrate.h"
 #include "libqos/query-pci.h"
 
 static char *tmpdir;
@@ -85,16 +85,16 @@ static void test_eject_delay_cancel(void)
     QTestState *qts = start_with(&con, "delay", k);
 
     guest_expect_failover_up(qts, &con);
-    qmigrate_start(qts, "exec:cat > /dev/null");
+    mig_start(qts, "exec:cat > /dev/null");
     guest_expect(&con, "eject request for primary eth1, delayed");
-    qmigrate_wait_status(qts, "wait-unplug");
+    mig_wait_status(qts, "wait-unplug");
     qtest_qmp_assert_success(qts, "{'execute': 'migrate_cancel'}");
     guest_expect(&con, "primary eth1 unregistered");
     guest_expect(&con, "ejected");
     /* Plugged back at once: the guest binds it again. */
     guest_expect(&con, "registered as primary");
     guest_expect(&con, "link up, TX via primary");
-    qmigrate_wait_status(qts, "cancelled");
+    mig_wait_status(qts, "cancelled");
     qtest_quit(qts);
     guest_console_clear(&con);
 }
@@ -107,9 +107,9 @@ static void test_eject_never(void)
     QTestState *qts = start_with(&con, "never", k);
 
     guest_expect_failover_up(qts, &con);
-    qmigrate_start(qts, "exec:cat > /dev/null");
+    mig_start(qts, "exec:cat > /dev/null");
     guest_expect(&con, "ignored (eject-delay-ms=never)");
-    qmigrate_wait_status(qts, "wait-unplug");
+    mig_wait_status(qts, "wait-unplug");
     g_assert_true(qpci_query_has(qts, "primary0"));
     g_assert_false(guest_console_has(&con, "ejected"));
     qtest_quit(qts);

@@ -16,7 +16,7 @@
 
 #include "libqtest.h"
 #include "libqos/guest-console.h"
-#include "libqos/migration.h"
+#include "libqos/migrate.h"
 
 static char *tmpdir;
 
@@ -71,8 +71,8 @@ static void test_tcp(const char *extra)
 
     guest_expect_failover_up(src, &scon);
     dst = guest_vm_start(&dcon, tmpdir, "dst", dargs, false);
-    qmigrate_start(src, uri);
-    qmigrate_wait_status(src, "completed");
+    mig_start(src, uri);
+    mig_wait_status(src, "completed");
     expect_source_ejected(&scon);
     qtest_qmp_eventwait(dst, "RESUME");
     expect_continued(dst, &dcon);
@@ -105,8 +105,8 @@ static void test_file(void)
     QTestState *dst;
 
     guest_expect_failover_up(src, &scon);
-    qmigrate_start(src, out);
-    qmigrate_wait_status(src, "completed");
+    mig_start(src, out);
+    mig_wait_status(src, "completed");
     expect_source_ejected(&scon);
     qtest_quit(src);
 
@@ -162,14 +162,14 @@ static void test_ping_pong(void)
 
     guest_expect_failover_up(q1, &c1);
     q2 = start_destination(&c2, "pp2", &uri2);
-    qmigrate_start(q1, uri2);
-    qmigrate_wait_status(q1, "completed");
+    mig_start(q1, uri2);
+    mig_wait_status(q1, "completed");
     qtest_qmp_eventwait(q2, "RESUME");
     expect_continued(q2, &c2);
 
     q3 = start_destination(&c3, "pp3", &uri3);
-    qmigrate_start(q2, uri3);
-    qmigrate_wait_status(q2, "completed");
+    mig_start(q2, uri3);
+    mig_wait_status(q2, "completed");
     expect_source_ejected(&c2);
     qtest_qmp_eventwait(q3, "RESUME");
     expect_continued(q3, &c3);
@@ -193,8 +193,8 @@ static void test_before_boot(void)
                                      guest_failover_pair, true);
     QTestState *dst = start_destination(&dcon, "bb-dst", &uri);
 
-    qmigrate_start(src, uri);
-    qmigrate_wait_status(src, "completed");
+    mig_start(src, uri);
+    mig_wait_status(src, "completed");
     /* The source was not running: neither is the destination, until cont. */
     wait_loaded(dst);
     g_assert_false(guest_console_has(&dcon, "firmware start"));
@@ -221,12 +221,12 @@ static void test_during_boot(void)
                                      guest_failover_pair, true);
     QTestState *dst = start_destination(&dcon, "db-dst", &uri);
 
-    qmigrate_events_on(src);
+    mig_enable_events(src);
     qtest_qmp_send(src, "{'execute': 'cont'}");
     qtest_qmp_send(src, "{'execute': 'migrate', 'arguments': "
                    "{'uri': '%s'}}", uri);
     qtest_qmp_assert_success(src, "{'execute': 'query-status'}");
-    qmigrate_wait_status(src, "completed");
+    mig_wait_status(src, "completed");
     qtest_qmp_eventwait(dst, "RESUME");
     guest_expect(&dcon, "registered as primary");
     guest_expect(&dcon, "link up, TX via primary");

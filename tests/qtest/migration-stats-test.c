@@ -9,7 +9,7 @@
 #include <unistd.h>
 
 #include "libqtest.h"
-#include "libqos/migration.h"
+#include "libqos/migrate.h"
 
 #define RAM_MIB 128
 #define PAGES (RAM_MIB * 256)
@@ -20,8 +20,8 @@ static JsonObject *migrate_and_query(QTestState *src, const char *uri)
     g_autoptr(JsonNode) ret = NULL;
     JsonObject *info;
 
-    qmigrate_start(src, uri);
-    qmigrate_wait_status(src, "completed");
+    mig_start(src, uri);
+    mig_wait_status(src, "completed");
     ret = qtest_qmp_assert_success_ref(src, "{'execute': 'query-migrate'}");
     info = json_node_get_object(ret);
     g_assert_cmpstr(json_object_get_string_member(info, "status"), ==,

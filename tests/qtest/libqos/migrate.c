@@ -1,7 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Migration over QMP, for tests (see migrate.h). */
 #include "migrate.h"
-#include "migration.h"
 
 #include <inttypes.h>
 #include <string.h>
@@ -45,7 +44,7 @@ void mig_set_cap(QTestState *qts, const char *cap, bool on)
 
 void mig_enable_events(QTestState *qts)
 {
-    qmigrate_events_on(qts);
+    mig_set_cap(qts, "events", true);
 }
 
 void mig_set_param(QTestState *qts, const char *name, int64_t v)
@@ -72,6 +71,19 @@ char *mig_wait_event(QTestState *qts, const char *a, const char *b)
             return g_strdup(st);
         }
     }
+}
+
+void mig_start(QTestState *qts, const char *uri)
+{
+    mig_enable_events(qts);
+    mig_migrate(qts, uri);
+}
+
+void mig_wait_status(QTestState *qts, const char *status)
+{
+    g_autofree char *st = mig_wait_event(qts, status, "failed");
+
+    g_assert_cmpstr(st, ==, status);
 }
 
 void mig_fill_pattern(uint8_t *buf, size_t len, uint32_t seed)

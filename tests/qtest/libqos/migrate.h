@@ -29,5 +29,9 @@ void mig_migrate(QTestState *qts, const char *uri);
 void mig_fill_pattern(uint8_t *buf, size_t len, uint32_t seed);
 /* Wait for a MIGRATION event with status a (or b); returns it (g_free). */
 char *mig_wait_event(QTestState *qts, const char *a, const char *b);
+/* Events on, then migrate to uri. */
+void mig_start(QTestState *qts, const char *uri);
+/* Wait for a MIGRATION event with this status; `failed` first fails. */
+void mig_wait_status(QTestState *qts, const char *status);
 
 #endif
