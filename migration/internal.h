@@ -72,9 +72,14 @@ enum {
     MIG_RAM_DATA = 0x01,        /* u32 first page, u32 count, pages */
     MIG_RAM_ZERO = 0x02,        /* u32 first page, u32 count */
 };
-/* Pages per RAM section (1 MiB of data), and per multifd packet. */
+/* Pages per RAM section (1 MiB of data). */
 #define MIG_RAM_CHUNK_PAGES     256
-#define MIG_JOB_PAGES           MIG_RAM_CHUNK_PAGES
+/*
+ * Pages per multifd packet: 2 MiB, never across a 2 MiB boundary of its
+ * block, so that two channels never fault in the same huge page of the
+ * destination's guest RAM (blocks are 2 MiB aligned).
+ */
+#define MIG_JOB_PAGES           512
 
 #define MIG_MAX_NAME            1024
 

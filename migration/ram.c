@@ -389,14 +389,19 @@ bool ram_save_take_job(RamSaveState *rs, RamJob *job, uint32_t max_pages)
     while (rs->cur < rs->blocks->len) {
         RamSaveBlock *b = g_ptr_array_index(rs->blocks, rs->cur);
         uint64_t page = rs->next_page;
+        uint64_t end = b->pages;
         uint32_t pages = 0;
 
         job->nruns = 0;
         while (pages < max_pages && job->nruns < MIG_JOB_PAGES &&
-               find_next(b, &page)) {
+               find_next(b, &page) && page < end) {
             uint32_t run = 0;
 
-            while (pages + run < max_pages && page + run < b->pages &&
+            if (!pages) {
+                /* Up to the next boundary of max_pages pages. */
+                end = MIN(b->pages, (page / max_pages + 1) * max_pages);
+            }
+            while (pages + run < max_pages && page + run < end &&
                    test_bit(b->todo, page + run)) {
                 clear_bit(b->todo, page + run);
                 run++;
