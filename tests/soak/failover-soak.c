@@ -592,6 +592,7 @@ static void pick(Scenario *sc, uint32_t seed)
     /* A stream is the header, config, sc->ram of pages, devices, END. */
     sc->at_byte = g_rand_int_range(r, 0, sc->ram + 64 * 1024);
     sc->channels = g_rand_boolean(r) ? g_rand_int_range(r, 2, 5) : 0;
+    sc->channel = 0;
     /* Narrowing down: SOAK_FAULT=name, SOAK_PAIRS=n, SOAK_HOTPLUG=native. */
     for (int f = 0; f < F_COUNT; f++) {
         if (!g_strcmp0(g_getenv("SOAK_FAULT"), fault_names[f])) {
