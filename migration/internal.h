@@ -235,8 +235,11 @@ void mig_rp_watch(int fd, MigRpFunc *cb);
 /* Source: fail with MIG_RP_EV_FAILED if no message came in timeout_ms. */
 void mig_rp_deadline(unsigned timeout_ms);
 void mig_rp_stop(void);
-/* Source: take what already arrived now (the destination's reason). */
-void mig_rp_poll(void);
+/*
+ * Source: wait up to timeout_ms for what the destination sends (its
+ * reason for failing) and take it now.
+ */
+void mig_rp_poll(int timeout_ms);
 
 /* RAM (ram.c) */
 typedef struct RamSaveState RamSaveState;

@@ -34,6 +34,8 @@
 /* Caps of the time `active` lasts at least (see min_active_ns()). */
 #define MIN_ACTIVE_NS           WINDOW_NS
 #define SEEN_GRACE_NS           (1000 * SCALE_MS)
+/* How long a failure waits for the destination's reason. */
+#define RP_REASON_WAIT_MS       500
 /* QEMU looks at pending failover unplugs every 250 ms. */
 #define UNPLUG_CHECK_MS         250
 
@@ -187,11 +189,12 @@ static void restart_guest(void)
 static void migration_fail(GError *err)
 {
     /*
-     * A destination that gave up said why on the return path before it
-     * closed anything: its reason says more than our broken pipe.
+     * A destination that gave up says why on the return path before it
+     * closes anything: its reason says more than our broken pipe.  Give
+     * it a moment, as it may travel behind (through a proxy, say).
      */
     if (mig.return_path && migration_is_running()) {
-        mig_rp_poll();
+        mig_rp_poll(RP_REASON_WAIT_MS);
     }
     if (!migration_is_running()) {
         g_clear_error(&err);

@@ -170,12 +170,22 @@ static gboolean rp_readable(gint fd, GIOCondition cond, gpointer opaque)
     return G_SOURCE_REMOVE;
 }
 
-void mig_rp_poll(void)
+void mig_rp_poll(int timeout_ms)
 {
-    guint watch = rp.watch;
+    int64_t end = g_get_monotonic_time() + timeout_ms * G_TIME_SPAN_MILLISECOND;
+    guint watch;
 
-    if (watch && rp_readable(rp.fd, G_IO_IN, NULL) == G_SOURCE_REMOVE) {
-        g_source_remove(watch);
+    while ((watch = rp.watch)) {
+        int64_t left = end - g_get_monotonic_time();
+        GPollFD pfd = { rp.fd, G_IO_IN | G_IO_HUP | G_IO_ERR, 0 };
+
+        if (left < 0 || g_poll(&pfd, 1, left / G_TIME_SPAN_MILLISECOND) <= 0) {
+            return;
+        }
+        if (rp_readable(rp.fd, pfd.revents, NULL) == G_SOURCE_REMOVE) {
+            g_source_remove(watch);
+            return;
+        }
     }
 }
 
