@@ -269,7 +269,11 @@ static char *wait_final_kill(Machine *m, bool eject, MigProxy *proxy,
          * eject reads QOM), then what comes. */
         JsonObject *queued = qtest_qmp_event_ref(m->qts, "UNPLUG_PRIMARY");
         g_autoptr(JsonObject) msg = queued ? queued :
-            qtest_qmp_event_ref(m->qts, "MIGRATION");
+            kill ? qtest_qmp_event_ref(m->qts, "STOP") : NULL;
+
+        if (!msg) {
+            msg = qtest_qmp_event_ref(m->qts, "MIGRATION");
+        }
         const char *ev;
 
         if (!msg) {
@@ -524,6 +528,21 @@ static void run(const Scenario *sc)
         machine_kill(dst.qts);
         dst_alive = false;
     }
+    if (dst_alive && !src_alive) {
+        /*
+         * A source killed before it sent anything never reached the
+         * destination, which waits on (as QEMU's does): with the proxy
+         * gone, nothing can reach it any more.
+         */
+        int reached = mig_proxy_stop(proxy);
+
+        proxy = NULL;
+        if (!reached) {
+            qtest_quit(dst.qts);
+            dst.qts = NULL;
+            dst_alive = false;
+        }
+    }
     if (dst_alive) {
         /* A failed load ends the destination with status 1. */
         if (src_alive && !strcmp(st, "completed")) {
@@ -568,7 +587,9 @@ static void run(const Scenario *sc)
         follow_up(&src, sc, ram);
     }
     phase("checked");
-    mig_proxy_stop(proxy);
+    if (proxy) {
+        mig_proxy_stop(proxy);
+    }
     machine_free(&src);
     machine_free(&dst);
     qtest_quit(src.qts);

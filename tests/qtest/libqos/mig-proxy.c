@@ -35,6 +35,7 @@ struct MigProxy {
     GCond cond;
     bool answered;
     int connections;
+    int reached;                /* connections made to the destination */
 };
 
 typedef struct Pair {
@@ -315,6 +316,9 @@ static gpointer pair_run(gpointer opaque)
     if (pr->dst < 0) {
         goto out;
     }
+    g_mutex_lock(&p->lock);
+    p->reached++;
+    g_mutex_unlock(&p->lock);
     if (pr->main && p->fault == MIG_PROXY_FLIP_RAM) {
         pr->pending = g_byte_array_new();
         if (!from_source(pr, hello, have)) {
@@ -420,8 +424,10 @@ int mig_proxy_connections(MigProxy *p)
     return n;
 }
 
-void mig_proxy_stop(MigProxy *p)
+int mig_proxy_stop(MigProxy *p)
 {
+    int reached;
+
     g_assert(write(p->stop[1], "x", 1) == 1);
     g_thread_join(p->acceptor);
     for (guint i = 0; i < p->threads->len; i++) {
@@ -431,8 +437,10 @@ void mig_proxy_stop(MigProxy *p)
     close(p->listen_fd);
     close(p->stop[0]);
     close(p->stop[1]);
+    reached = p->reached;
     g_mutex_clear(&p->lock);
     g_cond_clear(&p->cond);
     g_free(p->to);
     g_free(p);
+    return reached;
 }

@@ -43,8 +43,11 @@ MigProxy *mig_proxy_start(const char *from, const char *to,
 bool mig_proxy_wait_answer(MigProxy *p, int timeout_s);
 /* Connections accepted from the source so far. */
 int mig_proxy_connections(MigProxy *p);
-/* Close every connection and the listener; free p. */
-void mig_proxy_stop(MigProxy *p);
+/*
+ * Close every connection and the listener; free p.  Returns how many
+ * connections it had made to the destination.
+ */
+int mig_proxy_stop(MigProxy *p);
 
 uint32_t mig_proxy_crc32c(uint32_t crc, const void *buf, size_t len);
 
