@@ -474,7 +474,8 @@ static gboolean conn_ready(int fd, GIOCondition cond, void *opaque)
     }
     if (cond & (G_IO_IN | G_IO_HUP | G_IO_ERR)) {
         /* What one wake-up reads reaches the guest with one interrupt. */
-        g_auto(NetBatch) batch = { qemu_net_batch_begin(c->nc) };
+        G_GNUC_UNUSED g_auto(NetBatch) batch =
+            { qemu_net_batch_begin(c->nc) };
 
         /* A bounded number of reads, so one busy socket cannot starve. */
         for (int i = 0; i < 16 && qemu_can_send_packet(c->nc); i++) {

@@ -131,7 +131,10 @@ bool qemu_can_send_packet(NetClientState *sender);
  */
 NetClientState *qemu_net_batch_begin(NetClientState *sender);
 void qemu_net_batch_end(NetClientState *receiver);
-/* A batch ended when it goes out of scope: g_auto(NetBatch) b = { begin }. */
+/*
+ * A batch ended when it goes out of scope:
+ * G_GNUC_UNUSED g_auto(NetBatch) b = { begin } (clang calls a guard unused).
+ */
 typedef struct NetBatch {
     NetClientState *receiver;
 } NetBatch;
