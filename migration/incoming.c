@@ -6,6 +6,7 @@
  * process with status 1 and a one-line reason, as QEMU does.
  */
 #include "migration/internal.h"
+#include "migration/migration.h"
 #include "migration/misc.h"
 
 #include <errno.h>
@@ -45,7 +46,6 @@ bool migration_incoming_in_progress(void)
     return in.status == MIGRATION_STATUS_ACTIVE;
 }
 
-MigrationInfo *migration_incoming_query(void);
 MigrationInfo *migration_incoming_query(void)
 {
     MigrationInfo *info;

@@ -435,7 +435,7 @@ int migration_unplug_pending_count(void);
 bool migration_unplug_pending(void);
 /* hooks.c: every start check agrees to `migrate` (errp: who did not) */
 bool migration_start_checks(GError **errp);
-/* migration.c: max-bandwidth was set */
+/* precopy.c: max-bandwidth was set */
 void migration_bandwidth_changed(void);
 
 #endif

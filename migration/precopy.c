@@ -1,0 +1,273 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Pre-copy: RAM goes out in passes from the main loop, a chunk at a time
+ * while the channel is writable and within max-bandwidth; once what is
+ * left fits downtime-limit the guest stops and the rest and the device
+ * state follow (completion).
+ */
+#include "migration/migration.h"
+
+#include "qapi/qapi-events.h"
+#include "system/runstate.h"
+
+#include <glib-unix.h>
+
+/* Longest stretch of main-loop time one pump call may take. */
+#define PUMP_BUDGET_NS          (10 * SCALE_MS)
+/* Rate-limit window. */
+#define WINDOW_NS               (100 * SCALE_MS)
+#define CHUNK_BYTES             (1u << 20)
+/* Caps of the time `active` lasts at least (see min_active_ns()). */
+#define MIN_ACTIVE_NS           WINDOW_NS
+#define SEEN_GRACE_NS           (1000 * SCALE_MS)
+
+static gboolean pump(gint fd, GIOCondition cond, gpointer opaque);
+
+void migration_watch_output(void)
+{
+    if (!mig.out_watch && mig.mf) {
+        /* The main channel is idle: the channels' progress drives us. */
+        mig.out_watch = g_unix_fd_add(multifd_send_wake_fd(mig.mf), G_IO_IN,
+                                      pump, NULL);
+        /* Look at once, from the main loop. */
+        multifd_send_kick(mig.mf);
+    } else if (!mig.out_watch && mig.ch) {
+        mig.out_watch = g_unix_fd_add(mig.ch->fd, G_IO_OUT, pump, NULL);
+    }
+}
+
+static gboolean rate_window_over(gpointer opaque)
+{
+    mig.rate_timer = 0;
+    migration_watch_output();
+    return G_SOURCE_REMOVE;
+}
+
+void migration_pass_event(void)
+{
+    if (migrate_events_enabled()) {
+        qapi_event_send_migration_pass(ram_save_stats(mig.rs)
+                                       ->dirty_sync_count);
+    }
+}
+
+/* Stop the guest and send everything that is left; then completed. */
+static void migration_complete(void)
+{
+    GError *err = NULL;
+    uint64_t before;
+
+    mig.stop_ms = now_ms();
+    vm_stop(RUN_STATE_FINISH_MIGRATE);
+    ram_save_sync(mig.rs);
+    migration_pass_event();
+    before = ram_save_stats(mig.rs)->transferred;
+    if (mig.mf) {
+        /* The last pages, then the channels' end: before device state. */
+        if (!multifd_send_flush_all(mig.mf, mig.rs, COMPLETE_TIMEOUT_MS,
+                                    &err) ||
+            !multifd_send_finish(mig.mf, mig.ch->out, COMPLETE_TIMEOUT_MS,
+                                 &err)) {
+            migration_fail(err);
+            return;
+        }
+    }
+    while (!mig.mf && ram_save_chunk(mig.rs, mig.ch->out, 8 * CHUNK_BYTES)) {
+        if (!mig_channel_flush_all(mig.ch, COMPLETE_TIMEOUT_MS, &err)) {
+            migration_fail(err);
+            return;
+        }
+    }
+    savevm_put_devices_and_end(mig.ch->out, mig.vm_was_running &&
+                               runstate_check(RUN_STATE_FINISH_MIGRATE));
+    if (!mig_channel_flush_all(mig.ch, COMPLETE_TIMEOUT_MS, &err)) {
+        migration_fail(err);
+        return;
+    }
+    mig.downtime_bytes = ram_save_stats(mig.rs)->transferred - before;
+    migration_update_rates();
+    if (mig.return_path) {
+        /* Completed only once the destination says it loaded all this. */
+        mig.awaiting_verdict = true;
+        mig_rp_deadline(MIG_RP_TIMEOUT_MS);
+        return;
+    }
+    migration_finish_complete();
+}
+
+/* A pass is over: start the next one, or finish if the rest fits. */
+static bool end_of_pass(void)
+{
+    uint64_t pages = ram_save_sync(mig.rs);
+    double bw = migration_bandwidth();
+    int64_t limit = migrate_params()->downtime_limit;
+
+    migration_pass_event();
+    migration_update_rates();
+    if (bw > 0) {
+        mig.expected_downtime = (double)(pages << TARGET_PAGE_BITS) / bw;
+    }
+    if (!pages || (bw > 0 && mig.expected_downtime <= limit)) {
+        migration_complete();
+        return true;
+    }
+    return false;
+}
+
+/*
+ * How long `active` lasts at least.  QEMU's first pass reads every page of
+ * guest RAM, so even an idle guest stays in `active` long enough for a
+ * client polling query-migrate to see it and cancel (QEMU's own failover
+ * test depends on it).  baton skips never-written pages and would be done
+ * in microseconds, so the first pass is given the time guest RAM would
+ * take at max-bandwidth, at most one rate-limit window: at the default
+ * 128 MiB/s that is 100 ms for any guest of 12.8 MiB or more; at 1 TiB/s
+ * a 4 GiB guest waits 4 ms; max-bandwidth 0 (no limit) waits nothing.
+ */
+static int64_t min_active_ns(int64_t cap)
+{
+    uint64_t bw = migrate_params()->max_bandwidth;
+    double ns;
+
+    if (!bw || !mig.rs) {
+        return 0;
+    }
+    ns = (double)ram_save_stats(mig.rs)->total * NANOSECONDS_PER_SECOND / bw;
+    return MIN(ns, (double)cap);
+}
+
+static bool switchover_too_early(int64_t now);
+
+static gboolean switchover_wait_over(gpointer opaque)
+{
+    mig.switchover_timer = 0;
+    if (!switchover_too_early(qemu_clock_get_ns(QEMU_CLOCK_REALTIME)) &&
+        !end_of_pass()) {
+        migration_watch_output();
+    }
+    return G_SOURCE_REMOVE;
+}
+
+/*
+ * The pass is done before `active` had its minimum time: finish later.
+ * A client that polls query-migrate for `active` and then cancels (QEMU's
+ * failover test) may poll late and be slow to send the cancel on a loaded
+ * host: once a query-migrate has reported `active`, it lasts up to
+ * SEEN_GRACE_NS more (the same RAM-at-max-bandwidth time, larger cap).
+ */
+static bool switchover_too_early(int64_t now)
+{
+    int64_t end = mig.active_ns + min_active_ns(MIN_ACTIVE_NS);
+    int64_t wait;
+
+    if (mig.active_seen_ns) {
+        end = MAX(end, mig.active_seen_ns + min_active_ns(SEEN_GRACE_NS));
+    }
+    wait = end - now;
+
+    if (wait <= 0) {
+        return false;
+    }
+    mig.switchover_timer = g_timeout_add((wait + SCALE_MS - 1) / SCALE_MS,
+                                         switchover_wait_over, NULL);
+    return true;
+}
+
+/*
+ * Up to room bytes of RAM: into the main channel's buffer, or queued on
+ * the multifd channels (FULL: wait until they move).
+ */
+static MultifdFill send_ram(size_t room, size_t *added, GError **errp)
+{
+    size_t before = mig.ch->out->len;
+
+    if (mig.mf) {
+        return multifd_send_fill(mig.mf, mig.rs, room, added, errp);
+    }
+    if (!ram_save_chunk(mig.rs, mig.ch->out, room)) {
+        return MULTIFD_PASS_DONE;
+    }
+    *added = mig.ch->out->len - before;
+    return MULTIFD_QUEUED;
+}
+
+static gboolean pump(gint fd, GIOCondition cond, gpointer opaque)
+{
+    int64_t start = qemu_clock_get_ns(QEMU_CLOCK_REALTIME);
+    uint64_t limit = migrate_params()->max_bandwidth / 10;     /* per window */
+    GError *err = NULL;
+
+    for (;;) {
+        bool would_block;
+        int64_t now = qemu_clock_get_ns(QEMU_CLOCK_REALTIME);
+
+        if (!mig_channel_flush(mig.ch, &would_block, &err)) {
+            mig.out_watch = 0;
+            migration_fail(err);
+            return G_SOURCE_REMOVE;
+        }
+        if (would_block) {
+            return G_SOURCE_CONTINUE;
+        }
+        if (mig.status != MIGRATION_STATUS_ACTIVE) {
+            mig.out_watch = 0;
+            return G_SOURCE_REMOVE;
+        }
+        if (now - mig.window_start >= WINDOW_NS) {
+            mig.window_start = now;
+            mig.window_bytes = 0;
+        }
+        if (limit && mig.window_bytes >= limit) {
+            int64_t wait = WINDOW_NS - (now - mig.window_start);
+            mig.rate_timer = g_timeout_add(MAX(1, wait / SCALE_MS),
+                                           rate_window_over, NULL);
+            mig.out_watch = 0;
+            return G_SOURCE_REMOVE;
+        }
+        size_t room = limit ? MIN(CHUNK_BYTES, limit - mig.window_bytes)
+                            : CHUNK_BYTES;
+        size_t added = 0;
+        MultifdFill fill = send_ram(room, &added, &err);
+
+        if (fill == MULTIFD_ERROR) {
+            mig.out_watch = 0;
+            migration_fail(err);
+            return G_SOURCE_REMOVE;
+        }
+        mig.window_bytes += added;
+        if (fill == MULTIFD_FULL) {
+            return G_SOURCE_CONTINUE;
+        }
+        if (fill == MULTIFD_PASS_DONE) {
+            if (switchover_too_early(now)) {
+                mig.out_watch = 0;
+                return G_SOURCE_REMOVE;
+            }
+            if (end_of_pass()) {
+                mig.out_watch = 0;
+                return G_SOURCE_REMOVE;
+            }
+        }
+        if (now - start > PUMP_BUDGET_NS) {
+            return G_SOURCE_CONTINUE;
+        }
+    }
+}
+
+void migration_bandwidth_changed(void)
+{
+    if (mig.status == MIGRATION_STATUS_ACTIVE && !mig.awaiting_verdict) {
+        /* A new limit applies from the next window. */
+        mig.window_bytes = 0;
+        if (mig.rate_timer) {
+            g_source_remove(mig.rate_timer);
+            mig.rate_timer = 0;
+            migration_watch_output();
+        }
+        if (mig.switchover_timer) {
+            g_source_remove(mig.switchover_timer);
+            mig.switchover_timer = 0;
+            switchover_wait_over(NULL);
+        }
+    }
+}
