@@ -10,7 +10,6 @@
 #include <poll.h>
 #include <string.h>
 #include <sys/socket.h>
-#include <sys/un.h>
 #include <unistd.h>
 #include <glib/gstdio.h>
 #include "libqtest.h"
@@ -516,13 +515,7 @@ typedef struct Term {
 
 static void term_connect(Term *t, const char *path)
 {
-    struct sockaddr_un sa = { .sun_family = AF_UNIX };
-
-    g_strlcpy(sa.sun_path, path, sizeof(sa.sun_path));
-    t->fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    g_assert_cmpint(t->fd, >=, 0);
-    g_assert_cmpint(connect(t->fd, (struct sockaddr *)&sa, sizeof(sa)), ==,
-                    0);
+    t->fd = qtest_unix_connect(path);
     t->in = g_string_new(NULL);
 }
 

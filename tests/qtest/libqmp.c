@@ -228,15 +228,25 @@ const char *qmp_rsp_error_desc(JsonObject *rsp)
     return qmp_get_str(qmp_rsp_error(rsp), "desc");
 }
 
-void qmp_expect_error_and_unref(JsonObject *rsp, const char *err_class)
+void qmp_assert_error(JsonObject *rsp, const char *err_class,
+                      const char *desc)
 {
-    g_autofree char *text = qmp_to_string(rsp);
-
     if (!qmp_rsp_is_err(rsp)) {
+        g_autofree char *text = qmp_to_string(rsp);
+
         g_test_message("expected an error reply, got %s", text);
     }
     g_assert_true(qmp_rsp_is_err(rsp));
     g_assert_cmpstr(qmp_rsp_error_class(rsp), ==, err_class);
+    if (desc) {
+        g_assert_cmpstr(qmp_rsp_error_desc(rsp), ==, desc);
+    }
+    g_assert_false(json_object_has_member(rsp, "return"));
+}
+
+void qmp_expect_error_and_unref(JsonObject *rsp, const char *err_class)
+{
+    qmp_assert_error(rsp, err_class, NULL);
     g_assert_nonnull(qmp_rsp_error_desc(rsp));
     json_object_unref(rsp);
 }

@@ -56,6 +56,12 @@ bool qmp_rsp_is_err(JsonObject *rsp);
 /* The error class / description of an error reply, or NULL. */
 const char *qmp_rsp_error_class(JsonObject *rsp);
 const char *qmp_rsp_error_desc(JsonObject *rsp);
+/*
+ * Assert that rsp is an error reply (and no success) of class err_class
+ * with, unless desc is NULL, exactly that description.
+ */
+void qmp_assert_error(JsonObject *rsp, const char *err_class,
+                      const char *desc);
 /* Assert that rsp is an error of class err_class, then unref it. */
 void qmp_expect_error_and_unref(JsonObject *rsp, const char *err_class);
 

@@ -204,6 +204,20 @@ static int qtest_listen(const char *path)
     return fd;
 }
 
+int qtest_unix_connect(const char *path)
+{
+    struct sockaddr_un addr = { .sun_family = AF_UNIX };
+    int fd;
+
+    g_assert_cmpuint(strlen(path), <, sizeof(addr.sun_path));
+    strcpy(addr.sun_path, path);
+    fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    g_assert_cmpint(fd, >=, 0);
+    g_assert_cmpint(connect(fd, (struct sockaddr *)&addr, sizeof(addr)), ==,
+                    0);
+    return fd;
+}
+
 static void qtest_set_sock_timeouts(int fd, int ms)
 {
     struct timeval tv = { .tv_sec = ms / 1000, .tv_usec = (ms % 1000) * 1000 };
@@ -900,10 +914,26 @@ void qtest_qmp_expect_error(QTestState *s, const char *err_class,
         g_assertion_message(G_LOG_DOMAIN, __FILE__, __LINE__, G_STRFUNC, msg);
         return;
     }
-    g_assert_cmpstr(qmp_rsp_error_class(rsp), ==, err_class);
-    if (desc) {
-        g_assert_cmpstr(qmp_rsp_error_desc(rsp), ==, desc);
-    }
+    qmp_assert_error(rsp, err_class, desc);
+}
+
+JsonObject *qtest_qmp_raw_expect_error_ref(QTestState *s, const char *raw,
+                                           const char *err_class,
+                                           const char *desc)
+{
+    JsonObject *rsp;
+
+    qtest_qmp_send_bytes(s, raw, strlen(raw));
+    rsp = qtest_qmp_receive(s);
+    qmp_assert_error(rsp, err_class, desc);
+    return rsp;
+}
+
+void qtest_qmp_raw_expect_error(QTestState *s, const char *raw,
+                                const char *err_class, const char *desc)
+{
+    json_object_unref(qtest_qmp_raw_expect_error_ref(s, raw, err_class,
+                                                     desc));
 }
 
 char *qtest_vhmp(QTestState *s, const char *fmt, va_list ap)

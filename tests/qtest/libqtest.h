@@ -123,6 +123,16 @@ JsonNode *qtest_qmp_assert_success_ref(QTestState *s, const char *fmt, ...)
 void qtest_qmp_expect_error(QTestState *s, const char *err_class,
                             const char *desc, const char *fmt, ...)
     G_GNUC_PRINTF(4, 5);
+/*
+ * Send raw as it is (no newline appended, nothing formatted) and assert
+ * the one reply it earns is that error; _ref returns the reply for more
+ * checks.
+ */
+void qtest_qmp_raw_expect_error(QTestState *s, const char *raw,
+                                const char *err_class, const char *desc);
+JsonObject *qtest_qmp_raw_expect_error_ref(QTestState *s, const char *raw,
+                                           const char *err_class,
+                                           const char *desc);
 
 /*
  * device_add with driver and id (id may be NULL) plus the members of the
@@ -199,6 +209,14 @@ void qtest_sendf_raw(QTestState *s, const char *fmt, ...) G_GNUC_PRINTF(2, 3);
 char *qtest_recv_line(QTestState *s);
 char *qtest_recv_line_any(QTestState *s);
 char *qtest_raw_cmd(QTestState *s, const char *fmt, ...) G_GNUC_PRINTF(2, 3);
+
+/* --- Sockets ----------------------------------------------------------- */
+
+/*
+ * A connected, blocking, close-on-exec stream socket to the Unix socket
+ * path (a chardev or netdev listening there); asserts it connects.
+ */
+int qtest_unix_connect(const char *path);
 
 /* --- Test registration -------------------------------------------------- */
 

@@ -21,7 +21,6 @@
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
-#include <sys/un.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -298,13 +297,9 @@ static void test_fd(void)
     QTestState *dst = qtest_initf(MACHINE "-incoming %s", uri);
     QTestState *src = qtest_init(MACHINE);
     g_autoptr(JsonObject) rsp = NULL;
-    struct sockaddr_un sa = { .sun_family = AF_UNIX };
-    int fd = socket(AF_UNIX, SOCK_STREAM, 0);
-
     /* Connect ourselves and hand the socket over with getfd. */
-    g_assert(strlen(sock) < sizeof(sa.sun_path));
-    strcpy(sa.sun_path, sock);
-    g_assert_cmpint(connect(fd, (struct sockaddr *)&sa, sizeof(sa)), ==, 0);
+    int fd = qtest_unix_connect(sock);
+
     rsp = qtest_qmp_fds(src, &fd, 1, "{'execute': 'getfd', 'arguments': "
                         "{'fdname': 'mig'}}");
     g_assert(!qmp_rsp_is_err(rsp));

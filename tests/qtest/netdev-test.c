@@ -13,7 +13,6 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
-#include <sys/un.h>
 #include <sys/wait.h>
 #include <unistd.h>
 #include <linux/if.h>
@@ -341,16 +340,6 @@ static void test_set_link(void)
 
 /* Sockets */
 
-static int unix_connect(const char *path)
-{
-    struct sockaddr_un un = { .sun_family = AF_UNIX };
-    int fd = socket(AF_UNIX, SOCK_STREAM, 0);
-
-    g_strlcpy(un.sun_path, path, sizeof(un.sun_path));
-    g_assert_cmpint(connect(fd, (struct sockaddr *)&un, sizeof(un)), ==, 0);
-    return fd;
-}
-
 /* Wait until each netdev in ids (NULL-terminated) reports a connection. */
 static void wait_connected(QTestState *qts, const char *const *ids)
 {
@@ -389,7 +378,7 @@ static void test_stream_server_frames(void)
                                        0x52, 0x54, 0x00, 0x12, 0x34, 0x56,
                                        0x08, 0x06, 'h', 'i' };
     uint8_t buf[2048];
-    int a = unix_connect(p0), b = unix_connect(p1), c;
+    int a = qtest_unix_connect(p0), b = qtest_unix_connect(p1), c;
 
     /* Both connections must be accepted before frames can pass. */
     wait_connected(qts, (const char *const[]){ "s0", "s1", NULL });
@@ -405,7 +394,7 @@ static void test_stream_server_frames(void)
     qtest_qmp_assert_success(qts, "{'execute': 'netdev_add', 'arguments': "
                              "{'type': 'stream', 'id': 's2', 'server': true, "
                              "'addr': {'type': 'unix', 'path': '%s'}}}", p2);
-    c = unix_connect(p2);
+    c = qtest_unix_connect(p2);
     qtest_qmp_assert_success(qts, "{'execute': 'netdev_add', 'arguments': "
                              "{'type': 'hubport', 'id': 'h2', 'hubid': 0, "
                              "'netdev': 's2'}}");
@@ -419,7 +408,7 @@ static void test_stream_server_frames(void)
     /* A client that leaves makes room for the next one. */
     close(a);
     qtest_qmp_eventwait(qts, "NETDEV_STREAM_DISCONNECTED");
-    a = unix_connect(p0);
+    a = qtest_unix_connect(p0);
     wait_connected(qts, (const char *const[]){ "s0", NULL });
     qstream_fd_send(b, "again", 5);
     g_assert_cmpuint(qstream_fd_recv(a, buf, sizeof(buf)), ==, 5);
@@ -526,7 +515,7 @@ static void test_user_dhcp(void)
         "-netdev hubport,id=hg,hubid=5,netdev=g0", path);
     uint8_t frame[2048], reply[2048];
     size_t len = build_dhcp_discover(frame);
-    int fd = unix_connect(path);
+    int fd = qtest_unix_connect(path);
     uint32_t rlen;
     const uint8_t *bootp;
 

@@ -13,7 +13,6 @@
 #include <poll.h>
 #include <string.h>
 #include <sys/socket.h>
-#include <sys/un.h>
 #include <unistd.h>
 
 #include "libqtest.h"
@@ -29,17 +28,6 @@ static char *tmp_path(const char *name)
 static void make_pair(int sv[2])
 {
     g_assert_cmpint(socketpair(AF_UNIX, SOCK_STREAM, 0, sv), ==, 0);
-}
-
-static int unix_connect(const char *path)
-{
-    struct sockaddr_un sa = { .sun_family = AF_UNIX };
-    int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-
-    g_strlcpy(sa.sun_path, path, sizeof(sa.sun_path));
-    g_assert_cmpint(fd, >=, 0);
-    g_assert_cmpint(connect(fd, (struct sockaddr *)&sa, sizeof(sa)), ==, 0);
-    return fd;
 }
 
 static void expect_frame(int fd, const char *want)
@@ -167,7 +155,7 @@ static void test_redirector_tx(void)
 
     redir_start(&r, "tx", "outdev=redirector0", "indev=redirector2",
                 "outdev=redirector1");
-    recv_sock = unix_connect(r.path[1]);
+    recv_sock = qtest_unix_connect(r.path[1]);
     sync_qmp(r.qts);
     send_str(r.backend[0], "Hello!!");
     expect_frame(recv_sock, "Hello!!");
@@ -183,7 +171,7 @@ static void test_redirector_rx(void)
 
     redir_start(&r, "rx", "indev=redirector0", "outdev=redirector2",
                 "indev=redirector1");
-    send_sock = unix_connect(r.path[1]);
+    send_sock = qtest_unix_connect(r.path[1]);
     sync_qmp(r.qts);
     send_str(send_sock, "Hello!!");
     expect_frame(r.backend[0], "Hello!!");
@@ -221,7 +209,7 @@ static void redirector_status(bool off_at_start)
     QTestState *qts;
 
     qts = redir_rx_one(backend, path, off_at_start ? ",status=off" : "");
-    send_sock = unix_connect(path);
+    send_sock = qtest_unix_connect(path);
     sync_qmp(qts);
     if (!off_at_start) {
         set_status(qts, "off");
@@ -267,7 +255,7 @@ static void test_redirector_rx_event_opened(void)
     QTestState *qts;
 
     qts = redir_rx_one(backend, path, "");
-    send_sock = unix_connect(path);
+    send_sock = qtest_unix_connect(path);
     sync_qmp(qts);
     /* an empty frame is dropped (not retried for ever) */
     g_assert_cmpint(write(send_sock, "\0\0\0\0", 4), ==, 4);
@@ -277,7 +265,7 @@ static void test_redirector_rx_event_opened(void)
     sync_qmp(qts);
     close(send_sock);
     sync_qmp(qts);
-    send_sock = unix_connect(path);
+    send_sock = qtest_unix_connect(path);
     sync_qmp(qts);
     send_str(send_sock, "Hello2!!");
     expect_frame(backend[0], "Hello2!!");
@@ -291,7 +279,7 @@ static void test_redirector_rx_event_opened(void)
         g_assert_cmpint(read(send_sock, &c, 1), ==, 0);
     }
     close(send_sock);
-    send_sock = unix_connect(path);
+    send_sock = qtest_unix_connect(path);
     sync_qmp(qts);
     send_str(send_sock, "Hello3!!");
     expect_frame(backend[0], "Hello3!!");
@@ -310,7 +298,7 @@ static void test_redirector_vnet_hdr(void)
     QTestState *qts;
 
     qts = redir_rx_one(backend, path, ",vnet_hdr_support=on");
-    send_sock = unix_connect(path);
+    send_sock = qtest_unix_connect(path);
     sync_qmp(qts);
     g_assert_cmpint(write(send_sock, "\0\0\0\x06\0\0\0\x0cvnet!", 14),
                     ==, 14);

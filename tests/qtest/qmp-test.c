@@ -8,7 +8,6 @@
 #include <poll.h>
 #include <string.h>
 #include <sys/socket.h>
-#include <sys/un.h>
 #include <unistd.h>
 #include "libqtest.h"
 
@@ -16,27 +15,6 @@ static JsonObject *ret_object(JsonObject *rsp)
 {
     g_assert_true(json_object_has_member(rsp, "return"));
     return json_object_get_object_member(rsp, "return");
-}
-
-static void assert_error(JsonObject *rsp, const char *cls, const char *desc)
-{
-    g_assert_true(qmp_rsp_is_err(rsp));
-    g_assert_cmpstr(qmp_rsp_error_class(rsp), ==, cls);
-    if (desc) {
-        g_assert_cmpstr(qmp_rsp_error_desc(rsp), ==, desc);
-    }
-    g_assert_false(json_object_has_member(rsp, "return"));
-}
-
-/* Send raw text and check the single error reply it earns. */
-static void raw_expect_error(QTestState *qts, const char *raw,
-                             const char *cls, const char *desc)
-{
-    g_autoptr(JsonObject) rsp = NULL;
-
-    qtest_qmp_send_raw(qts, "%s", raw);
-    rsp = qtest_qmp_receive(qts);
-    assert_error(rsp, cls, desc);
 }
 
 static void assert_status(QTestState *qts, const char *status)
@@ -94,20 +72,20 @@ static void test_negotiation(void)
     check_greeting(greeting);
     /* Anything but qmp_capabilities is refused, even unknown commands. */
     rsp = qtest_qmp(qts, "{'execute': 'query-status'}");
-    assert_error(rsp, "CommandNotFound",
+    qmp_assert_error(rsp, "CommandNotFound",
                  "Expecting capabilities negotiation with 'qmp_capabilities'");
     g_clear_pointer(&rsp, json_object_unref);
     rsp = qtest_qmp(qts, "{'execute': 'no-such-command'}");
-    assert_error(rsp, "CommandNotFound",
+    qmp_assert_error(rsp, "CommandNotFound",
                  "Expecting capabilities negotiation with 'qmp_capabilities'");
     g_clear_pointer(&rsp, json_object_unref);
     /* Shape errors come first, as in QEMU. */
-    raw_expect_error(qts, "[]", "GenericError",
+    qtest_qmp_raw_expect_error(qts, "[]", "GenericError",
                      "QMP input must be a JSON object");
     /* Argument checking applies to qmp_capabilities too. */
     rsp = qtest_qmp(qts, "{'execute': 'qmp_capabilities', "
                          "'arguments': {'enable': ['foo']}}");
-    assert_error(rsp, "GenericError",
+    qmp_assert_error(rsp, "GenericError",
                  "Parameter 'null' does not accept value 'foo'");
     g_clear_pointer(&rsp, json_object_unref);
 
@@ -116,7 +94,7 @@ static void test_negotiation(void)
     g_assert_cmpuint(json_object_get_size(ret_object(rsp)), ==, 0);
     g_clear_pointer(&rsp, json_object_unref);
     rsp = qtest_qmp(qts, "{'execute': 'qmp_capabilities'}");
-    assert_error(rsp, "CommandNotFound",
+    qmp_assert_error(rsp, "CommandNotFound",
                  "Capabilities negotiation is already complete, command "
                  "ignored");
     g_clear_pointer(&rsp, json_object_unref);
@@ -130,30 +108,30 @@ static void test_request_errors(void)
     g_autoptr(JsonObject) rsp = NULL;
 
     rsp = qtest_qmp(qts, "{'execute': 'no-such-command'}");
-    assert_error(rsp, "CommandNotFound",
+    qmp_assert_error(rsp, "CommandNotFound",
                  "The command no-such-command has not been found");
     g_clear_pointer(&rsp, json_object_unref);
 
     /* A bare word ends only at a delimiter, as in QEMU's lexer. */
-    raw_expect_error(qts, "42\n", "GenericError",
+    qtest_qmp_raw_expect_error(qts, "42\n", "GenericError",
                      "QMP input must be a JSON object");
-    raw_expect_error(qts, "'a string'", "GenericError",
+    qtest_qmp_raw_expect_error(qts, "'a string'", "GenericError",
                      "QMP input must be a JSON object");
-    raw_expect_error(qts, "[{'execute': 'stop'}]", "GenericError",
+    qtest_qmp_raw_expect_error(qts, "[{'execute': 'stop'}]", "GenericError",
                      "QMP input must be a JSON object");
-    raw_expect_error(qts, "{}", "GenericError",
+    qtest_qmp_raw_expect_error(qts, "{}", "GenericError",
                      "QMP input lacks member 'execute'");
-    raw_expect_error(qts, "{'execute': 1}", "GenericError",
+    qtest_qmp_raw_expect_error(qts, "{'execute': 1}", "GenericError",
                      "QMP input member 'execute' must be a string");
-    raw_expect_error(qts, "{'execute': 'query-status', 'arguments': []}",
+    qtest_qmp_raw_expect_error(qts, "{'execute': 'query-status', 'arguments': []}",
                      "GenericError",
                      "QMP input member 'arguments' must be an object");
-    raw_expect_error(qts, "{'execute': 'query-status', 'bogus': 1}",
+    qtest_qmp_raw_expect_error(qts, "{'execute': 'query-status', 'bogus': 1}",
                      "GenericError", "QMP input member 'bogus' is unexpected");
     /* exec-oob is only known once the oob capability is on. */
-    raw_expect_error(qts, "{'exec-oob': 'query-status'}", "GenericError",
+    qtest_qmp_raw_expect_error(qts, "{'exec-oob': 'query-status'}", "GenericError",
                      "QMP input member 'exec-oob' is unexpected");
-    raw_expect_error(qts, "foo\n", "GenericError",
+    qtest_qmp_raw_expect_error(qts, "foo\n", "GenericError",
                      "JSON parse error, invalid keyword 'foo'");
     assert_status(qts, "running");
 }
@@ -165,27 +143,27 @@ static void test_argument_errors(void)
 
     rsp = qtest_qmp(qts, "{'execute': 'qom-get', "
                          "'arguments': {'path': '/machine'}}");
-    assert_error(rsp, "GenericError", "Parameter 'property' is missing");
+    qmp_assert_error(rsp, "GenericError", "Parameter 'property' is missing");
     g_clear_pointer(&rsp, json_object_unref);
     rsp = qtest_qmp(qts, "{'execute': 'qom-list', "
                          "'arguments': {'path': '/machine', 'deep': true}}");
-    assert_error(rsp, "GenericError", "Parameter 'deep' is unexpected");
+    qmp_assert_error(rsp, "GenericError", "Parameter 'deep' is unexpected");
     g_clear_pointer(&rsp, json_object_unref);
     rsp = qtest_qmp(qts, "{'execute': 'qom-list', 'arguments': {'path': 1}}");
-    assert_error(rsp, "GenericError",
+    qmp_assert_error(rsp, "GenericError",
                  "Invalid parameter type for 'path', expected: string");
     g_clear_pointer(&rsp, json_object_unref);
     rsp = qtest_qmp(qts, "{'execute': 'qom-list-types', "
                          "'arguments': {'abstract': 'yes'}}");
-    assert_error(rsp, "GenericError",
+    qmp_assert_error(rsp, "GenericError",
                  "Invalid parameter type for 'abstract', expected: boolean");
     g_clear_pointer(&rsp, json_object_unref);
     rsp = qtest_qmp(qts, "{'execute': 'query-status', "
                          "'arguments': {'verbose': true}}");
-    assert_error(rsp, "GenericError", "Parameter 'verbose' is unexpected");
+    qmp_assert_error(rsp, "GenericError", "Parameter 'verbose' is unexpected");
     g_clear_pointer(&rsp, json_object_unref);
     rsp = qtest_qmp(qts, "{'execute': 'device_del', 'arguments': {}}");
-    assert_error(rsp, "GenericError", "Parameter 'id' is missing");
+    qmp_assert_error(rsp, "GenericError", "Parameter 'id' is missing");
 }
 
 static void test_id_echo(void)
@@ -219,7 +197,7 @@ static void test_id_echo(void)
         g_assert_true(json_node_equal(got2,
                                       json_object_get_member(want, "id")));
         g_assert_true(json_object_has_member(r1, "return"));
-        assert_error(r2, "CommandNotFound", NULL);
+        qmp_assert_error(r2, "CommandNotFound", NULL);
     }
     /* Requests rejected for their shape still get their id back. */
     {
@@ -227,7 +205,7 @@ static void test_id_echo(void)
 
         qtest_qmp_send_raw(qts, "{'id': 'lost'}");
         rsp = qtest_qmp_receive(qts);
-        assert_error(rsp, "GenericError", "QMP input lacks member 'execute'");
+        qmp_assert_error(rsp, "GenericError", "QMP input lacks member 'execute'");
         g_assert_cmpstr(json_object_get_string_member(rsp, "id"), ==, "lost");
     }
 }
@@ -280,7 +258,7 @@ static void test_limits(void)
     start = g_get_monotonic_time();
     qtest_qmp_send_bytes(qts, big->str, big->len);
     rsp = qtest_qmp_receive(qts);
-    assert_error(rsp, "DeviceNotFound", NULL);
+    qmp_assert_error(rsp, "DeviceNotFound", NULL);
     g_assert_true(g_str_has_prefix(qmp_rsp_error_desc(rsp),
                                    "Device '/0123456789abcdef0123"));
     g_assert_cmpuint(strlen(qmp_rsp_error_desc(rsp)), >, 1000 * 1000);
@@ -298,9 +276,9 @@ static void test_limits(void)
     }
     qtest_qmp_send_bytes(qts, deep->str, deep->len);
     rsp = qtest_qmp_receive(qts);
-    assert_error(rsp, "GenericError", "JSON nesting depth limit exceeded");
+    qmp_assert_error(rsp, "GenericError", "JSON nesting depth limit exceeded");
     g_clear_pointer(&rsp, json_object_unref);
-    raw_expect_error(qts, "\xff", "GenericError",
+    qtest_qmp_raw_expect_error(qts, "\xff", "GenericError",
                      "JSON parse error, stray '\xef\xbf\xbd'");
     assert_status(qts, "running");
     g_string_free(big, TRUE);
@@ -392,13 +370,7 @@ typedef struct Client {
 
 static void client_connect(Client *c, const char *path)
 {
-    struct sockaddr_un addr = { .sun_family = AF_UNIX };
-
-    c->fd = socket(AF_UNIX, SOCK_STREAM, 0);
-    g_assert_cmpint(c->fd, >=, 0);
-    g_strlcpy(addr.sun_path, path, sizeof(addr.sun_path));
-    g_assert_cmpint(connect(c->fd, (struct sockaddr *)&addr, sizeof(addr)),
-                    ==, 0);
+    c->fd = qtest_unix_connect(path);
     qmp_stream_init(&c->st);
 }
 
@@ -489,7 +461,7 @@ static void test_two_monitors(void)
     qtest_qmp_eventwait(qts, "STOP");
     client_send(&c, "{'execute': 'query-status'}");
     rsp = client_recv(&c);
-    assert_error(rsp, "CommandNotFound",
+    qmp_assert_error(rsp, "CommandNotFound",
                  "Expecting capabilities negotiation with 'qmp_capabilities'");
     g_clear_pointer(&rsp, json_object_unref);
     client_send(&c, "{'execute': 'qmp_capabilities'}");
@@ -515,14 +487,14 @@ static void test_getfd(void)
 
     rsp = qtest_qmp(qts, "{'execute': 'getfd', "
                          "'arguments': {'fdname': 'fd1'}}");
-    assert_error(rsp, "GenericError",
+    qmp_assert_error(rsp, "GenericError",
                  "No file descriptor supplied via SCM_RIGHTS");
     g_clear_pointer(&rsp, json_object_unref);
 
     g_assert_cmpint(pipe(p), ==, 0);
     rsp = qtest_qmp_fds(qts, &p[1], 1, "{'execute': 'getfd', "
                         "'arguments': {'fdname': '1st'}}");
-    assert_error(rsp, "GenericError",
+    qmp_assert_error(rsp, "GenericError",
                  "Parameter 'fdname' expects a name not starting with a "
                  "digit");
     g_clear_pointer(&rsp, json_object_unref);
@@ -542,7 +514,7 @@ static void test_getfd(void)
     close(p[0]);
     rsp = qtest_qmp(qts, "{'execute': 'closefd', "
                          "'arguments': {'fdname': 'fd1'}}");
-    assert_error(rsp, "GenericError", "File descriptor named 'fd1' not found");
+    qmp_assert_error(rsp, "GenericError", "File descriptor named 'fd1' not found");
 }
 
 static void test_quit(void)
