@@ -5,6 +5,7 @@
  * it: console lines, QMP events and migration states.  A knob that does
  * not parse stops baton at start-up naming it.
  */
+#include <stdarg.h>
 #include <string.h>
 #include <sys/wait.h>
 
@@ -21,13 +22,36 @@ static char *knob(const char *name, const char *value)
                            value);
 }
 
-static QTestState *start_with(GuestConsole *con, const char *name,
-                              const char *knobs)
-{
-    g_autofree char *args = g_strdup_printf("%s %s", guest_failover_pair,
-                                            knobs);
+typedef struct KnobVm {
+    GuestConsole con;
+    QTestState *qts;
+} KnobVm;
 
-    return guest_vm_start(con, tmpdir, name, args, false);
+/*
+ * The failover pair and the built-in guest, with the knobs given as
+ * name, value, ..., NULL.
+ */
+static G_GNUC_NULL_TERMINATED void knob_vm_start(KnobVm *vm,
+                                                 const char *vmname, ...)
+{
+    g_autoptr(GString) args = g_string_new(guest_failover_pair);
+    const char *name;
+    va_list ap;
+
+    va_start(ap, vmname);
+    while ((name = va_arg(ap, const char *))) {
+        g_autofree char *k = knob(name, va_arg(ap, const char *));
+
+        g_string_append_printf(args, " %s", k);
+    }
+    va_end(ap);
+    vm->qts = guest_vm_start(&vm->con, tmpdir, vmname, args->str, false);
+}
+
+static void knob_vm_stop(KnobVm *vm)
+{
+    qtest_quit(vm->qts);
+    guest_console_clear(&vm->con);
 }
 
 /* Run the binary expecting exit status 1; return its stderr. */
@@ -77,59 +101,56 @@ static void test_bad_values(void)
     }
 }
 
+/* Failover up, migrate: the guest says what it does with the eject. */
+static void migrate_to_wait_unplug(KnobVm *vm, const char *guest_says)
+{
+    guest_expect_failover_up(vm->qts, &vm->con);
+    mig_start(vm->qts, "exec:cat > /dev/null");
+    guest_expect(&vm->con, guest_says);
+    mig_wait_status(vm->qts, "wait-unplug");
+}
+
 /* A slow guest: the migration waits in wait-unplug; cancel re-plugs. */
 static void test_eject_delay_cancel(void)
 {
-    GuestConsole con;
-    g_autofree char *k = knob("eject-delay-ms", "1500");
-    QTestState *qts = start_with(&con, "delay", k);
+    KnobVm vm;
 
-    guest_expect_failover_up(qts, &con);
-    mig_start(qts, "exec:cat > /dev/null");
-    guest_expect(&con, "eject request for primary eth1, delayed");
-    mig_wait_status(qts, "wait-unplug");
-    qtest_qmp_assert_success(qts, "{'execute': 'migrate_cancel'}");
-    guest_expect(&con, "primary eth1 unregistered");
-    guest_expect(&con, "ejected");
+    knob_vm_start(&vm, "delay", "eject-delay-ms", "1500", NULL);
+    migrate_to_wait_unplug(&vm, "eject request for primary eth1, delayed");
+    qtest_qmp_assert_success(vm.qts, "{'execute': 'migrate_cancel'}");
+    guest_expect(&vm.con, "primary eth1 unregistered");
+    guest_expect(&vm.con, "ejected");
     /* Plugged back at once: the guest binds it again. */
-    guest_expect(&con, "registered as primary");
-    guest_expect(&con, "link up, TX via primary");
-    mig_wait_status(qts, "cancelled");
-    qtest_quit(qts);
-    guest_console_clear(&con);
+    guest_expect(&vm.con, "registered as primary");
+    guest_expect(&vm.con, "link up, TX via primary");
+    mig_wait_status(vm.qts, "cancelled");
+    knob_vm_stop(&vm);
 }
 
 /* A guest that never lets go: the migration stays in wait-unplug. */
 static void test_eject_never(void)
 {
-    GuestConsole con;
-    g_autofree char *k = knob("eject-delay-ms", "never");
-    QTestState *qts = start_with(&con, "never", k);
+    KnobVm vm;
 
-    guest_expect_failover_up(qts, &con);
-    mig_start(qts, "exec:cat > /dev/null");
-    guest_expect(&con, "ignored (eject-delay-ms=never)");
-    mig_wait_status(qts, "wait-unplug");
-    g_assert_true(qpci_query_has(qts, "primary0"));
-    g_assert_false(guest_console_has(&con, "ejected"));
-    qtest_quit(qts);
-    guest_console_clear(&con);
+    knob_vm_start(&vm, "never", "eject-delay-ms", "never", NULL);
+    migrate_to_wait_unplug(&vm, "ignored (eject-delay-ms=never)");
+    g_assert_true(qpci_query_has(vm.qts, "primary0"));
+    g_assert_false(guest_console_has(&vm.con, "ejected"));
+    knob_vm_stop(&vm);
 }
 
 /* A driver that does not know STANDBY: no failover, the standby works. */
 static void test_standby_unaware(void)
 {
-    GuestConsole con;
-    g_autofree char *k = knob("standby-aware", "off");
-    QTestState *qts = start_with(&con, "unaware", k);
+    KnobVm vm;
 
-    guest_expect(&con, "eth0 " GUEST_MAC "\r");
-    guest_expect(&con, "echo replies through eth0");
-    g_assert_null(qtest_qmp_event_ref(qts, "FAILOVER_NEGOTIATED"));
-    g_assert_false(qpci_query_has(qts, "primary0"));
-    g_assert_false(guest_console_has(&con, "registered as primary"));
-    qtest_quit(qts);
-    guest_console_clear(&con);
+    knob_vm_start(&vm, "unaware", "standby-aware", "off", NULL);
+    guest_expect(&vm.con, "eth0 " GUEST_MAC "\r");
+    guest_expect(&vm.con, "echo replies through eth0");
+    g_assert_null(qtest_qmp_event_ref(vm.qts, "FAILOVER_NEGOTIATED"));
+    g_assert_false(qpci_query_has(vm.qts, "primary0"));
+    g_assert_false(guest_console_has(&vm.con, "registered as primary"));
+    knob_vm_stop(&vm);
 }
 
 /* The guest's clock stamp of a console line, ms. */
@@ -140,78 +161,64 @@ static double stamp_ms(const char *line)
 
 static void test_link_up_delay(void)
 {
-    GuestConsole con;
-    g_autofree char *k = knob("link-up-delay-ms", "300");
-    QTestState *qts = start_with(&con, "linkup", k);
-    g_autofree char *reg = guest_console_wait(&con, "registered as primary",
-                                              30);
-    g_autofree char *up = guest_console_wait(&con, "link up, TX via primary",
-                                             30);
+    g_autofree char *reg = NULL, *up = NULL;
+    KnobVm vm;
 
+    knob_vm_start(&vm, "linkup", "link-up-delay-ms", "300", NULL);
+    reg = guest_console_wait(&vm.con, "registered as primary", 30);
+    up = guest_console_wait(&vm.con, "link up, TX via primary", 30);
     g_assert_cmpfloat(stamp_ms(up) - stamp_ms(reg), >=, 300);
-    qtest_quit(qts);
-    guest_console_clear(&con);
+    knob_vm_stop(&vm);
 }
 
 static void test_traffic_knobs(void)
 {
-    GuestConsole con;
-    g_autofree char *k1 = knob("ping-target", "10.0.2.2");
-    g_autofree char *k2 = knob("ping-interval-ms", "100");
-    g_autofree char *k = g_strdup_printf("%s %s", k1, k2);
-    QTestState *qts = start_with(&con, "traffic", k);
-    g_autofree char *k0 = knob("ping-interval-ms", "0");
-    GuestConsole con0;
-    QTestState *q0;
+    KnobVm vm, vm0;
 
-    guest_expect(&con, "echo to 10.0.2.2 every 100 ms");
-    guest_expect(&con, "echo replies through eth1");
-    qtest_quit(qts);
-    guest_console_clear(&con);
+    knob_vm_start(&vm, "traffic", "ping-target", "10.0.2.2",
+                  "ping-interval-ms", "100", NULL);
+    guest_expect(&vm.con, "echo to 10.0.2.2 every 100 ms");
+    guest_expect(&vm.con, "echo replies through eth1");
+    knob_vm_stop(&vm);
 
-    q0 = start_with(&con0, "notraffic", k0);
-    guest_expect(&con0, "no echo traffic");
-    guest_expect(&con0, "link up, TX via primary");
-    g_assert_false(guest_console_has(&con0, "echo replies"));
-    qtest_quit(q0);
-    guest_console_clear(&con0);
+    knob_vm_start(&vm0, "notraffic", "ping-interval-ms", "0", NULL);
+    guest_expect(&vm0.con, "no echo traffic");
+    guest_expect(&vm0.con, "link up, TX via primary");
+    g_assert_false(guest_console_has(&vm0.con, "echo replies"));
+    knob_vm_stop(&vm0);
 }
 
 /* Hotplug handling off: the primary is plugged but never bound. */
 static void test_hotplug_off(void)
 {
-    GuestConsole con;
-    g_autofree char *k = knob("hotplug", "off");
-    QTestState *qts = start_with(&con, "hpoff", k);
+    KnobVm vm;
 
-    guest_expect(&con, "PCI hotplug event ignored (hotplug=off)");
-    guest_expect(&con, "echo replies through eth0");
-    g_assert_true(qpci_query_has(qts, "primary0"));
-    g_assert_false(guest_console_has(&con, "registered as primary"));
-    qtest_quit(qts);
-    guest_console_clear(&con);
+    knob_vm_start(&vm, "hpoff", "hotplug", "off", NULL);
+    guest_expect(&vm.con, "PCI hotplug event ignored (hotplug=off)");
+    guest_expect(&vm.con, "echo replies through eth0");
+    g_assert_true(qpci_query_has(vm.qts, "primary0"));
+    g_assert_false(guest_console_has(&vm.con, "registered as primary"));
+    knob_vm_stop(&vm);
 }
 
 /* The guest reboots by itself: a guest-reset, then firmware again. */
 static void test_reboot(void)
 {
-    GuestConsole con;
-    g_autofree char *k = knob("reboot-after-ms", "300");
-    QTestState *qts = start_with(&con, "reboot", k);
     g_autoptr(JsonObject) ev = NULL;
     JsonObject *data;
+    KnobVm vm;
 
-    guest_expect(&con, "firmware start (boot 1)");
-    guest_expect(&con, "reboot: Restarting system");
-    ev = qtest_qmp_eventwait_ref(qts, "RESET");
+    knob_vm_start(&vm, "reboot", "reboot-after-ms", "300", NULL);
+    guest_expect(&vm.con, "firmware start (boot 1)");
+    guest_expect(&vm.con, "reboot: Restarting system");
+    ev = qtest_qmp_eventwait_ref(vm.qts, "RESET");
     data = json_object_get_object_member(ev, "data");
     g_assert_true(json_object_get_boolean_member(data, "guest"));
     g_assert_cmpstr(json_object_get_string_member(data, "reason"), ==,
                     "guest-reset");
-    guest_expect(&con, "firmware start (boot 2)");
-    guest_expect(&con, "link up, TX via primary");
-    qtest_quit(qts);
-    guest_console_clear(&con);
+    guest_expect(&vm.con, "firmware start (boot 2)");
+    guest_expect(&vm.con, "link up, TX via primary");
+    knob_vm_stop(&vm);
 }
 
 int main(int argc, char **argv)

@@ -525,46 +525,11 @@ static void term_send(Term *t, const char *s)
 }
 
 /*
- * Everything up to and including the next "(qemu) " prompt, waiting for
- * it at most 30 s.
+ * Wait for input until deadline (asserting it is not over yet) and add
+ * what arrives to t->in; the read's result (0: the peer closed).
  */
-static char *term_until_prompt(Term *t)
+static ssize_t term_read_some(Term *t, gint64 deadline)
 {
-    gint64 deadline = g_get_monotonic_time() + 30 * G_USEC_PER_SEC;
-    char *hit;
-
-    while (!(hit = strstr(t->in->str, "(qemu) "))) {
-        struct pollfd pfd = { .fd = t->fd, .events = POLLIN };
-        int left = (deadline - g_get_monotonic_time()) / 1000;
-        char buf[4096];
-        ssize_t n;
-
-        g_assert_cmpint(left, >, 0);
-        if (poll(&pfd, 1, left) < 0) {
-            g_assert_cmpint(errno, ==, EINTR);
-            continue;
-        }
-        n = read(t->fd, buf, sizeof(buf));
-        if (n < 0 && errno == EINTR) {
-            continue;
-        }
-        g_assert_cmpint(n, >, 0);
-        g_string_append_len(t->in, buf, n);
-    }
-    {
-        gsize len = hit - t->in->str + strlen("(qemu) ");
-        char *out = g_strndup(t->in->str, len);
-
-        g_string_erase(t->in, 0, len);
-        return out;
-    }
-}
-
-/* Everything until the peer closes (bounded by 30 s). */
-static char *term_until_eof(Term *t)
-{
-    gint64 deadline = g_get_monotonic_time() + 30 * G_USEC_PER_SEC;
-
     for (;;) {
         struct pollfd pfd = { .fd = t->fd, .events = POLLIN };
         int left = (deadline - g_get_monotonic_time()) / 1000;
@@ -580,12 +545,42 @@ static char *term_until_eof(Term *t)
         if (n < 0 && errno == EINTR) {
             continue;
         }
-        if (n <= 0) {
-            return g_string_free(g_string_new_len(t->in->str, t->in->len),
-                                 false);
+        if (n > 0) {
+            g_string_append_len(t->in, buf, n);
         }
-        g_string_append_len(t->in, buf, n);
+        return n;
     }
+}
+
+/*
+ * Everything up to and including the next "(qemu) " prompt, waiting for
+ * it at most 30 s.
+ */
+static char *term_until_prompt(Term *t)
+{
+    gint64 deadline = g_get_monotonic_time() + 30 * G_USEC_PER_SEC;
+    char *hit;
+    gsize len;
+    char *out;
+
+    while (!(hit = strstr(t->in->str, "(qemu) "))) {
+        g_assert_cmpint(term_read_some(t, deadline), >, 0);
+    }
+    len = hit - t->in->str + strlen("(qemu) ");
+    out = g_strndup(t->in->str, len);
+    g_string_erase(t->in, 0, len);
+    return out;
+}
+
+/* Everything until the peer closes (bounded by 30 s). */
+static char *term_until_eof(Term *t)
+{
+    gint64 deadline = g_get_monotonic_time() + 30 * G_USEC_PER_SEC;
+
+    while (term_read_some(t, deadline) > 0) {
+        /* more */
+    }
+    return g_string_free(g_string_new_len(t->in->str, t->in->len), false);
 }
 
 /* Send send (if any), then expect exactly want up to the next prompt. */

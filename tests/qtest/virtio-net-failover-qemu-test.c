@@ -252,58 +252,65 @@ static void test_on(void)
     machine_stop(&m);
 }
 
-static void run_params(const char *on, const char *pair, bool standby,
-                       bool visible_before, bool failover, bool visible_after)
+/* Both cards on the command line; the guest driver then starts. */
+typedef struct ParamsCase {
+    const char *name;
+    const char *on;             /* the standby's failover= */
+    const char *pair;           /* the primary's failover_pair_id= */
+    bool standby;               /* the guest accepts STANDBY */
+    bool visible_before;        /* the primary, before the driver */
+    bool failover;              /* the standby offers STANDBY */
+    bool visible_after;         /* the primary, after the driver */
+} ParamsCase;
+
+static const ParamsCase params_cases[] = {
+    { "on_mismatch", "on", "standby1", true, true, true, true },
+    { "off", "off", "standby0", true, true, false, true },
+    { "enabled", "on", "standby0", true, false, true, true },
+    { "guest_off", "on", "standby0", false, false, true, false },
+};
+
+static void test_params(const void *data)
 {
+    const ParamsCase *c = data;
     g_autofree char *args = g_strdup_printf(BASE_MACHINE NETS2
         "-device virtio-net,bus=root0,id=standby0,failover=%s,netdev=hs0,"
         "mac=" MAC_STANDBY0 " -device virtio-net,bus=root1,id=primary0,"
-        "failover_pair_id=%s,netdev=hs1,mac=" MAC_PRIMARY0, on, pair);
+        "failover_pair_id=%s,netdev=hs1,mac=" MAC_PRIMARY0, c->on, c->pair);
     Machine m;
 
     machine_start(&m, args, 2);
     check_one_card(&m, true, "standby0", MAC_STANDBY0);
-    check_one_card(&m, visible_before, "primary0", MAC_PRIMARY0);
-    start_virtio_net(&m, 1, "standby0", standby, failover);
+    check_one_card(&m, c->visible_before, "primary0", MAC_PRIMARY0);
+    start_virtio_net(&m, 1, "standby0", c->standby, c->failover);
     check_one_card(&m, true, "standby0", MAC_STANDBY0);
-    check_one_card(&m, visible_after, "primary0", MAC_PRIMARY0);
+    check_one_card(&m, c->visible_after, "primary0", MAC_PRIMARY0);
     machine_stop(&m);
 }
 
-static void test_on_mismatch(void)
-{
-    run_params("on", "standby1", true, true, true, true);
-}
-
-static void test_off(void)
-{
-    run_params("off", "standby0", true, true, false, true);
-}
-
-static void test_enabled(void)
-{
-    run_params("on", "standby0", true, false, true, true);
-}
-
-static void test_guest_off(void)
-{
-    run_params("on", "standby0", false, false, true, false);
-}
-
 /* ---- hotplug ------------------------------------------------------------ */
+
+/*
+ * standby0 is there, primary0 not yet: hidden until the guest accepts
+ * STANDBY, the primary added then is visible at once.
+ */
+static void plug_primary_after_standby(Machine *m)
+{
+    check_one_card(m, true, "standby0", MAC_STANDBY0);
+    check_one_card(m, false, "primary0", MAC_PRIMARY0);
+    start_virtio_net(m, 1, "standby0", true, true);
+    check_one_card(m, false, "primary0", MAC_PRIMARY0);
+    device_add(m, "primary0", PRIMARY(0, "root1", "standby0", "hs1"));
+    check_one_card(m, true, "standby0", MAC_STANDBY0);
+    check_one_card(m, true, "primary0", MAC_PRIMARY0);
+}
 
 static void test_hotplug_1(void)
 {
     Machine m;
 
     machine_start(&m, BASE_MACHINE NETS2 CL_STANDBY0("on"), 2);
-    check_one_card(&m, true, "standby0", MAC_STANDBY0);
-    check_one_card(&m, false, "primary0", MAC_PRIMARY0);
-    start_virtio_net(&m, 1, "standby0", true, true);
-    check_one_card(&m, false, "primary0", MAC_PRIMARY0);
-    device_add(&m, "primary0", PRIMARY(0, "root1", "standby0", "hs1"));
-    check_one_card(&m, true, "standby0", MAC_STANDBY0);
-    check_one_card(&m, true, "primary0", MAC_PRIMARY0);
+    plug_primary_after_standby(&m);
     machine_stop(&m);
 }
 
@@ -331,13 +338,7 @@ static void test_hotplug_2(void)
     check_one_card(&m, false, "standby0", MAC_STANDBY0);
     check_one_card(&m, false, "primary0", MAC_PRIMARY0);
     device_add(&m, "standby0", STANDBY(0, "root0", "on", "hs0"));
-    check_one_card(&m, true, "standby0", MAC_STANDBY0);
-    check_one_card(&m, false, "primary0", MAC_PRIMARY0);
-    start_virtio_net(&m, 1, "standby0", true, true);
-    check_one_card(&m, false, "primary0", MAC_PRIMARY0);
-    device_add(&m, "primary0", PRIMARY(0, "root1", "standby0", "hs1"));
-    check_one_card(&m, true, "standby0", MAC_STANDBY0);
-    check_one_card(&m, true, "primary0", MAC_PRIMARY0);
+    plug_primary_after_standby(&m);
     machine_stop(&m);
 }
 
@@ -360,6 +361,19 @@ static void test_hotplug_2_reverse(void)
 }
 
 /* ---- migrate ------------------------------------------------------------ */
+
+/*
+ * QEMU's three migrate variants: on (failover=on, the guest accepts
+ * STANDBY), off (failover=off) and guest_off (the guest declines it).
+ */
+typedef struct Variant {
+    const char *on;             /* the standby's failover= */
+    bool standby;               /* the guest accepts STANDBY */
+} Variant;
+
+static const Variant variant_on = { "on", true };
+static const Variant variant_off = { "off", true };
+static const Variant variant_guest_off = { "on", false };
 
 /*
  * The source as QEMU's migrate cases build it: the standby, then either
@@ -392,6 +406,24 @@ static void source_start(Machine *m, const char *on, bool standby)
     }
 }
 
+/*
+ * -m slow: still waiting 5 s later while the guest holds on to a card.
+ * Nothing happens in between to wait for, so this sleeps on purpose.
+ */
+static void expect_still_waiting(Machine *m)
+{
+    if (!g_test_slow()) {
+        return;
+    }
+    for (int i = 0; i < 5; i++) {
+        g_autofree char *st = NULL;
+
+        g_usleep(G_USEC_PER_SEC);
+        st = migrate_status(m);
+        g_assert_cmpstr(st, ==, "wait-unplug");
+    }
+}
+
 static void test_migrate_out(const void *data)
 {
     Machine m;
@@ -400,25 +432,19 @@ static void test_migrate_out(const void *data)
     migrate(&m, "exec: cat >");
     expect_unplug_primary(&m, "primary0");
     poll_until(&m, "wait-unplug", not_started);
-    if (g_test_slow()) {
-        /* Still waiting while the guest holds on to the card. */
-        for (int i = 0; i < 5; i++) {
-            g_autofree char *st = NULL;
-
-            g_usleep(G_USEC_PER_SEC);
-            st = migrate_status(&m);
-            g_assert_cmpstr(st, ==, "wait-unplug");
-        }
-    }
+    expect_still_waiting(&m);
     qtest_outl(m.qts, ACPI_PCIHP_EJ, 1);
     poll_until(&m, "completed", not_over);
     qtest_qmp_eventwait(m.qts, "STOP");
     machine_stop(&m);
 }
 
-static void run_migrate_in(const char *on, bool primary_after)
+/* The destination: the cards are added, then the stream is loaded. */
+static void test_migrate_in(const void *data)
 {
-    bool failover = !strcmp(on, "on");
+    const Variant *v = data;
+    bool failover = !strcmp(v->on, "on");
+    bool primary_after = v->standby;
     Machine m;
 
     machine_start(&m, BASE_MACHINE NETS2 "-incoming defer ", 2);
@@ -438,44 +464,21 @@ static void run_migrate_in(const char *on, bool primary_after)
     machine_stop(&m);
 }
 
-static void test_migrate_in(const void *data)
+/* off/out and guest_off/out: no unplug, straight to completed. */
+static void test_out_plain(const void *data)
 {
-    run_migrate_in("on", true);
-}
-
-static void run_out_plain(const char *on, bool standby)
-{
+    const Variant *v = data;
     Machine m;
 
-    source_start(&m, on, standby);
+    source_start(&m, v->on, v->standby);
     migrate(&m, "exec: cat >");
     poll_until(&m, "completed", not_over);
     qtest_qmp_eventwait(m.qts, "STOP");
-    if (!standby) {
+    if (!v->standby) {
         check_one_card(&m, true, "standby0", MAC_STANDBY0);
         check_one_card(&m, false, "primary0", MAC_PRIMARY0);
     }
     machine_stop(&m);
-}
-
-static void test_off_migrate_out(const void *data)
-{
-    run_out_plain("off", true);
-}
-
-static void test_off_migrate_in(const void *data)
-{
-    run_migrate_in("off", true);
-}
-
-static void test_guest_off_migrate_out(const void *data)
-{
-    run_out_plain("on", false);
-}
-
-static void test_guest_off_migrate_in(const void *data)
-{
-    run_migrate_in("on", false);
 }
 
 /*
@@ -483,28 +486,19 @@ static void test_guest_off_migrate_in(const void *data)
  * test hangs in if it never sees it), cancel at once, and the cancel
  * must land before the switch-over.
  */
-static void run_abort_active(const char *on, bool standby)
+static void test_abort_active(const void *data)
 {
+    const Variant *v = data;
     Machine m;
 
-    source_start(&m, on, standby);
+    source_start(&m, v->on, v->standby);
     migrate(&m, "exec: cat >");
     poll_until(&m, "active", only_failed);
     cancel(&m);
     poll_until(&m, "cancelled", cancel_lands);
     check_one_card(&m, true, "standby0", MAC_STANDBY0);
-    check_one_card(&m, standby, "primary0", MAC_PRIMARY0);
+    check_one_card(&m, v->standby, "primary0", MAC_PRIMARY0);
     machine_stop(&m);
-}
-
-static void test_migrate_off_abort(const void *data)
-{
-    run_abort_active("off", true);
-}
-
-static void test_migrate_guest_off_abort(const void *data)
-{
-    run_abort_active("on", false);
 }
 
 static void test_migrate_abort_wait_unplug(const void *data)
@@ -622,15 +616,7 @@ static void test_multi_out(const void *data)
     qtest_outl(m.qts, ACPI_PCIHP_EJ, 1);
     st = migrate_status(&m);
     g_assert_cmpstr(st, ==, "wait-unplug");
-    if (g_test_slow()) {
-        for (int i = 0; i < 5; i++) {
-            g_autofree char *s = NULL;
-
-            g_usleep(G_USEC_PER_SEC);
-            s = migrate_status(&m);
-            g_assert_cmpstr(s, ==, "wait-unplug");
-        }
-    }
+    expect_still_waiting(&m);
     qtest_outl(m.qts, ACPI_PCIHP_SEL, 2);
     qtest_outl(m.qts, ACPI_PCIHP_EJ, 1);
     poll_until(&m, "completed", not_over);
@@ -674,26 +660,29 @@ int main(int argc, char **argv)
     qtest_add_func(P "params/error/id", test_error_id);
     qtest_add_func(P "params/error/pcie", test_error_pcie);
     qtest_add_func(P "params/on", test_on);
-    qtest_add_func(P "params/on_mismatch", test_on_mismatch);
-    qtest_add_func(P "params/off", test_off);
-    qtest_add_func(P "params/enabled", test_enabled);
-    qtest_add_func(P "params/guest_off", test_guest_off);
+    for (size_t i = 0; i < G_N_ELEMENTS(params_cases); i++) {
+        g_autofree char *path = g_strdup_printf(P "params/%s",
+                                                params_cases[i].name);
+
+        qtest_add_data_func(path, &params_cases[i], test_params);
+    }
     qtest_add_func(P "hotplug/1", test_hotplug_1);
     qtest_add_func(P "hotplug/1_reverse", test_hotplug_1_reverse);
     qtest_add_func(P "hotplug/2", test_hotplug_2);
     qtest_add_func(P "hotplug/2_reverse", test_hotplug_2_reverse);
     /* Each .../in loads what the .../out before it wrote, as there. */
     qtest_add_data_func(P "migrate/on/out", NULL, test_migrate_out);
-    qtest_add_data_func(P "migrate/on/in", NULL, test_migrate_in);
-    qtest_add_data_func(P "migrate/off/out", NULL, test_off_migrate_out);
-    qtest_add_data_func(P "migrate/off/in", NULL, test_off_migrate_in);
-    qtest_add_data_func(P "migrate/off/abort", NULL, test_migrate_off_abort);
-    qtest_add_data_func(P "migrate/guest_off/out", NULL,
-                        test_guest_off_migrate_out);
-    qtest_add_data_func(P "migrate/guest_off/in", NULL,
-                        test_guest_off_migrate_in);
-    qtest_add_data_func(P "migrate/guest_off/abort", NULL,
-                        test_migrate_guest_off_abort);
+    qtest_add_data_func(P "migrate/on/in", &variant_on, test_migrate_in);
+    qtest_add_data_func(P "migrate/off/out", &variant_off, test_out_plain);
+    qtest_add_data_func(P "migrate/off/in", &variant_off, test_migrate_in);
+    qtest_add_data_func(P "migrate/off/abort", &variant_off,
+                        test_abort_active);
+    qtest_add_data_func(P "migrate/guest_off/out", &variant_guest_off,
+                        test_out_plain);
+    qtest_add_data_func(P "migrate/guest_off/in", &variant_guest_off,
+                        test_migrate_in);
+    qtest_add_data_func(P "migrate/guest_off/abort", &variant_guest_off,
+                        test_abort_active);
     qtest_add_data_func(P "migrate/abort/wait-unplug", NULL,
                         test_migrate_abort_wait_unplug);
     qtest_add_data_func(P "migrate/abort/active", NULL,
