@@ -13,6 +13,7 @@
 #include <unistd.h>
 #include <glib/gstdio.h>
 #include "libqtest.h"
+#include "libqos/migrate.h"
 #include "libqos/query-pci.h"
 
 #define Q35 "-M q35 -nodefaults "
@@ -483,16 +484,7 @@ static void test_migrate(void)
     assert_hmp_has(qts, "info migrate", "Migration status: failed");
     assert_hmp_is(qts, "migrate_set_capability events on", "");
     assert_hmp_is(qts, "migrate -d \"exec:cat >/dev/null\"", "");
-    for (;;) {
-        g_autoptr(JsonObject) ev = qtest_qmp_eventwait_ref(qts, "MIGRATION");
-        const char *status = json_object_get_string_member(
-            json_object_get_object_member(ev, "data"), "status");
-
-        g_assert_cmpstr(status, !=, "failed");
-        if (!strcmp(status, "completed")) {
-            break;
-        }
-    }
+    mig_wait_status(qts, "completed");
     info = qtest_hmp(qts, "info migrate");
     g_assert_true(g_str_has_prefix(info, "Migration status: completed\r\n"
                                    "total time: "));

@@ -71,12 +71,10 @@ static void migrate_again(QTestState *src, uint8_t seed)
     g_autofree char *sock = tmp_path("again.sock");
     g_autofree char *uri = g_strdup_printf("unix:%s", sock);
     QTestState *dst = qtest_initf(MACHINE "-incoming %s", uri);
-    g_autofree char *st = NULL;
     g_autofree char *rs = NULL;
 
     mig_migrate(src, uri);
-    st = mig_wait_event(src, "completed", "failed");
-    g_assert_cmpstr(st, ==, "completed");
+    mig_wait_status(src, "completed");
     qtest_qmp_eventwait(dst, "RESUME");
     rs = mig_status(dst);
     g_assert_cmpstr(rs, ==, "completed");
@@ -116,13 +114,11 @@ static void teardown(Setup *s)
 static void test_success(void)
 {
     Setup s;
-    g_autofree char *st = NULL;
     g_autofree char *rs = NULL;
 
     setup(&s, MIG_PROXY_PASS, 1);
     mig_migrate(s.src, s.uri);
-    st = mig_wait_event(s.src, "completed", "failed");
-    g_assert_cmpstr(st, ==, "completed");
+    mig_wait_status(s.src, "completed");
     /* The destination answered before the source called it completed. */
     g_assert_true(mig_proxy_wait_answer(s.proxy, 0));
     rs = mig_run_status(s.src);
@@ -141,13 +137,11 @@ static void test_success(void)
 static void test_corrupt_at_end(void)
 {
     Setup s;
-    g_autofree char *st = NULL;
 
     setup(&s, MIG_PROXY_FLIP_RAM, 2);
     qtest_set_expected_status(s.dst, 1);
     mig_migrate(s.src, s.uri);
-    st = mig_wait_event(s.src, "completed", "failed");
-    g_assert_cmpstr(st, ==, "failed");
+    mig_wait_status(s.src, "failed");
     /* END vouches for the sections' checksums: the edit shows there. */
     check_source_failed(s.src, "the destination failed to load the "
                         "migration stream: altered stream");
@@ -180,9 +174,7 @@ static void test_dest_killed_at_end(void)
     for (int i = 0; i < 10000 && qtest_probe_child(s.dst); i++) {
         g_usleep(1000);
     }
-    g_free(st);
-    st = mig_wait_event(s.src, "completed", "failed");
-    g_assert_cmpstr(st, ==, "failed");
+    mig_wait_status(s.src, "failed");
     check_source_failed(s.src, "the destination closed the migration "
                         "channel before confirming the load");
     migrate_again(s.src, 3);
@@ -196,13 +188,10 @@ static void test_exec_unchanged(void)
     g_autofree char *uri = g_strdup_printf("exec:cat > %s", file);
     QTestState *src = qtest_init(MACHINE);
     QTestState *dst;
-    g_autofree char *st = NULL;
 
     write_pages(src, 4);
-    mig_enable_events(src);
-    mig_migrate(src, uri);
-    st = mig_wait_event(src, "completed", "failed");
-    g_assert_cmpstr(st, ==, "completed");
+    mig_start(src, uri);
+    mig_wait_status(src, "completed");
     qtest_quit(src);
     dst = qtest_init(MACHINE "-incoming defer");
     qtest_qmp_assert_success(dst, "{'execute': 'migrate-incoming', "

@@ -9,6 +9,7 @@
  */
 #include "libqtest.h"
 #include "libqos/mig-proxy.h"
+#include "libqos/migrate.h"
 
 #include <signal.h>
 #include <string.h>
@@ -37,21 +38,8 @@ static void write_pages(QTestState *qts)
 /* Migrate to uri (events on) and wait for completed. */
 static void migrate_to(QTestState *src, const char *uri)
 {
-    qtest_qmp_assert_success(src,
-        "{'execute': 'migrate-set-capabilities', 'arguments': "
-        "{'capabilities': [{'capability': 'events', 'state': true}]}}");
-    qtest_qmp_assert_success(src,
-        "{'execute': 'migrate', 'arguments': {'uri': '%s'}}", uri);
-    for (;;) {
-        g_autoptr(JsonObject) ev = qtest_qmp_eventwait_ref(src, "MIGRATION");
-        const char *st = json_object_get_string_member(
-            json_object_get_object_member(ev, "data"), "status");
-
-        g_assert_cmpstr(st, !=, "failed");
-        if (!strcmp(st, "completed")) {
-            return;
-        }
-    }
+    mig_start(src, uri);
+    mig_wait_status(src, "completed");
 }
 
 /* ---- Damaged streams ---------------------------------------------------- */

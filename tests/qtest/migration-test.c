@@ -67,12 +67,8 @@ static void check_ram(QTestState *qts, uint32_t seed)
 /* Source side of a plain migration to uri, ending completed. */
 static void migrate_and_complete(QTestState *src, const char *uri)
 {
-    g_autofree char *st = NULL;
-
-    mig_enable_events(src);
-    mig_migrate(src, uri);
-    st = mig_wait_event(src, "completed", "failed");
-    g_assert_cmpstr(st, ==, "completed");
+    mig_start(src, uri);
+    mig_wait_status(src, "completed");
 }
 
 static void check_destination(QTestState *dst, uint32_t seed)
@@ -419,15 +415,13 @@ static void test_dirty_precopy(void)
     int nlast = 0;
     uint32_t seed = 77;
     int64_t passes = 0;
-    g_autofree char *st = NULL;
 
     mig_fill_pattern(mem, DIRTY_PAGES * 4096, seed);
     qtest_memwrite(src, RAM_BASE, mem, DIRTY_PAGES * 4096);
     /* Slow enough for several passes; never converge while we write. */
     mig_set_param(src, "max-bandwidth", 512 << 10);
     mig_set_param(src, "downtime-limit", 0);
-    mig_enable_events(src);
-    mig_migrate(src, uri);
+    mig_start(src, uri);
     g_free(mig_wait_event(src, "active", NULL));
 
     while (passes < 4) {
@@ -475,8 +469,7 @@ static void test_dirty_precopy(void)
     g_assert_cmpint(passes, >=, 2);
     mig_set_param(src, "max-bandwidth", 1 << 30);
     mig_set_param(src, "downtime-limit", 300);
-    st = mig_wait_event(src, "completed", "failed");
-    g_assert_cmpstr(st, ==, "completed");
+    mig_wait_status(src, "completed");
 
     qtest_qmp_eventwait(dst, "RESUME");
     qtest_memread(dst, RAM_BASE, got, DIRTY_PAGES * 4096);
@@ -853,8 +846,7 @@ static void start_slow_migration(QTestState *src, const char *uri)
     mig_fill_pattern(mem, 256 * 4096, 9);
     qtest_memwrite(src, RAM_BASE, mem, 256 * 4096);
     mig_set_param(src, "max-bandwidth", 100 * 1024);
-    mig_enable_events(src);
-    mig_migrate(src, uri);
+    mig_start(src, uri);
     g_free(mig_wait_event(src, "active", NULL));
 }
 
@@ -940,8 +932,7 @@ static void test_cancel_setup(void)
         connect(clients[i], (struct sockaddr *)&sa, sizeof(sa));
     }
     uri = g_strdup_printf("tcp:127.0.0.1:%d", ntohs(sa.sin_port));
-    mig_enable_events(src);
-    mig_migrate(src, uri);
+    mig_start(src, uri);
     g_free(mig_wait_event(src, "setup", NULL));
     st = mig_status(src);
     g_assert_cmpstr(st, ==, "setup");
@@ -965,13 +956,11 @@ static void test_dest_killed(void)
     QTestState *src = qtest_init(MACHINE);
     g_autoptr(JsonObject) info = NULL;
     g_autofree char *rs = NULL;
-    g_autofree char *st = NULL;
 
     start_slow_migration(src, uri);
     /* SIGTERM: the destination goes away in the middle of the stream. */
     qtest_quit(dst);
-    st = mig_wait_event(src, "failed", "completed");
-    g_assert_cmpstr(st, ==, "failed");
+    mig_wait_status(src, "failed");
     info = mig_query(src);
     g_assert(json_object_has_member(info, "error-desc"));
     rs = mig_run_status(src);
@@ -989,8 +978,7 @@ static void test_connect_refused(void)
     g_autofree char *want = g_strdup_printf("Failed to connect to '%s': "
                                             "No such file or directory", sock);
 
-    mig_enable_events(src);
-    mig_migrate(src, uri);
+    mig_start(src, uri);
     st = mig_wait_event(src, "failed", NULL);
     info = mig_query(src);
     g_assert_cmpstr(json_object_get_string_member(info, "error-desc"), ==,

@@ -31,7 +31,10 @@ void mig_fill_pattern(uint8_t *buf, size_t len, uint32_t seed);
 char *mig_wait_event(QTestState *qts, const char *a, const char *b);
 /* Events on, then migrate to uri. */
 void mig_start(QTestState *qts, const char *uri);
-/* Wait for a MIGRATION event with this status; `failed` first fails. */
+/*
+ * Wait for a MIGRATION event with this status; `failed` first fails (when
+ * waiting for `failed`, `completed` first fails).
+ */
 void mig_wait_status(QTestState *qts, const char *status);
 
 #endif
