@@ -9,11 +9,11 @@
 #include <string.h>
 #include "qapi/error.h"
 #include "qapi/qapi-commands.h"
-#include "qapi/qapi-introspect.h"
 #include "qapi/qapi-visit.h"
 #include "qemu/json-num.h"
 #include "qemu/option.h"
 #include "monitor/hmp-internal.h"
+#include "monitor/monitor-internal.h"
 
 void hmp_migrate(MonitorHMP *mon, JsonObject *args)
 {
@@ -104,15 +104,10 @@ static JsonObject *schema_entry(JsonArray *schema, const char *name)
  */
 static char *parameter_type(const char *param)
 {
-    g_autoptr(JsonParser) parser = json_parser_new();
-    JsonArray *schema;
+    JsonArray *schema = json_node_get_array(qmp_schema_node());
     JsonObject *cmd, *args, *type;
     JsonArray *members;
 
-    if (!json_parser_load_from_data(parser, qmp_schema_json, -1, NULL)) {
-        return NULL;
-    }
-    schema = json_node_get_array(json_parser_get_root(parser));
     cmd = schema_entry(schema, "migrate-set-parameters");
     args = cmd ? schema_entry(schema, json_object_get_string_member(
                                   cmd, "arg-type")) : NULL;

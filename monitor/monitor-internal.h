@@ -31,6 +31,9 @@ JsonObject *qmp_dispatch(Monitor *mon, JsonNode *request);
 /* An error response {"error": {"class", "desc"}} for err. */
 JsonObject *qmp_error_response(const GError *err);
 
+/* query-qmp-schema's data, parsed once (do not modify or free it). */
+JsonNode *qmp_schema_node(void);
+
 /* Name fd for monitor_get_fd() (getfd); replaces an older one. */
 void monitor_add_fd(Monitor *mon, const char *name, int fd);
 

@@ -57,7 +57,7 @@ CommandInfoList *qmp_query_commands(GError **errp)
 }
 
 /* Parsed once: the schema does not change while we run. */
-static JsonNode *schema_node(void)
+JsonNode *qmp_schema_node(void)
 {
     static JsonNode *schema;
 
@@ -82,7 +82,7 @@ void qmp_marshal_query_qmp_schema(JsonObject *args, JsonNode **ret,
                    (const char *)names->data);
         return;
     }
-    *ret = json_node_copy(schema_node());
+    *ret = json_node_copy(qmp_schema_node());
 }
 
 void qmp_getfd(const char *fdname, GError **errp)
