@@ -6,7 +6,11 @@
  * a test device behind them and one on the root bus; with ACPI hotplug's
  * ports and virtual time moving.  Each input starts from a reset machine
  * with every device present (one the previous input ejected is added
- * again).
+ * again) and the buses numbered as firmware would leave them.
+ *
+ * The fuzzer is the guest, so the machine runs under qtest: with tcg the
+ * built-in guest's firmware would enumerate the whole bus after every
+ * reset, which took half of each run and is not what is fuzzed here.
  */
 #include "fuzz.h"
 #include "fuzz-pci.h"
@@ -21,7 +25,8 @@
 #include "system/runstate.h"
 
 static const char *const args[] = {
-    "fuzz-pci-config", "-M", "q35", "-nodefaults", "-m", "16M",
+    "fuzz-pci-config", "-M", "q35", "-accel", "qtest", "-nodefaults",
+    "-m", "16M",
     "-display", "none",
     "-device", "pcie-root-port,id=rp0,chassis=1,addr=0x2",
     "-device", "pcie-root-port,id=rp1,chassis=2,addr=0x3",
@@ -31,23 +36,27 @@ static const char *const args[] = {
 };
 
 /* Plugged at start-up and again whenever an input ejected them. */
-static const char *const devices[] = {
-    "driver=virtio-net-pci,id=nic0,bus=rp0,netdev=n0",
-    "driver=pci-testdev,id=td0,bus=rp1",
-    "driver=pci-testdev,id=td1,addr=0x5",
+static const struct {
+    const char *id;
+    const char *opts;
+} devices[] = {
+    { "nic0", "driver=virtio-net-pci,id=nic0,bus=rp0,netdev=n0" },
+    { "td0", "driver=pci-testdev,id=td0,bus=rp1" },
+    { "td1", "driver=pci-testdev,id=td1,addr=0x5" },
 };
 
 static void ensure_devices(void)
 {
     for (size_t i = 0; i < G_N_ELEMENTS(devices); i++) {
-        g_autoptr(QemuOpts) opts = qemu_opts_parse(devices[i], NULL, NULL);
         g_autofree char *path = g_strdup_printf("/machine/peripheral/%s",
-                                                qemu_opt_get(opts, "id"));
+                                                devices[i].id);
+        g_autoptr(QemuOpts) opts = NULL;
         GError *err = NULL;
 
         if (object_resolve_path(path, NULL)) {
             continue;
         }
+        opts = qemu_opts_parse(devices[i].opts, NULL, NULL);
         qdev_device_add(opts, false, &err);
         if (err) {
             g_error_free(err);
@@ -81,6 +90,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     /* Firmware's part: the MMCONFIG window at 0xb0000000, 256 buses. */
     fuzz_pci_cfg_write(0, 0, 0x60, 4, (uint32_t)FUZZ_ECAM_BASE | 1);
     fuzz_pci_cfg_write(0, 0, 0x64, 4, 0);
+    /* Root ports 0x2..0x4 get buses 1..3: primary, secondary, subordinate. */
+    for (unsigned i = 0; i < 3; i++) {
+        fuzz_pci_cfg_write(0, (2 + i) << 3, 0x18, 4,
+                           (i + 1) << 16 | (i + 1) << 8);
+    }
     while (fuzz_more(&in)) {
         uint8_t op = fuzz_take(&in, 1);
 
