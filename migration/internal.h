@@ -269,11 +269,17 @@ void ram_digest_data(RamDigest *d, uint64_t first, uint64_t n,
                      const uint8_t *data);
 void ram_digest_zero(RamDigest *d, uint64_t first, uint64_t n);
 bool ram_page_is_zero(const uint8_t *page);
+/*
+ * Pages first..first+n-1 of block, to be read for sending: the block's
+ * memory, or a copy in buf (n pages) read from its shared file.
+ */
+uint8_t *ram_read_pages(RAMBlock *block, uint64_t first, uint64_t n,
+                        uint8_t *buf);
 
 /* Pages of one block for one multifd packet, taken from the to-do set. */
 typedef struct RamJob {
     uint16_t index;             /* block, as in CONFIG */
-    uint8_t *host;              /* the block's memory */
+    RAMBlock *block;
     RamDigest *digest;          /* what was sent, per page */
     RamStats *stats;
     uint32_t pages;

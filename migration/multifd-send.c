@@ -116,9 +116,12 @@ static void seal_head(GByteArray *b)
     b->data[15] = crc;
 }
 
-/* One PAGES packet: runs of zero and data pages, data from guest RAM. */
+/*
+ * One PAGES packet: runs of zero and data pages, written from guest RAM
+ * (or from buf, MIG_JOB_PAGES pages, when read from the block's file).
+ */
 static bool send_pages(MfChannel *c, MfCmd *cmd, GByteArray *b,
-                       struct iovec *iov, GError **errp)
+                       struct iovec *iov, uint8_t *buf, GError **errp)
 {
     RamJob *job = &cmd->job;
     uint32_t nruns = 0, normal = 0, zero = 0;
@@ -129,9 +132,13 @@ static bool send_pages(MfChannel *c, MfCmd *cmd, GByteArray *b,
     for (uint32_t r = 0; r < job->nruns; r++) {
         uint64_t page = job->runs[r].first;
         uint64_t end = page + job->runs[r].count;
+        uint8_t *data = ram_read_pages(job->block, page, job->runs[r].count,
+                                       buf);
 
+        buf += (size_t)job->runs[r].count << TARGET_PAGE_BITS;
         while (page < end) {
-            uint8_t *host = job->host + (page << TARGET_PAGE_BITS);
+            uint8_t *host = data +
+                            ((page - job->runs[r].first) << TARGET_PAGE_BITS);
             bool is_zero = ram_page_is_zero(host);
             uint64_t run = 1;
 
@@ -177,10 +184,10 @@ static bool send_pages(MfChannel *c, MfCmd *cmd, GByteArray *b,
 }
 
 static bool send_cmd(MfChannel *c, MfCmd *cmd, GByteArray *b,
-                     struct iovec *iov, GError **errp)
+                     struct iovec *iov, uint8_t *buf, GError **errp)
 {
     if (cmd->type == MIG_MF_PAGES) {
-        return send_pages(c, cmd, b, iov, errp);
+        return send_pages(c, cmd, b, iov, buf, errp);
     }
     g_byte_array_set_size(b, 0);
     put_head(b, cmd->type, 0, cmd->epoch, 0);
@@ -196,6 +203,7 @@ static gpointer channel_run(gpointer opaque)
     MultifdSend *mf = c->mf;
     g_autoptr(GByteArray) b = g_byte_array_new();
     struct iovec *iov = g_new(struct iovec, MIG_JOB_PAGES + 1);
+    uint8_t *buf = g_malloc((size_t)MIG_JOB_PAGES << TARGET_PAGE_BITS);
 
     g_mutex_lock(&mf->lock);
     for (;;) {
@@ -210,7 +218,7 @@ static gpointer channel_run(gpointer opaque)
         }
         c->busy = true;
         g_mutex_unlock(&mf->lock);
-        ok = send_cmd(c, &c->queue[c->head], b, iov, &err);
+        ok = send_cmd(c, &c->queue[c->head], b, iov, buf, &err);
         g_mutex_lock(&mf->lock);
         c->busy = false;
         c->head = (c->head + 1) % QUEUE_LEN;
@@ -228,6 +236,7 @@ static gpointer channel_run(gpointer opaque)
     }
     g_mutex_unlock(&mf->lock);
     g_free(iov);
+    g_free(buf);
     return NULL;
 }
 

@@ -91,6 +91,34 @@ bool ram_page_is_zero(const uint8_t *page)
     return true;
 }
 
+/*
+ * The first access to each 4 KiB page of a file mapping costs a page-table
+ * fill; on this kind of VM (shadow page tables) ~4 us a page, more than
+ * copying the page, and the source would pay it for every page of a block
+ * that its guest never touched through this process.  A shared file is
+ * the same memory as the mapping, so pread reads it through the kernel's
+ * own mapping instead.  Should the read come short, the mapping it is.
+ */
+uint8_t *ram_read_pages(RAMBlock *block, uint64_t first, uint64_t n,
+                        uint8_t *buf)
+{
+    size_t len = n << TARGET_PAGE_BITS, done = 0;
+    off_t off = (off_t)first << TARGET_PAGE_BITS;
+
+    while (block->fd >= 0 && block->file_shared && done < len) {
+        ssize_t r = pread(block->fd, buf + done, len - done, off + done);
+
+        if (r < 0 && errno == EINTR) {
+            continue;
+        }
+        if (r <= 0) {
+            break;
+        }
+        done += r;
+    }
+    return done == len ? buf : block->host + off;
+}
+
 static bool test_bit(const unsigned long *map, uint64_t n)
 {
     return map[n / BITS_PER_LONG] & (1UL << (n % BITS_PER_LONG));
@@ -313,19 +341,37 @@ static void clear_bit(unsigned long *map, uint64_t n)
 static size_t put_section(RamSaveState *rs, RamSaveBlock *b, guint index,
                           GByteArray *out, uint32_t max_pages)
 {
+    static uint8_t *window;     /* pages wfirst..wend-1, if read */
+    uint64_t wfirst = 0, wend = 0;
     size_t start = mig_section_begin(out, MIG_SEC_RAM);
     size_t before = out->len;
     uint32_t pages = 0;
     uint64_t page = rs->next_page;
+    const uint8_t *data = NULL;
 
+    if (!window) {
+        window = g_malloc(MIG_RAM_CHUNK_PAGES << TARGET_PAGE_BITS);
+    }
     mig_put_u16(out, index);
     while (pages < max_pages && find_next(b, &page)) {
-        const uint8_t *host = b->block->host + (page << TARGET_PAGE_BITS);
-        bool zero = ram_page_is_zero(host);
+        const uint8_t *host;
+        bool zero;
         uint64_t run = 1;
 
+        if (page >= wend) {
+            /* The to-do pages from here on, as far as they go together. */
+            wfirst = page;
+            wend = page + 1;
+            while (wend - wfirst < MIG_RAM_CHUNK_PAGES && wend < b->pages &&
+                   test_bit(b->todo, wend)) {
+                wend++;
+            }
+            data = ram_read_pages(b->block, wfirst, wend - wfirst, window);
+        }
+        host = data + ((page - wfirst) << TARGET_PAGE_BITS);
+        zero = ram_page_is_zero(host);
         /* Extend the run over following to-do pages of the same kind. */
-        while (pages + run < max_pages && page + run < b->pages &&
+        while (pages + run < max_pages && page + run < wend &&
                test_bit(b->todo, page + run) &&
                ram_page_is_zero(host + (run << TARGET_PAGE_BITS)) == zero) {
             run++;
@@ -421,7 +467,7 @@ bool ram_save_take_job(RamSaveState *rs, RamJob *job, uint32_t max_pages)
         rs->todo_pages -= pages;
         rs->stats.remaining_pages = rs->todo_pages;
         job->index = rs->cur;
-        job->host = b->block->host;
+        job->block = b->block;
         job->digest = &b->sent;
         job->stats = &rs->stats;
         job->pages = pages;

@@ -186,6 +186,7 @@ RAMBlock *ram_block_new_from_file(const char *idstr, uint64_t size,
                                   GError **errp)
 {
     struct stat st;
+    RAMBlock *block;
     void *p;
     int fd;
 
@@ -214,7 +215,9 @@ RAMBlock *ram_block_new_from_file(const char *idstr, uint64_t size,
         close(fd);
         return NULL;
     }
-    return ram_block_register(idstr, size, p, fd);
+    block = ram_block_register(idstr, size, p, fd);
+    block->file_shared = share;
+    return block;
 }
 
 void ram_block_free(RAMBlock *block)

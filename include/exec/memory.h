@@ -144,6 +144,7 @@ struct RAMBlock {
     uint8_t *host;
     uint64_t size;
     int fd;                     /* file backing, -1 if anonymous */
+    bool file_shared;           /* fd's file sees every write (MAP_SHARED) */
     unsigned long *dirty;       /* one bit per page, set on every write */
     MemoryRegion *mr;           /* region mapping it, if any */
 };

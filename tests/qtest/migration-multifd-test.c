@@ -150,6 +150,83 @@ static void test_unix(void)
     qtest_quit(dst);
 }
 
+/* KiB of pid's mapping of file resident in its page tables, -1: none. */
+static long mapped_kib(pid_t pid, const char *file)
+{
+    g_autofree char *path = g_strdup_printf("/proc/%d/smaps", (int)pid);
+    g_autofree char *text = NULL;
+    g_auto(GStrv) lines = NULL;
+    bool in = false;
+
+    g_assert(g_file_get_contents(path, &text, NULL, NULL));
+    lines = g_strsplit(text, "\n", -1);
+    for (char **l = lines; *l; l++) {
+        if (strchr(*l, '-') && strchr(*l, ' ') < strchr(*l, '/')) {
+            in = g_str_has_suffix(*l, file);
+        } else if (in && g_str_has_prefix(*l, "Rss:")) {
+            return atol(*l + 4);
+        }
+    }
+    return -1;
+}
+
+/*
+ * Guest RAM in a shared file (memory-backend-file, share=on), migrated
+ * with channels (0: without multifd).  The source reads the pages from
+ * the file rather than through its mapping: the pages it never touched
+ * itself stay out of its page tables (and the migration is spared a page
+ * table fill for each).
+ */
+static void test_shared_file(gconstpointer opaque)
+{
+    int channels = GPOINTER_TO_INT(opaque);
+    g_autofree char *sock = tmp_path("file.sock");
+    g_autofree char *memfile = tmp_path("guest.ram");
+    g_autofree char *uri = g_strdup_printf("unix:%s", sock);
+    g_autofree uint8_t *mem = g_malloc(64 << 20);
+    QTestState *src, *dst;
+    g_autofree char *st = NULL;
+
+    /* Data everywhere, and what write_ram writes over the start of it. */
+    mig_fill_pattern(mem, 64 << 20, 9);
+    g_assert(g_file_set_contents(memfile, (char *)mem, 64 << 20, NULL));
+    dst = qtest_initf(MACHINE "-object memory-backend-ram,id=mem,size=64M "
+                      "-machine memory-backend=mem -incoming defer");
+    if (channels) {
+        set_multifd(dst, channels);
+    }
+    qtest_qmp_assert_success(dst, "{'execute': 'migrate-incoming', "
+                             "'arguments': {'uri': '%s'}}", uri);
+    src = qtest_initf(MACHINE "-object memory-backend-file,id=mem,size=64M,"
+                      "mem-path=%s,share=on -machine memory-backend=mem",
+                      memfile);
+    write_ram(src, 3);
+    mig_enable_events(src);
+    if (channels) {
+        set_multifd(src, channels);
+    }
+    mig_migrate(src, uri);
+    st = mig_wait_event(src, "completed", "failed");
+    g_assert_cmpstr(st, ==, "completed");
+    check_destination(dst, 3);
+    {
+        g_autofree uint8_t *got = g_malloc(1 << 20);
+        uint64_t tail = RAM_BASE + (DATA_MB << 20);
+
+        qtest_memread(dst, tail, got, 1 << 20);
+        g_assert(memcmp(got, mem + tail, 1 << 20) == 0);
+        qtest_memread(dst, (63 << 20), got, 1 << 20);
+        g_assert(memcmp(got, mem + (63 << 20), 1 << 20) == 0);
+    }
+    /* What write_ram touched (DATA_MB), not the 64 MiB sent. */
+    g_assert_cmpint(mapped_kib(qtest_pid(src), "/guest.ram"), >=, 0);
+    g_assert_cmpint(mapped_kib(qtest_pid(src), "/guest.ram"), <,
+                    (DATA_MB + 8) << 10);
+    qtest_quit(src);
+    qtest_quit(dst);
+    unlink(memfile);
+}
+
 static void test_tcp(void)
 {
     QTestState *dst = qtest_init(MACHINE "-incoming defer");
@@ -346,6 +423,10 @@ int main(int argc, char **argv)
     qtest_add_func("/migration/multifd/errors", test_errors);
     qtest_add_func("/migration/multifd/mismatch", test_mismatch);
     qtest_add_func("/migration/multifd/cancel", test_cancel);
+    qtest_add_data_func("/migration/multifd/shared-file",
+                        GINT_TO_POINTER(3), test_shared_file);
+    qtest_add_data_func("/migration/multifd/shared-file-single-channel",
+                        GINT_TO_POINTER(0), test_shared_file);
     for (size_t i = 0; i < G_N_ELEMENTS(faults); i++) {
         g_autofree char *path = g_strdup_printf("/migration/multifd/channel-"
                                                 "%s", fault_names[i]);
@@ -354,7 +435,8 @@ int main(int argc, char **argv)
     ret = g_test_run();
 
     for (const char *const *n = (const char *const[]){
-             "dst.sock", "proxy.sock", "again.sock", "multifd.mig", NULL };
+             "dst.sock", "proxy.sock", "again.sock", "multifd.mig",
+             "file.sock", NULL };
          *n; n++) {
         g_autofree char *p = tmp_path(*n);
         unlink(p);
