@@ -37,8 +37,14 @@ static bool discarding;         /* inside an over-long line */
 static GString *outbuf;
 static bool in_batch;
 
+static uint64_t max_transfer = QTEST_MAX_SIZE;
 static int irq_levels[QTEST_MAX_IRQ];
 static DeviceState *irq_intercept_dev;
+
+void qtest_set_max_transfer(uint64_t bytes)
+{
+    max_transfer = MIN(bytes, QTEST_MAX_SIZE);
+}
 
 static double elapsed(void)
 {
@@ -399,7 +405,7 @@ static void qtest_process_command(char **words)
         }
         if (size == 0 && cmd[0] == 'r') {
             qtest_send("FAIL Invalid size 0\n");
-        } else if (size > QTEST_MAX_SIZE) {
+        } else if (size > max_transfer) {
             qtest_sendf("FAIL Size %" PRIu64 " too large\n", size);
         } else {
             cmd_read(addr, size, cmd[0] == 'b');
@@ -409,7 +415,7 @@ static void qtest_process_command(char **words)
             !need_u64(words[2], &size)) {
             return;
         }
-        if (size > QTEST_MAX_SIZE) {
+        if (size > max_transfer) {
             qtest_sendf("FAIL Size %" PRIu64 " too large\n", size);
         } else if (cmd[0] == 'w') {
             cmd_write(addr, size, words[3]);

@@ -9,6 +9,7 @@
 #include <glib.h>
 
 #include "chardev/char.h"
+#include "system/qtest.h"
 
 static const char *const args[] = {
     "fuzz-qtest", "-M", "q35", "-nodefaults", "-m", "16M",
@@ -28,6 +29,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
     if (!chr) {
         fuzz_machine_init(args);
+        /* Bigger transfers run the same code, only longer. */
+        qtest_set_max_transfer(64 * 1024);
         chr = qemu_chr_find("qtest");
         g_assert(chr);
     }
