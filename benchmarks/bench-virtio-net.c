@@ -22,6 +22,7 @@
 #include "qapi/error.h"
 #include "qemu/main-loop.h"
 #include "qemu/option.h"
+#include "system/runstate.h"
 
 #define RAM_SIZE (64 << 20)
 #define QSIZE 256
@@ -415,6 +416,8 @@ int main(int argc, char **argv)
     g_assert(memory_region_init_ram(&ram_mr, NULL, "ram", RAM_SIZE, &err));
     memory_region_add_subregion(get_system_memory(), 0, &ram_mr);
     ram = memory_region_get_ram_ptr(&ram_mr);
+    /* The VM runs: a stopped VM's devices leave their rings alone. */
+    runstate_set(RUN_STATE_RUNNING);
 
     qemu_opt_set(opts, "type", "dgram");
     qemu_opt_set(opts, "id", "n0");

@@ -54,6 +54,19 @@ void qemu_add_vm_change_state_handler(VMChangeStateHandler *cb, void *opaque)
     g_array_append_val(vm_change_handlers, e);
 }
 
+void qemu_del_vm_change_state_handler(VMChangeStateHandler *cb, void *opaque)
+{
+    for (guint i = 0; vm_change_handlers && i < vm_change_handlers->len; i++) {
+        VMChangeEntry *e = &g_array_index(vm_change_handlers, VMChangeEntry,
+                                          i);
+
+        if (e->cb == cb && e->opaque == opaque) {
+            g_array_remove_index(vm_change_handlers, i);
+            return;
+        }
+    }
+}
+
 void runstate_set(RunState state)
 {
     bool was_running = runstate_is_running();

@@ -246,7 +246,15 @@ static bool virtio_net_can_receive(NetClientState *nc)
     VirtIONet *n = nc->opaque;
     VirtIODevice *vdev = VIRTIO_DEVICE(n);
 
-    return (vdev->status & VIRTIO_CONFIG_S_DRIVER_OK) && !vdev->broken &&
+    /*
+     * A stopped VM's rings are left alone (QEMU: vm_running): the backend
+     * holds the frames until it runs again.  Otherwise a source stopped
+     * for migration would go on filling buffers after its device state was
+     * sent, and a driver still polling it (qtest) would see completions
+     * the destination never heard of.
+     */
+    return vdev->vm_running &&
+           (vdev->status & VIRTIO_CONFIG_S_DRIVER_OK) && !vdev->broken &&
            virtio_queue_ready(n->rx_vq);
 }
 
@@ -472,6 +480,11 @@ static void virtio_net_handle_tx(VirtIODevice *vdev, VirtQueue *vq)
     if (!(vdev->status & VIRTIO_CONFIG_S_DRIVER_OK)) {
         return;
     }
+    /* Kicked while the VM is stopped (a qtest driver): sent on cont. */
+    if (!vdev->vm_running) {
+        n->tx_waiting = true;
+        return;
+    }
     if (n->tx_busy) {
         n->tx_again = true;
         return;
@@ -549,6 +562,23 @@ again:
 
 /* ---- Status and reset ---------------------------------------------------- */
 
+/* The VM runs again: frames held meanwhile come in, kicks are served. */
+static void virtio_net_vmstate_change(VirtIODevice *vdev, bool running)
+{
+    VirtIONet *n = VIRTIO_NET(vdev);
+
+    if (!running || !(vdev->status & VIRTIO_CONFIG_S_DRIVER_OK)) {
+        return;
+    }
+    if (n->nic) {
+        qemu_flush_queued_packets(n->nic);
+    }
+    if (n->tx_waiting) {
+        n->tx_waiting = false;
+        virtio_net_handle_tx(vdev, n->tx_vq);
+    }
+}
+
 static void virtio_net_set_status(VirtIODevice *vdev, uint8_t status)
 {
     VirtIONet *n = VIRTIO_NET(vdev);
@@ -599,6 +629,7 @@ static void virtio_net_reset(VirtIODevice *vdev)
     n->guest_hdr_len = sizeof(VirtioNetHdr);
     n->curr_guest_offloads = 0;
     n->rx_notify_pending = false;
+    n->tx_waiting = false;
     if (n->nic) {
         qemu_purge_queued_packets(n->nic);
         /* TX frames of the old driver that the backend still holds. */
@@ -861,6 +892,7 @@ static void virtio_net_class_init(ObjectClass *oc, void *data)
     vdc->get_config = virtio_net_get_config;
     vdc->set_config = virtio_net_set_config;
     vdc->set_status = virtio_net_set_status;
+    vdc->vmstate_change = virtio_net_vmstate_change;
     vdc->reset = virtio_net_reset;
     vdc->legacy_features |= 1ULL << VIRTIO_NET_F_GSO;
 }

@@ -16,6 +16,7 @@
 #include "hw/qdev-properties.h"
 #include "qapi/error.h"
 #include "migration/vmstate.h"
+#include "system/runstate.h"
 
 /* ---- Little-endian ring fields ----------------------------------------- */
 
@@ -833,6 +834,17 @@ size_t virtio_iov_to_buf(const struct iovec *iov, unsigned int iov_cnt,
 
 /* ---- QOM ------------------------------------------------------------------ */
 
+static void virtio_vmstate_change(void *opaque, bool running, RunState state)
+{
+    VirtIODevice *vdev = opaque;
+    VirtioDeviceClass *vdc = VIRTIO_DEVICE_GET_CLASS(vdev);
+
+    vdev->vm_running = running;
+    if (vdc->vmstate_change) {
+        vdc->vmstate_change(vdev, running);
+    }
+}
+
 static void virtio_device_realize(DeviceState *dev, GError **errp)
 {
     VirtIODevice *vdev = VIRTIO_DEVICE(dev);
@@ -865,6 +877,8 @@ static void virtio_device_realize(DeviceState *dev, GError **errp)
         return;
     }
     virtio_reset(vdev);
+    vdev->vm_running = runstate_is_running();
+    qemu_add_vm_change_state_handler(virtio_vmstate_change, vdev);
 }
 
 static void virtio_device_unrealize(DeviceState *dev)
@@ -873,6 +887,7 @@ static void virtio_device_unrealize(DeviceState *dev)
     VirtioDeviceClass *vdc = VIRTIO_DEVICE_GET_CLASS(dev);
     BusState *bus = dev->parent_bus;
 
+    qemu_del_vm_change_state_handler(virtio_vmstate_change, vdev);
     if (bus && VIRTIO_BUS_GET_CLASS(bus)->device_unplugged) {
         VIRTIO_BUS_GET_CLASS(bus)->device_unplugged(bus->parent);
     }

@@ -30,6 +30,8 @@ bool runstate_get_autostart(void);
  */
 typedef void VMChangeStateHandler(void *opaque, bool running, RunState state);
 void qemu_add_vm_change_state_handler(VMChangeStateHandler *cb, void *opaque);
+/* A device that goes away (unplug) removes its handler. */
+void qemu_del_vm_change_state_handler(VMChangeStateHandler *cb, void *opaque);
 
 /* Stop the VM (emits STOP if it was running) and enter state. */
 void vm_stop(RunState state);

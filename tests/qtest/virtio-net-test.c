@@ -5,7 +5,8 @@
  * transitional on pcie.0), feature negotiation (STANDBY only with
  * failover=on), the status machine and reset, frames both ways through a
  * stream netdev whose socket the test owns, link changes, reset during
- * traffic and hotplug onto a root port.
+ * traffic, a stopped VM leaving the rings alone, and hotplug onto a root
+ * port.
  */
 #include <string.h>
 #include <sys/socket.h>
@@ -426,6 +427,79 @@ static void test_tx_backpressure(void)
     machine_stop(&m);
 }
 
+/*
+ * A stopped VM's NIC leaves the rings alone, as QEMU's does (vm_running):
+ * a driver that still kicks (qtest can, a vCPU cannot) has its frame sent
+ * on cont, and a frame from the network waits in the backend until then.
+ * A migration source is such a VM once its device state is sent: what it
+ * completed after that the destination would never know about (a driver
+ * still polling the source then finds the destination's used index
+ * "behind" it).
+ */
+static void test_stopped_vm(void)
+{
+    Machine m;
+    QStreamPeer p;
+    QVirtioNet n;
+    uint8_t txf[60], f1[98], f2[150], wire[2 * (4 + 150)], got[2048];
+    uint64_t rxbuf[2], txbuf;
+    size_t w = 0;
+    uint16_t head;
+    uint32_t id;
+
+    start_stream(&m, &p, &n);
+    for (int i = 0; i < 2; i++) {
+        rxbuf[i] = guest_alloc(&m.alloc, 2048);
+    }
+    /*
+     * Two frames in one write, so that one read of the backend takes both
+     * while the VM runs: the first fills the only buffer, the second
+     * waits in the NIC's queue for the next one.
+     */
+    qvirtio_net_rx_post(&n, rxbuf[0], 2048);
+    qstream_make_frame(f1, sizeof(f1), nic_mac, 1);
+    qstream_make_frame(f2, sizeof(f2), nic_mac, 2);
+    for (int i = 0; i < 2; i++) {
+        const uint8_t *f = i ? f2 : f1;
+        uint32_t len = i ? sizeof(f2) : sizeof(f1);
+
+        wire[w++] = len >> 24;
+        wire[w++] = len >> 16;
+        wire[w++] = len >> 8;
+        wire[w++] = len;
+        memcpy(wire + w, f, len);
+        w += len;
+    }
+    g_assert_cmpint(write(p.fd, wire, w), ==, w);
+    check_rx(&m, &n, rxbuf[0], f1, sizeof(f1));
+
+    qtest_qmp_assert_success(m.qts, "{'execute': 'stop'}");
+    /* A kick is handled before the qtest write returns: nothing moves. */
+    qvirtio_net_rx_post(&n, rxbuf[1], 2048);
+    g_assert_cmpuint(qtest_readw(m.qts, n.rx->used + 2), ==, 1);
+    txbuf = guest_alloc(&m.alloc, n.hdr_len + sizeof(txf));
+    qstream_make_frame(txf, sizeof(txf), nic_mac, 3);
+    qtest_memset(m.qts, txbuf, 0, n.hdr_len);
+    qtest_memwrite(m.qts, txbuf + n.hdr_len, txf, sizeof(txf));
+    head = qvirtqueue_add(m.qts, n.tx, txbuf, n.hdr_len + sizeof(txf),
+                          false, false);
+    qvirtqueue_kick(&n.pci.vdev, n.tx, head);
+    g_assert_cmpuint(qtest_readw(m.qts, n.tx->used + 2), ==, 0);
+    g_assert(qstream_fd_idle(p.fd));
+
+    /* cont: the waiting frame comes in, the kicked one goes out. */
+    qtest_qmp_assert_success(m.qts, "{'execute': 'cont'}");
+    check_rx(&m, &n, rxbuf[1], f2, sizeof(f2));
+    g_assert_cmpuint(qstream_peer_recv(&p, got, sizeof(got)), ==,
+                     sizeof(txf));
+    g_assert(!memcmp(got, txf, sizeof(txf)));
+    g_assert(qvirtqueue_wait_used(m.qts, n.tx, &id, NULL, TIMEOUT_US));
+    g_assert_cmpuint(id, ==, head);
+    qvirtio_net_stop(&n);
+    qstream_peer_close(&p);
+    machine_stop(&m);
+}
+
 static void test_link(void)
 {
     Machine m;
@@ -705,6 +779,7 @@ int main(int argc, char **argv)
     qtest_add_func("/virtio-net/stream/tx-rx", test_stream_tx_rx);
     qtest_add_func("/virtio-net/stream/tx-backpressure",
                    test_tx_backpressure);
+    qtest_add_func("/virtio-net/stream/stopped-vm", test_stopped_vm);
     qtest_add_func("/virtio-net/link", test_link);
     qtest_add_func("/virtio-net/reset-during-traffic",
                    test_reset_during_traffic);

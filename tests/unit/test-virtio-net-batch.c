@@ -22,6 +22,7 @@
 #include "qapi/error.h"
 #include "qemu/main-loop.h"
 #include "qemu/option.h"
+#include "system/runstate.h"
 
 #define RAM_SIZE (16 << 20)
 #define QSIZE 256
@@ -651,6 +652,8 @@ int main(int argc, char **argv)
     g_assert(memory_region_init_ram(&ram_mr, NULL, "ram", RAM_SIZE, &err));
     memory_region_add_subregion(get_system_memory(), 0, &ram_mr);
     ram = memory_region_get_ram_ptr(&ram_mr);
+    /* The VM runs: a stopped VM's devices leave their rings alone. */
+    runstate_set(RUN_STATE_RUNNING);
 
     g_test_add_func("/virtio-net/batch/tx-burst-order", test_tx_burst_order);
     g_test_add_func("/virtio-net/batch/tx-burst-connected",

@@ -157,6 +157,7 @@ typedef struct VirtIONet {
     unsigned int tx_batch;
     bool tx_busy;               /* in handle_tx (not re-entered) */
     bool tx_again;              /* asked again meanwhile: go on */
+    bool tx_waiting;            /* kicked while the VM was stopped */
     bool rx_notify_pending;     /* an RX interrupt owed at batch end */
     void *failover;             /* state of the failover code (issue 5) */
 } VirtIONet;

@@ -142,6 +142,7 @@ struct VirtIODevice {
     bool broken;                /* hostile ring seen; cleared by reset */
     bool broken_logged;         /* the one log line per device was written */
     bool started;               /* DRIVER_OK seen */
+    bool vm_running;            /* the VM runs: queues may be processed */
 };
 
 typedef struct VirtioDeviceClass {
@@ -158,6 +159,12 @@ typedef struct VirtioDeviceClass {
     void (*set_config)(VirtIODevice *vdev, const uint8_t *config);
     void (*reset)(VirtIODevice *vdev);
     void (*set_status)(VirtIODevice *vdev, uint8_t val);
+    /*
+     * The VM started or stopped running (vdev->vm_running already says
+     * so).  A stopped VM's device leaves the rings alone, as QEMU's do: a
+     * driver that still kicks (qtest) or frames that arrive wait for this.
+     */
+    void (*vmstate_change)(VirtIODevice *vdev, bool running);
     uint64_t legacy_features;   /* hidden from modern drivers */
 } VirtioDeviceClass;
 
