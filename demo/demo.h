@@ -125,8 +125,11 @@ void guest_start_standby(Guest *g);
  * or NULL.
  */
 const char *guest_tick(Guest *g, bool send);
-/* The guest now runs on `qts` (after migration): re-read ring indices. */
-void guest_move(Guest *g, QTestState *qts);
+/*
+ * The guest now runs on `qts` (after migration): re-read ring indices.
+ * Returns why the rings cannot be carried on with (free it), or NULL.
+ */
+char *guest_move(Guest *g, QTestState *qts);
 uint32_t guest_unanswered(Guest *g);
 /* Free what the driver holds on the host side (not guest memory). */
 void guest_cleanup(Guest *g);

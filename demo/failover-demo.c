@@ -571,6 +571,7 @@ static void destination_events(void)
 static void switch_over(void)
 {
     int64_t deadline = g_get_monotonic_time() + 2 * STEP_TIMEOUT_US;
+    g_autofree char *err = NULL;
 
     step("switch-over: destination loads and resumes");
     while (!demo.t_thaw || !demo.t_completed) {
@@ -592,7 +593,10 @@ static void switch_over(void)
         fail("the destination resumed without FAILOVER_NEGOTIATED: the "
              "standby's negotiated features did not migrate");
     }
-    guest_move(&demo.guest, demo.dst);
+    err = guest_move(&demo.guest, demo.dst);
+    if (err) {
+        fail("%s", err);
+    }
     tl(g_get_monotonic_time(), "guest@dst", "runs on the destination now");
 }
 

@@ -361,9 +361,31 @@ static void vq_resync(QTestState *qts, QVirtQueue *vq)
     vq->avail_idx = qtest_readw(qts, vq->avail + 2);
 }
 
-void guest_move(Guest *g, QTestState *qts)
+/*
+ * A stopped VM's device completes nothing, and the source stopped before
+ * its device state was sent: the driver cannot have taken a completion
+ * the destination does not have.  If it had, polling the destination would
+ * walk ~65536 stale used entries, re-posting each buffer.
+ */
+static char *vq_check_used(QTestState *qts, QVirtQueue *vq, const char *name)
+{
+    uint16_t used = qtest_readw(qts, vq->used + 2);
+    uint16_t ahead = vq->last_used_idx - used;
+
+    if (ahead && ahead <= vq->size) {
+        return g_strdup_printf("the standby's %s queue: the driver took %u "
+                               "completion(s) on the stopped source that the "
+                               "destination does not have (used index %u, "
+                               "the driver's %u)", name, ahead, used,
+                               vq->last_used_idx);
+    }
+    return NULL;
+}
+
+char *guest_move(Guest *g, QTestState *qts)
 {
     GuestNic *nic = &g->standby;
+    char *err;
 
     g->qts = qts;
     g->bus->qts = qts;
@@ -372,6 +394,10 @@ void guest_move(Guest *g, QTestState *qts)
     g->t_up_src = g->t_up;
     g->t_attach = g->t_up = 0;
     nic->n.pci.vdev.qts = qts;
+    if ((err = vq_check_used(qts, nic->n.rx, "RX")) ||
+        (err = vq_check_used(qts, nic->n.tx, "TX"))) {
+        return err;
+    }
     vq_resync(qts, nic->n.rx);
     vq_resync(qts, nic->n.tx);
     for (int i = 0; i < DEMO_RX_BUFS; i++) {
@@ -383,6 +409,7 @@ void guest_move(Guest *g, QTestState *qts)
         }
     }
     g->primary_bsel = acpi_pcihp_bsel(qts, "/machine/peripheral/root1/root1");
+    return NULL;
 }
 
 uint32_t guest_unanswered(Guest *g)
