@@ -164,7 +164,9 @@ static void vring_set_used_flags(VirtQueue *vq, uint16_t flags)
 
 /*
  * How many chains the driver made available.  An index that moved by more
- * than the queue size cannot be honest.
+ * than the queue size cannot be honest: the device is broken until reset.
+ * QEMU's words, which call it the used index; it is the driver's
+ * available index, and the text says so too.
  */
 static bool vq_pending(VirtQueue *vq, uint16_t *pending)
 {
@@ -172,9 +174,9 @@ static bool vq_pending(VirtQueue *vq, uint16_t *pending)
     uint16_t n = idx - vq->last_avail_idx;
 
     if (n > vq->num) {
-        virtio_error(vq->vdev, "virtqueue %u: available index jumped from "
-                     "%u to %u (queue size %u)", vq->queue_index,
-                     vq->last_avail_idx, idx, vq->num);
+        virtio_error(vq->vdev, "virtqueue %u: Guest moved used index from "
+                     "%u to %u (the available index; queue size %u)",
+                     vq->queue_index, vq->last_avail_idx, idx, vq->num);
         return false;
     }
     *pending = n;

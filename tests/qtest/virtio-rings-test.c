@@ -2,9 +2,13 @@
 /*
  * virtio-rings-test: a hostile guest writes broken rings.  For each case
  * the device must stop processing, set DEVICE_NEEDS_RESET (0x40) with a
- * config interrupt, keep serving QMP, and work again after a reset.
+ * config interrupt, log one line saying why (QEMU's words where QEMU has
+ * them) and that it needs a reset, keep serving QMP, and work again after
+ * a reset.
  */
 #include <string.h>
+#include <unistd.h>
+#include <glib/gstdio.h>
 
 #include "libqtest.h"
 #include "libqos/virtio-net.h"
@@ -17,6 +21,7 @@
 
 typedef struct Fixture {
     QTestState *qts;
+    char *log;                  /* the process's stderr */
     QPCIBus *bus;
     QGuestAllocator alloc;
     QVirtioNet n;
@@ -25,9 +30,19 @@ typedef struct Fixture {
 
 typedef void (*BreakFn)(Fixture *f, QVirtQueue *vq);
 
+typedef struct Case {
+    const char *name;
+    BreakFn fn;
+    const char *why;            /* in the device's log line */
+} Case;
+
 static void fixture_start(Fixture *f)
 {
-    f->qts = qtest_init(CMDLINE);
+    int fd = g_file_open_tmp("virtio-rings-XXXXXX", &f->log, NULL);
+
+    g_assert_cmpint(fd, >=, 0);
+    close(fd);
+    f->qts = qtest_initf(CMDLINE " 2>%s", f->log);
     pc_alloc_init(&f->alloc, f->qts);
     f->bus = qpci_new_pc(f->qts);
     g_assert_cmpint(qpci_secondary_buses_init(f->bus), ==, 1);
@@ -42,6 +57,25 @@ static void fixture_stop(Fixture *f)
     qpci_free_pc(f->bus);
     alloc_destroy(&f->alloc);
     qtest_quit(f->qts);
+    g_unlink(f->log);
+    g_free(f->log);
+}
+
+/* Exactly one line, naming the device, the reason and the way out. */
+static void check_log(Fixture *f, const char *why)
+{
+    g_autofree char *text = NULL;
+    g_autofree char *want = g_strdup_printf(
+        "virtio-net (/machine/peripheral/nic0/virtio-backend): virtqueue %d: ",
+        f->n.tx->index);
+    const char *nl;
+
+    g_assert(g_file_get_contents(f->log, &text, NULL, NULL));
+    nl = strchr(text, '\n');
+    g_assert(nl && !nl[1]);
+    g_assert(strstr(text, want));
+    g_assert(strstr(text, why));
+    g_assert(g_str_has_suffix(text, "; device needs reset\n"));
 }
 
 static void break_loop(Fixture *f, QVirtQueue *vq)
@@ -143,7 +177,7 @@ static void break_ring_outside_ram(Fixture *f, QVirtQueue *vq)
 
 static void run_case(const void *opaque)
 {
-    BreakFn fn = (BreakFn)opaque;
+    const Case *c = opaque;
     Fixture f;
     QVirtioDevice *d;
     uint8_t frame[60] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff };
@@ -151,7 +185,7 @@ static void run_case(const void *opaque)
     fixture_start(&f);
     d = &f.n.pci.vdev;
     d->bus->get_isr(d);
-    fn(&f, f.n.tx);
+    c->fn(&f, f.n.tx);
     d->bus->queue_notify(d, f.n.tx->index);
     g_assert_cmphex(qvirtio_get_status(d) & QVIRTIO_NEEDS_RESET, ==,
                     QVIRTIO_NEEDS_RESET);
@@ -162,6 +196,7 @@ static void run_case(const void *opaque)
     g_assert_cmphex(qtest_readw(f.qts, f.n.tx->used + 2), ==, 0);
     /* The process is fine and answers. */
     qtest_qmp_assert_success(f.qts, "{'execute': 'query-status'}");
+    check_log(&f, c->why);
     /* A reset brings the device back. */
     qvirtio_net_stop(&f.n);
     qvirtio_net_start(&f.n, f.bus, &f.alloc, NIC_DEVFN, 0, false);
@@ -172,22 +207,31 @@ static void run_case(const void *opaque)
 
 int main(int argc, char **argv)
 {
-    static const struct {
-        const char *name;
-        BreakFn fn;
-    } cases[] = {
-        { "descriptor-loop", break_loop },
-        { "chain-longer-than-queue", break_too_long },
-        { "next-out-of-range", break_next_out_of_range },
-        { "address-outside-ram", break_outside_ram },
-        { "address-in-mmio", break_mmio_address },
-        { "zero-length", break_zero_len },
-        { "huge-length", break_huge_len },
-        { "avail-index-jump", break_index_jump },
-        { "head-out-of-range", break_head_out_of_range },
-        { "indirect-loop", break_indirect_loop },
-        { "indirect-outside-ram", break_indirect_outside_ram },
-        { "ring-outside-ram", break_ring_outside_ram },
+    static const Case cases[] = {
+        { "descriptor-loop", break_loop,
+          "descriptor chain 0 loops or is longer than its table (256)" },
+        { "chain-longer-than-queue", break_too_long,
+          "descriptor chain 0 loops or is longer than its table (256)" },
+        { "next-out-of-range", break_next_out_of_range,
+          "descriptor next 261 out of range (256)" },
+        { "address-outside-ram", break_outside_ram,
+          "descriptor buffer 0x100000000000+0x40 is outside guest RAM" },
+        { "address-in-mmio", break_mmio_address,
+          "+0x40 is outside guest RAM" },
+        { "zero-length", break_zero_len, "zero-length descriptor in chain 0" },
+        { "huge-length", break_huge_len,
+          "+0xffffffff is outside guest RAM" },
+        { "avail-index-jump", break_index_jump,
+          "Guest moved used index from 0 to 263 (the available index; "
+          "queue size 256)" },
+        { "head-out-of-range", break_head_out_of_range,
+          "descriptor head 65520 out of range (queue size 256)" },
+        { "indirect-loop", break_indirect_loop,
+          "descriptor chain 0 loops or is longer than its table (2)" },
+        { "indirect-outside-ram", break_indirect_outside_ram,
+          "indirect table 0x100000000000+0x40 is outside guest RAM" },
+        { "ring-outside-ram", break_ring_outside_ram,
+          "ring outside guest RAM (desc 0x100000000000 " },
     };
 
     g_test_init(&argc, &argv, NULL);
@@ -195,7 +239,7 @@ int main(int argc, char **argv)
         g_autofree char *path = g_strdup_printf("/virtio-rings/%s",
                                                 cases[i].name);
 
-        qtest_add_data_func(path, (const void *)cases[i].fn, run_case);
+        qtest_add_data_func(path, &cases[i], run_case);
     }
     return g_test_run();
 }
