@@ -52,11 +52,15 @@ bench: deps all $(FUZZ_BUILD)/build.ninja
 	$(NINJA) -C $(FUZZ_BUILD)
 	python3 benchmarks/run.py $(BUILD) $(FUZZ_BUILD)
 
-# Each fuzz target for FUZZ_SECONDS on its corpus; what it finds is kept
-# in $(FUZZ_BUILD)/fuzz-corpus/ for the next run, crashes beside it.
+# Each fuzz target for FUZZ_SECONDS on its corpus, or with FUZZ_RUNS=N
+# all at once until each has run N inputs (the long campaign); what they
+# find is kept in $(FUZZ_BUILD)/fuzz-corpus/ for the next run, crashes
+# beside it.
 fuzz: deps $(FUZZ_BUILD)/build.ninja
 	$(NINJA) -C $(FUZZ_BUILD)
-	python3 tests/fuzz/run-fuzz.py --seconds $(FUZZ_SECONDS) \
+	python3 tests/fuzz/run-fuzz.py \
+	    $(if $(FUZZ_RUNS),--runs $(FUZZ_RUNS) --parallel --timeout 120,\
+	         --seconds $(FUZZ_SECONDS)) \
 	    --keep $(FUZZ_BUILD)/fuzz-corpus \
 	    $(foreach t,loadvm qmp qtest virtio-net pci-config,\
 	        $(FUZZ_BUILD)/tests/fuzz/fuzz-$(t) tests/fuzz/corpus/$(t))
