@@ -770,6 +770,25 @@ static void test_virtio_net_frames(void)
     qtest_qmp_eventwait(dst, "RESUME");
 
     /*
+     * The source is stopped for good and completes nothing more: a driver
+     * that still kicks it (qtest can) finds no completion the destination
+     * does not have.  The driver's ring state is put back afterwards.
+     */
+    {
+        QVirtQueue saved = *n.tx;
+        uint64_t buf = guest_alloc(&alloc, n.hdr_len + 60);
+        uint16_t head;
+
+        qtest_memset(src, buf, 0, n.hdr_len + 60);
+        head = qvirtqueue_add(src, n.tx, buf, n.hdr_len + 60, false, false);
+        qvirtqueue_kick(&n.pci.vdev, n.tx, head);
+        g_assert_cmpuint(qtest_readw(src, n.tx->used + 2), ==, tx_used);
+        g_assert(qstream_fd_idle(sp.fd));
+        guest_free(&alloc, buf);
+        *n.tx = saved;
+    }
+
+    /*
      * The same driver, now talking to the destination: only the handles
      * that name a process change.  BARs and rings are where they were.
      */
