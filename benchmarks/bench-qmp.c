@@ -12,6 +12,9 @@
  *   bench-qmp BINARY big-arg RUNS   a 1 MiB string argument set, per run in ms
  *   bench-qmp BINARY plain RUNS     without qtest (QEMU as Debian ships it
  *                                   runs this too): spawn, RSS, round trips
+ *   bench-qmp BINARY plain-migrate FILE MIB CHANNELS
+ *                                   also without qtest: a VM whose RAM is
+ *                                   FILE migrated to a second process
  *
  * Output is "key value" lines; run.py turns them into the table.
  */
@@ -223,53 +226,84 @@ static void read_reply(int fd, GString *pending)
 
 static long vmrss_kib(pid_t pid);
 
-static void plain_once(const char *binary, bool measure)
-{
-    g_autofree char *mpath = g_strdup_printf("%s/bench-plain-%d.qmp",
-                                             g_get_tmp_dir(), getpid());
-    g_autofree char *chardev_arg = g_strdup_printf("socket,path=%s,id=char0",
-                                                   mpath);
-    char *argv[] = {
-        (char *)binary, "-machine", "q35", "-accel", "tcg", "-S",
-        "-m", "128M", "-display", "none", "-nodefaults",
-        "-chardev", chardev_arg, "-mon", "chardev=char0,mode=control", NULL,
-    };
-    static const char cmd[] = "{\"execute\": \"query-status\"}\n";
-    g_autoptr(GString) pending = g_string_new(NULL);
-    int mlfd = listen_unix(mpath);
-    double start, spawned, elapsed;
-    long n = 0;
-    int mfd;
+/* A binary started without qtest, its QMP monitor on a unix socket. */
+typedef struct Plain {
     pid_t pid;
+    int mfd, mlfd;
+    char *mpath;
+    GString *pending;
+    double spawn_ms;            /* spawn to greeting */
+} Plain;
 
+/* -machine q35 -accel tcg -S ... plus extra (NULL-terminated). */
+static void plain_start(Plain *p, const char *binary, const char *tag,
+                        const char *mem, const char *const *extra)
+{
+    g_autofree char *chardev_arg = NULL;
+    g_autoptr(GPtrArray) argv = g_ptr_array_new();
+    double start;
+
+    p->mpath = g_strdup_printf("%s/bench-%s-%d.qmp", g_get_tmp_dir(), tag,
+                               getpid());
+    chardev_arg = g_strdup_printf("socket,path=%s,id=char0", p->mpath);
+    for (const char *const *a = (const char *const[]){
+             binary, "-machine", "q35", "-accel", "tcg", "-S", "-m", mem,
+             "-display", "none", "-nodefaults", "-chardev", chardev_arg,
+             "-mon", "chardev=char0,mode=control", NULL }; *a; a++) {
+        g_ptr_array_add(argv, (char *)*a);
+    }
+    for (; extra && *extra; extra++) {
+        g_ptr_array_add(argv, (char *)*extra);
+    }
+    g_ptr_array_add(argv, NULL);
+    p->pending = g_string_new(NULL);
+    p->mlfd = listen_unix(p->mpath);
     start = now_ms();
-    if (posix_spawn(&pid, binary, NULL, NULL, argv, environ) != 0) {
+    if (posix_spawn(&p->pid, binary, NULL, NULL, (char **)argv->pdata,
+                    environ) != 0) {
         g_error("cannot spawn %s", binary);
     }
-    mfd = accept_timeout(mlfd, 10000);
-    read_line(mfd, 10000);
-    spawned = now_ms() - start;
-    send_all(mfd, "{\"execute\": \"qmp_capabilities\"}\n");
-    read_reply(mfd, pending);
+    p->mfd = accept_timeout(p->mlfd, 10000);
+    read_line(p->mfd, 10000);
+    p->spawn_ms = now_ms() - start;
+    send_all(p->mfd, "{\"execute\": \"qmp_capabilities\"}\n");
+    read_reply(p->mfd, p->pending);
+}
+
+static void plain_stop(Plain *p)
+{
+    kill(p->pid, SIGTERM);
+    waitpid(p->pid, NULL, 0);
+    close(p->mfd);
+    close(p->mlfd);
+    unlink(p->mpath);
+    g_free(p->mpath);
+    g_string_free(p->pending, TRUE);
+}
+
+static void plain_once(const char *binary, bool measure)
+{
+    static const char cmd[] = "{\"execute\": \"query-status\"}\n";
+    Plain p;
+    double start, elapsed;
+    long n = 0;
+
+    plain_start(&p, binary, "plain", "128M", NULL);
     if (measure) {
-        printf("plain_spawn_ms %.3f\n", spawned);
-        printf("plain_rss_kib %ld\n", vmrss_kib(pid));
+        printf("plain_spawn_ms %.3f\n", p.spawn_ms);
+        printf("plain_rss_kib %ld\n", vmrss_kib(p.pid));
         start = now_ms();
         do {
             for (int i = 0; i < 256; i++) {
-                send_all(mfd, cmd);
-                read_reply(mfd, pending);
+                send_all(p.mfd, cmd);
+                read_reply(p.mfd, p.pending);
             }
             n += 256;
             elapsed = now_ms() - start;
         } while (elapsed < 1000);
         printf("plain_qmp_rt_per_s %.0f\n", n / (elapsed / 1000));
     }
-    kill(pid, SIGTERM);
-    waitpid(pid, NULL, 0);
-    close(mfd);
-    close(mlfd);
-    unlink(mpath);
+    plain_stop(&p);
 }
 
 static void bench_plain(const char *binary, int runs)
@@ -278,6 +312,110 @@ static void bench_plain(const char *binary, int runs)
     for (int i = 0; i < runs; i++) {
         plain_once(binary, true);
     }
+}
+
+/* Send a command and wait for its reply (events before it are dropped). */
+static void plain_cmd(Plain *p, const char *cmd)
+{
+    send_all(p->mfd, cmd);
+    read_reply(p->mfd, p->pending);
+}
+
+/* The next MIGRATION event with a final status: true if "completed". */
+static bool plain_wait_migration(Plain *p)
+{
+    for (;;) {
+        char *nl = memchr(p->pending->str, '\n', p->pending->len);
+        char buf[4096];
+        ssize_t n;
+
+        if (nl) {
+            size_t len = nl - p->pending->str + 1;
+            bool mig = g_strstr_len(p->pending->str, len, "\"MIGRATION\"");
+            bool done = mig && g_strstr_len(p->pending->str, len,
+                                            "\"completed\"");
+            bool failed = mig && g_strstr_len(p->pending->str, len,
+                                              "\"failed\"");
+
+            g_string_erase(p->pending, 0, len);
+            if (done || failed) {
+                return done;
+            }
+            continue;
+        }
+        n = read(p->mfd, buf, sizeof(buf));
+        if (n <= 0) {
+            g_error("QMP connection closed");
+        }
+        g_string_append_len(p->pending, buf, n);
+    }
+}
+
+static void plain_set_migration(Plain *p, int channels)
+{
+    plain_cmd(p, "{\"execute\": \"migrate-set-capabilities\", "
+              "\"arguments\": {\"capabilities\": [{\"capability\": "
+              "\"events\", \"state\": true}]}}\n");
+    if (channels) {
+        g_autofree char *cmd = g_strdup_printf(
+            "{\"execute\": \"migrate-set-parameters\", \"arguments\": "
+            "{\"multifd-channels\": %d}}\n", channels);
+
+        plain_cmd(p, "{\"execute\": \"migrate-set-capabilities\", "
+                  "\"arguments\": {\"capabilities\": [{\"capability\": "
+                  "\"multifd\", \"state\": true}]}}\n");
+        plain_cmd(p, cmd);
+    }
+}
+
+/*
+ * A memory-backend-file VM whose file (SIZE MiB) holds random data,
+ * migrated over a unix socket to a second process of the same binary
+ * (memory-backend-ram, -incoming defer), with multifd on that many
+ * channels (0: without): "plain_migrate_MBps R", migrate to completed.
+ */
+static void bench_plain_migrate(const char *binary, const char *file,
+                                int size_mib, int channels)
+{
+    g_autofree char *mem = g_strdup_printf("%dM", size_mib);
+    g_autofree char *src_obj = g_strdup_printf(
+        "memory-backend-file,id=mem,size=%dM,mem-path=%s,share=on",
+        size_mib, file);
+    g_autofree char *dst_obj = g_strdup_printf(
+        "memory-backend-ram,id=mem,size=%dM", size_mib);
+    g_autofree char *sock = g_strdup_printf("%s/bench-mig-%d.sock",
+                                            g_get_tmp_dir(), getpid());
+    g_autofree char *incoming = g_strdup_printf(
+        "{\"execute\": \"migrate-incoming\", \"arguments\": "
+        "{\"uri\": \"unix:%s\"}}\n", sock);
+    g_autofree char *migrate = g_strdup_printf(
+        "{\"execute\": \"migrate\", \"arguments\": "
+        "{\"uri\": \"unix:%s\"}}\n", sock);
+    Plain src, dst;
+    double start;
+
+    plain_start(&dst, binary, "mig-dst", mem, (const char *const[]){
+        "-object", dst_obj, "-machine", "memory-backend=mem",
+        "-incoming", "defer", NULL });
+    plain_start(&src, binary, "mig-src", mem, (const char *const[]){
+        "-object", src_obj, "-machine", "memory-backend=mem", NULL });
+    plain_set_migration(&dst, channels);
+    plain_set_migration(&src, channels);
+    plain_cmd(&dst, incoming);
+    /* QEMU's default limit is 128 MiB/s; baton's too. */
+    plain_cmd(&src, "{\"execute\": \"migrate-set-parameters\", "
+              "\"arguments\": {\"max-bandwidth\": 1099511627776}}\n");
+    start = now_ms();
+    send_all(src.mfd, migrate);
+    if (plain_wait_migration(&src)) {
+        printf("plain_migrate_MBps %.0f\n",
+               ((double)size_mib * MIB) / ((now_ms() - start) * 1000));
+    } else {
+        fprintf(stderr, "migration failed\n");
+    }
+    plain_stop(&src);
+    plain_stop(&dst);
+    unlink(sock);
 }
 
 static long vmrss_kib(pid_t pid)
@@ -464,6 +602,8 @@ int main(int argc, char **argv)
         bench_big(arg > 0 ? (int)arg : 5);
     } else if (g_str_equal(what, "plain")) {
         bench_plain(argv[1], arg > 0 ? (int)arg : 5);
+    } else if (g_str_equal(what, "plain-migrate") && argc > 5) {
+        bench_plain_migrate(argv[1], argv[3], atoi(argv[4]), atoi(argv[5]));
     } else if (g_str_equal(what, "big-arg")) {
         bench_big_arg(arg > 0 ? (int)arg : 5);
     } else {

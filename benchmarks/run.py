@@ -14,6 +14,7 @@ import shutil
 import statistics
 import subprocess
 import sys
+import tempfile
 
 REPEAT = 3          # runs of each throughput figure; the median is shown
 SPAWN_RUNS = 30     # the issue asks for the median of at least 20
@@ -202,6 +203,44 @@ def add_qemu_side_by_side(add, binary, bench_qmp):
         v = med('plain_qmp_rt_per_s')
         add('%s, tcg -S: query-status round trips' % name, v, fmt_rate(v),
             '-', None)
+    add_plain_migration(add, (('baton', binary), ('QEMU', qemu)), bench_qmp)
+
+
+PLAIN_MIG_MIB = 1024
+
+
+def add_plain_migration(add, binaries, bench_qmp):
+    """A memory-backend-file VM (share=on) whose file holds random data,
+    migrated over a unix socket to a second process of the same binary:
+    migrate to completed, without and with multifd.  The runs alternate
+    between the binaries, so that both meet the same machine."""
+    with tempfile.TemporaryDirectory(prefix='bench-plain-mig-') as tmp:
+        path = os.path.join(tmp, 'guest.ram')
+        with open(path, 'wb') as f:
+            for _ in range(PLAIN_MIG_MIB):
+                f.write(os.urandom(1 << 20))
+        for channels in (0, 4):
+            samples = {name: [] for name, _ in binaries}
+            errors = {}
+            for _ in range(REPEAT):
+                for name, prog in binaries:
+                    r = run_bench(bench_qmp, [prog, 'plain-migrate', path,
+                                              str(PLAIN_MIG_MIB),
+                                              str(channels)], timeout=300)
+                    if isinstance(r, str):
+                        errors[name] = r
+                        continue
+                    samples[name] += [v for v in r.get('plain_migrate_MBps',
+                                                       [])
+                                      if isinstance(v, float)]
+            for name, _ in binaries:
+                v = statistics.median(samples[name]) \
+                    if samples[name] else None
+                add('%s, tcg -S: migrate a 1 GiB memory-backend-file of '
+                    'random data, %s (median of %d)' % (
+                        name, 'multifd 4 channels' if channels
+                        else 'one channel', REPEAT), v, fmt_mbps(v), '-',
+                    None, err=None if v else errors.get(name, 'no samples'))
 
 
 def main():
