@@ -3,7 +3,8 @@
  * bench-migration BINARY MODE: migration speed over a unix socket.
  *
  *   zero4g    a 4 GiB guest, mostly never-written pages: "zero4g_ms T"
- *             (migrate to completed, wall clock)
+ *             (migrate to completed, wall clock) and "zero4g_downtime_ms D"
+ *             (source STOP to destination RESUME)
  *   random1g  1 GiB of random data in a memory-backend-file, and the raw
  *             throughput of a unix socket measured the same way, into a
  *             reused buffer and into fresh memory: "raw_unix_MBps R",
@@ -58,6 +59,17 @@ static void wait_completed(QTestState *src)
     }
 }
 
+/* MIGRATION events on, max-bandwidth out of the way (1 TiB/s). */
+static void unthrottled_with_events(QTestState *src)
+{
+    qtest_qmp_assert_success(src,
+        "{'execute': 'migrate-set-capabilities', 'arguments': "
+        "{'capabilities': [{'capability': 'events', 'state': true}]}}");
+    qtest_qmp_assert_success(src, "{'execute': 'migrate-set-parameters', "
+                             "'arguments': {'max-bandwidth': %llu}}",
+                             1ULL << 40);
+}
+
 /* multifd with n channels on qts (none: n == 0). */
 static void set_multifd(QTestState *qts, int n)
 {
@@ -92,12 +104,7 @@ static double migrate_pair_mf(const char *src_args, const char *dst_args,
     if (prepare) {
         prepare(src);
     }
-    qtest_qmp_assert_success(src,
-        "{'execute': 'migrate-set-capabilities', 'arguments': "
-        "{'capabilities': [{'capability': 'events', 'state': true}]}}");
-    qtest_qmp_assert_success(src, "{'execute': 'migrate-set-parameters', "
-                             "'arguments': {'max-bandwidth': %llu}}",
-                             1ULL << 40);
+    unthrottled_with_events(src);
     t0 = now_s();
     qtest_qmp_assert_success(src, "{'execute': 'migrate', 'arguments': "
                              "{'uri': 'unix:%s'}}", sock);
@@ -123,12 +130,33 @@ static void scatter_writes(QTestState *src)
     }
 }
 
+/* Also the downtime (source STOP to destination RESUME) of that guest. */
 static void bench_zero4g(void)
 {
+    g_autofree char *sock = g_build_filename(dir, "zero4g.sock", NULL);
     const char *args = "-M q35 -nodefaults -m 4G";
-    double t = migrate_pair(args, args, scatter_writes);
+    QTestState *dst = qtest_initf("%s -incoming unix:%s", args, sock);
+    QTestState *src = qtest_init(args);
+    g_autoptr(JsonObject) stop = NULL;
+    g_autoptr(JsonObject) resume = NULL;
+    double t0, t1;
 
-    printf("zero4g_ms %.1f\n", t * 1e3);
+    qtest_set_timeout(src, 120);
+    qtest_set_timeout(dst, 120);
+    scatter_writes(src);
+    unthrottled_with_events(src);
+    t0 = now_s();
+    qtest_qmp_assert_success(src, "{'execute': 'migrate', 'arguments': "
+                             "{'uri': 'unix:%s'}}", sock);
+    stop = qtest_qmp_eventwait_ref(src, "STOP");
+    wait_completed(src);
+    t1 = now_s();
+    resume = qtest_qmp_eventwait_ref(dst, "RESUME");
+    printf("zero4g_ms %.1f\n", (t1 - t0) * 1e3);
+    printf("zero4g_downtime_ms %.2f\n",
+           (event_time(resume) - event_time(stop)) * 1e3);
+    qtest_quit(src);
+    qtest_quit(dst);
 }
 
 /*

@@ -420,6 +420,10 @@ def main():
     v = None if isinstance(r, str) else (r.get('zero4g_ms') or [None])[0]
     add('migrate a mostly-zero 4 GiB guest', v, fmt_ms(v), '<= 1000 ms',
         lambda x: x <= 1000, err=r if isinstance(r, str) else None)
+    v = None if isinstance(r, str) else (r.get('zero4g_downtime_ms') or
+                                         [None])[0]
+    add('downtime, mostly-zero 4 GiB guest (STOP to RESUME)', v, fmt_ms(v),
+        '<= 10 ms', lambda x: x <= 10, err=r if isinstance(r, str) else None)
     # Compared with the socket writing into fresh memory, as the
     # destination's guest RAM is; the plain socket figure is shown too.
     r = run_bench(bench_mig, [binary, 'random1g'], timeout=300)

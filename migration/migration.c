@@ -96,6 +96,7 @@ static void cleanup(void)
         mig.cancel_timer = 0;
     }
     remove_source(&mig.switchover_timer);
+    remove_source(&mig.drain_timer);
     mig_rp_stop();
     mig.awaiting_verdict = false;
     multifd_send_connect_cancel();

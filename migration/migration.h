@@ -22,6 +22,8 @@ typedef struct MigrationState {
     guint rate_timer;
     guint cancel_timer;
     guint switchover_timer;     /* the first pass ended early: wait */
+    guint drain_timer;          /* switch-over waits for the destination */
+    int64_t drain_since_ns;     /* ... since then */
     guint unplug_limit_timer;   /* __org.baton_wait-unplug-limit */
     guint peer_watch;           /* setup/wait-unplug: the peer going away */
     bool connecting;

@@ -4,7 +4,9 @@
  * only after the destination said it loaded and checked the stream.  A
  * proxy between the two damages the stream where only its end can tell,
  * or lets the destination die after it received everything: the source
- * reports `failed`, runs on, and the next migration completes.
+ * reports `failed`, runs on, and the next migration completes.  Also: the
+ * guest stops for the switch-over only once the destination took what
+ * the passes sent.
  */
 #include "libqtest.h"
 #include "libqos/migrate.h"
@@ -89,14 +91,14 @@ typedef struct Setup {
     char *uri;                  /* the proxy's */
 } Setup;
 
-static void setup(Setup *s, MigProxyFault fault, uint8_t seed)
+static void setup(Setup *s, MigProxyFault fault, uint64_t at, uint8_t seed)
 {
     g_autofree char *dsock = tmp_path("dst.sock");
     g_autofree char *psock = tmp_path("proxy.sock");
 
     s->dst = qtest_initf(MACHINE "-incoming unix:%s", dsock);
     s->src = qtest_init(MACHINE);
-    s->proxy = mig_proxy_start(psock, dsock, fault, 0, 0);
+    s->proxy = mig_proxy_start(psock, dsock, fault, at, 0);
     s->uri = g_strdup_printf("unix:%s", psock);
     write_pages(s->src, seed);
     mig_enable_events(s->src);
@@ -116,7 +118,7 @@ static void test_success(void)
     Setup s;
     g_autofree char *rs = NULL;
 
-    setup(&s, MIG_PROXY_PASS, 1);
+    setup(&s, MIG_PROXY_PASS, 0, 1);
     mig_migrate(s.src, s.uri);
     mig_wait_status(s.src, "completed");
     /* The destination answered before the source called it completed. */
@@ -138,7 +140,7 @@ static void test_corrupt_at_end(void)
 {
     Setup s;
 
-    setup(&s, MIG_PROXY_FLIP_RAM, 2);
+    setup(&s, MIG_PROXY_FLIP_RAM, 0, 2);
     qtest_set_expected_status(s.dst, 1);
     mig_migrate(s.src, s.uri);
     mig_wait_status(s.src, "failed");
@@ -161,7 +163,7 @@ static void test_dest_killed_at_end(void)
     g_autofree char *st = NULL;
     g_autofree char *dst_st = NULL;
 
-    setup(&s, MIG_PROXY_HOLD_ANSWER, 3);
+    setup(&s, MIG_PROXY_HOLD_ANSWER, 0, 3);
     mig_migrate(s.src, s.uri);
     g_assert_true(mig_proxy_wait_answer(s.proxy, 120));
     /* Loaded, waiting for the source's go: not running, not completed. */
@@ -178,6 +180,70 @@ static void test_dest_killed_at_end(void)
     check_source_failed(s.src, "the destination closed the migration "
                         "channel before confirming the load");
     migrate_again(s.src, 3);
+    teardown(&s);
+}
+
+/* Wait for the MIGRATION_PASS event of pass n (or a later one). */
+static void wait_pass(QTestState *qts, int64_t n)
+{
+    for (;;) {
+        g_autoptr(JsonObject) ev = qtest_qmp_eventwait_ref(qts,
+                                                           "MIGRATION_PASS");
+        JsonObject *data = json_object_get_object_member(ev, "data");
+
+        if (json_object_get_int_member(data, "pass") >= n) {
+            return;
+        }
+    }
+}
+
+/*
+ * The proxy stops taking the stream after 160 KiB of the first pass's
+ * 256 KiB; the rest fits in the source's socket.  The pass is over and
+ * nothing is left to send, but the destination has not taken it all:
+ * stopping the guest now would put the destination's catch-up into the
+ * downtime.  The guest runs on, `active`, until it has.
+ */
+#define STALL_AT (160 * 1024)
+
+static void test_switchover_waits(void)
+{
+    Setup s;
+    g_autofree char *rs = NULL;
+    g_autofree char *st = NULL;
+
+    setup(&s, MIG_PROXY_STALL, STALL_AT, 5);
+    mig_migrate(s.src, s.uri);
+    wait_pass(s.src, 2);
+    rs = mig_run_status(s.src);
+    g_assert_cmpstr(rs, ==, "running");
+    st = mig_status(s.src);
+    g_assert_cmpstr(st, ==, "active");
+    mig_proxy_release(s.proxy);
+    mig_wait_status(s.src, "completed");
+    qtest_qmp_eventwait(s.dst, "RESUME");
+    check_pages(s.dst, 5);
+    teardown(&s);
+}
+
+/* While it waits, migrate_cancel ends the migration; nothing is lost. */
+static void test_switchover_wait_cancelled(void)
+{
+    Setup s;
+    g_autofree char *rs = NULL;
+
+    setup(&s, MIG_PROXY_STALL, STALL_AT, 6);
+    qtest_set_expected_status(s.dst, 1);
+    mig_migrate(s.src, s.uri);
+    wait_pass(s.src, 2);
+    qtest_qmp_assert_success(s.src, "{'execute': 'migrate_cancel'}");
+    mig_wait_status(s.src, "cancelled");
+    rs = mig_run_status(s.src);
+    g_assert_cmpstr(rs, ==, "running");
+    /* The destination gets the rest, then the end of the channel. */
+    mig_proxy_release(s.proxy);
+    qtest_wait_qemu(s.dst);
+    migrate_again(s.src, 6);
     teardown(&s);
 }
 
@@ -216,6 +282,10 @@ int main(int argc, char **argv)
                    test_dest_killed_at_end);
     qtest_add_func("/migration/return-path/exec-unchanged",
                    test_exec_unchanged);
+    qtest_add_func("/migration/switchover/waits-for-destination",
+                   test_switchover_waits);
+    qtest_add_func("/migration/switchover/wait-cancelled",
+                   test_switchover_wait_cancelled);
     ret = g_test_run();
 
     for (const char *const *n = (const char *const[]){

@@ -25,6 +25,7 @@
 struct MigProxy {
     int listen_fd;
     int stop[2];                /* a pipe: readable once stopping */
+    int release[2];             /* STALL: readable once released */
     char *to;
     MigProxyFault fault;
     uint64_t at;
@@ -227,19 +228,32 @@ static bool from_destination(Pair *pr, uint8_t *buf, ssize_t n)
     return write_all(pr->src, buf, n);
 }
 
+/* STALL: the source is not read from now. */
+static bool stalled(Pair *pr)
+{
+    MigProxy *p = pr->p;
+    struct pollfd f = { p->release[0], POLLIN };
+
+    return pr->main && p->fault == MIG_PROXY_STALL && pr->fwd >= p->at &&
+           poll(&f, 1, 0) == 0;
+}
+
 static void copy_loop(Pair *pr)
 {
     static uint8_t dummy[1];
     uint8_t *buf = g_malloc(1 << 16);
 
     for (;;) {
-        struct pollfd f[4] = {
-            { pr->src, POLLIN }, { pr->dst, POLLIN },
+        bool stall = stalled(pr);
+        /* A negative fd is left out by poll. */
+        struct pollfd f[5] = {
+            { stall ? -1 : pr->src, POLLIN }, { pr->dst, POLLIN },
             { pr->p->stop[0], POLLIN }, { pr->dst2, POLLIN },
+            { stall ? pr->p->release[0] : -1, POLLIN },
         };
         ssize_t n;
 
-        if (poll(f, pr->dst2 >= 0 ? 4 : 3, -1) < 0) {
+        if (poll(f, 5, -1) < 0) {
             if (errno == EINTR) {
                 continue;
             }
@@ -390,6 +404,7 @@ MigProxy *mig_proxy_start(const char *from, const char *to,
     g_assert(bind(p->listen_fd, (struct sockaddr *)&sa, sizeof(sa)) == 0);
     g_assert(listen(p->listen_fd, 64) == 0);
     g_assert(pipe(p->stop) == 0);
+    g_assert(pipe(p->release) == 0);
     p->to = g_strdup(to);
     p->fault = fault;
     p->at = at;
@@ -412,6 +427,11 @@ bool mig_proxy_wait_answer(MigProxy *p, int timeout_s)
     ok = p->answered;
     g_mutex_unlock(&p->lock);
     return ok;
+}
+
+void mig_proxy_release(MigProxy *p)
+{
+    g_assert(write(p->release[1], "x", 1) == 1);
 }
 
 int mig_proxy_connections(MigProxy *p)
@@ -437,6 +457,8 @@ int mig_proxy_stop(MigProxy *p)
     close(p->listen_fd);
     close(p->stop[0]);
     close(p->stop[1]);
+    close(p->release[0]);
+    close(p->release[1]);
     reached = p->reached;
     g_mutex_clear(&p->lock);
     g_cond_clear(&p->cond);

@@ -22,6 +22,11 @@ typedef enum MigProxyFault {
     MIG_PROXY_FLIP_RAM,
     /* main: what the destination sends back never reaches the source */
     MIG_PROXY_HOLD_ANSWER,
+    /*
+     * main: reading from the source stops once `at` bytes went on, until
+     * mig_proxy_release(): the rest waits in the source's socket
+     */
+    MIG_PROXY_STALL,
     /* multifd channel number `channel`: */
     MIG_PROXY_CH_NEVER,         /* never reaches the destination */
     MIG_PROXY_CH_LATE,          /* reaches it `at` ms late */
@@ -41,6 +46,8 @@ MigProxy *mig_proxy_start(const char *from, const char *to,
  * channel (its answer); false if it did not.
  */
 bool mig_proxy_wait_answer(MigProxy *p, int timeout_s);
+/* MIG_PROXY_STALL: read from the source again. */
+void mig_proxy_release(MigProxy *p);
 /* Connections accepted from the source so far. */
 int mig_proxy_connections(MigProxy *p);
 /*
