@@ -83,18 +83,9 @@ static void cleanup(void)
 {
     remove_source(&mig.unplug_limit_timer);
     remove_source(&mig.peer_watch);
-    if (mig.out_watch) {
-        g_source_remove(mig.out_watch);
-        mig.out_watch = 0;
-    }
-    if (mig.rate_timer) {
-        g_source_remove(mig.rate_timer);
-        mig.rate_timer = 0;
-    }
-    if (mig.cancel_timer) {
-        g_source_remove(mig.cancel_timer);
-        mig.cancel_timer = 0;
-    }
+    remove_source(&mig.out_watch);
+    remove_source(&mig.rate_timer);
+    remove_source(&mig.cancel_timer);
     remove_source(&mig.switchover_timer);
     remove_source(&mig.drain_timer);
     mig_rp_stop();
