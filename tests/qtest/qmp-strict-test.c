@@ -10,6 +10,7 @@
  */
 #include <string.h>
 #include "libqtest.h"
+#include "libqos/migrate.h"
 
 #define RP_MACHINE "-M q35 -nodefaults " \
     "-device pcie-root-port,id=rp1,chassis=1,slot=1,addr=0x1 " \
@@ -281,35 +282,27 @@ static void test_capability_dependencies(void)
     g_assert_true(cap_state(qts, "return-path"));
 }
 
-static const char *migrate_status(QTestState *qts, char **desc)
-{
-    g_autoptr(JsonObject) rsp = qtest_qmp(qts, "{'execute': 'query-migrate'}");
-    JsonObject *ret = json_object_get_object_member(rsp, "return");
-    static char status[32];
-
-    g_strlcpy(status, json_object_get_string_member(ret, "status"),
-              sizeof(status));
-    *desc = json_object_has_member(ret, "error-desc")
-        ? g_strdup(json_object_get_string_member(ret, "error-desc")) : NULL;
-    return status;
-}
-
 /* An unusable URI is answered at once; the machine keeps running. */
 static void test_migrate_bad_uri(void)
 {
     g_autoptr(QTestState) qts = qtest_init("");
-    g_autofree char *d1 = NULL, *d2 = NULL;
+    g_autoptr(JsonObject) info = NULL;
 
     qtest_qmp_expect_error(qts, "GenericError",
         "File descriptor named 'nosuch' has not been found",
         "{'execute': 'migrate', 'arguments': {'uri': 'fd:nosuch'}}");
-    g_assert_cmpstr(migrate_status(qts, &d1), ==, "failed");
-    g_assert_cmpstr(d1, ==, "File descriptor named 'nosuch' has not been "
-                    "found");
+    info = mig_query(qts);
+    g_assert_cmpstr(json_object_get_string_member(info, "status"), ==,
+                    "failed");
+    g_assert_cmpstr(json_object_get_string_member(info, "error-desc"), ==,
+                    "File descriptor named 'nosuch' has not been found");
+    g_clear_pointer(&info, json_object_unref);
     qtest_qmp_expect_error(qts, "GenericError",
         "Parameter 'uri' expects a valid migration protocol",
         "{'execute': 'migrate', 'arguments': {'uri': 'gopher:x'}}");
-    g_assert_cmpstr(migrate_status(qts, &d2), ==, "failed");
+    info = mig_query(qts);
+    g_assert_cmpstr(json_object_get_string_member(info, "status"), ==,
+                    "failed");
     qtest_qmp_assert_success(qts, "{'execute': 'query-status'}");
 }
 
