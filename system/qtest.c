@@ -77,22 +77,64 @@ static void qtest_send(const char *line)
 
 static void G_GNUC_PRINTF(1, 2) qtest_sendf(const char *fmt, ...)
 {
+    gsize start = outbuf->len;
     va_list ap;
-    g_autofree char *line = NULL;
 
+    /* Formatted straight into the output buffer: no line allocated. */
     va_start(ap, fmt);
-    line = g_strdup_vprintf(fmt, ap);
+    g_string_append_vprintf(outbuf, fmt, ap);
     va_end(ap);
-    qtest_send(line);
+    if (qtest_log_fp) {
+        fprintf(qtest_log_fp, "[S +%.6f] %s", elapsed(), outbuf->str + start);
+    }
+    if (!in_batch) {
+        qtest_flush();
+    }
 }
 
-/* Numbers as C's strtoull with base 0, but the whole word must parse. */
+static int hex_nibble(char c)
+{
+    if (c >= '0' && c <= '9') {
+        return c - '0';
+    }
+    c |= 0x20;
+    if (c >= 'a' && c <= 'f') {
+        return c - 'a' + 10;
+    }
+    return -1;
+}
+
+/*
+ * Numbers as C's strtoull with base 0, but the whole word must parse.
+ * libqtest sends "0x" and up to 16 hex digits, or plain decimal, which
+ * are parsed here directly; everything else (signs, octal, spaces,
+ * overflow) is left to strtoull so that its exact rules apply.
+ */
 static bool parse_u64(const char *s, uint64_t *v)
 {
     char *end;
+    uint64_t x = 0;
+    int i, d;
 
     if (!s || !*s) {
         return false;
+    }
+    if (s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) {
+        for (i = 2; i < 18 && (d = hex_nibble(s[i])) >= 0; i++) {
+            x = x << 4 | d;
+        }
+        if (i > 2 && !s[i]) {
+            *v = x;
+            return true;
+        }
+    } else if (s[0] >= '1' && s[0] <= '9') {
+        for (i = 0; i < 19 && s[i] >= '0' && s[i] <= '9'; i++) {
+            x = x * 10 + (s[i] - '0');
+        }
+        if (!s[i]) {
+            *v = x;
+            return true;
+        }
     }
     errno = 0;
     *v = strtoull(s, &end, 0);
@@ -120,18 +162,6 @@ static unsigned width_of(char c)
     case 'q': return 8;
     }
     return 0;
-}
-
-static int hex_nibble(char c)
-{
-    if (c >= '0' && c <= '9') {
-        return c - '0';
-    }
-    c |= 0x20;
-    if (c >= 'a' && c <= 'f') {
-        return c - 'a' + 10;
-    }
-    return -1;
 }
 
 /* IRQ lines */
@@ -245,6 +275,27 @@ static void reply_done(gsize start, gsize len)
     if (!in_batch) {
         qtest_flush();
     }
+}
+
+/* "OK 0x" and val in at least digits lower-case hex digits, as %0*x. */
+static void qtest_send_hex(uint64_t val, int digits)
+{
+    static const char hex[] = "0123456789abcdef";
+    gsize start = outbuf->len;
+    int n = 1;
+    char *p;
+
+    while (n < 16 && val >> (n * 4)) {
+        n++;
+    }
+    n = MAX(n, digits);
+    p = reply_space(5 + n + 1);
+    memcpy(p, "OK 0x", 5);
+    for (int i = 0; i < n; i++) {
+        p[5 + i] = hex[(val >> ((n - 1 - i) * 4)) & 15];
+    }
+    p[5 + n] = '\n';
+    reply_done(start, 5 + n + 1);
 }
 
 static void cmd_read(uint64_t addr, uint64_t size, bool b64)
@@ -381,7 +432,7 @@ static void qtest_process_command(char **words)
             qtest_send("OK\n");
         } else {
             address_space_read_sized(&address_space_io, addr, width, &val);
-            qtest_sendf("OK 0x%04" PRIx64 "\n", val);
+            qtest_send_hex(val, 4);
         }
     } else if ((g_str_has_prefix(cmd, "write") || g_str_has_prefix(cmd, "read"))
                && (width = width_of(cmd[strlen(cmd) - 1])) &&
@@ -396,7 +447,7 @@ static void qtest_process_command(char **words)
             qtest_send("OK\n");
         } else {
             address_space_read_sized(&address_space_memory, addr, width, &val);
-            qtest_sendf("OK 0x%016" PRIx64 "\n", val);
+            qtest_send_hex(val, 16);
         }
     } else if (!strcmp(cmd, "read") || !strcmp(cmd, "b64read")) {
         if (!need_args(words, 2) || !need_u64(words[1], &addr) ||
@@ -470,21 +521,38 @@ static void qtest_process_command(char **words)
     }
 }
 
+/*
+ * Words are separated by single spaces (two spaces make an empty word), as
+ * g_strsplit(line, " ", 0) would split them, but in place: no command
+ * looks past its fifth word, so the rest of the line stays one last word.
+ */
+#define QTEST_MAX_WORDS 6
+
 static void qtest_process_line(char *line)
 {
-    g_auto(GStrv) words = g_strsplit(line, " ", 0);
+    char *words[QTEST_MAX_WORDS + 1];
+    char *p = line;
+    int n = 0;
 
     if (qtest_log_fp) {
-        fprintf(qtest_log_fp, "[R +%.6f]", elapsed());
-        for (int i = 0; words[i]; i++) {
-            fprintf(qtest_log_fp, " %s", words[i]);
-        }
-        fputc('\n', qtest_log_fp);
+        fprintf(qtest_log_fp, "[R +%.6f]%s%s\n", elapsed(), *line ? " " : "",
+                line);
     }
-    if (!words[0]) {
+    if (!*line) {
         qtest_send("FAIL Empty command\n");
         return;
     }
+    for (;;) {
+        char *sp;
+
+        words[n++] = p;
+        if (n == QTEST_MAX_WORDS || !(sp = strchr(p, ' '))) {
+            break;
+        }
+        *sp = '\0';
+        p = sp + 1;
+    }
+    words[n] = NULL;
     qtest_process_command(words);
 }
 

@@ -1153,11 +1153,26 @@ static char *qtest_rsp(QTestState *s, const char *cmd)
     }
 }
 
+/* Send cmd and its newline in one write, without a printf pass. */
+static void qtest_send_cmd(QTestState *s, const char *cmd)
+{
+    size_t len = strlen(cmd);
+    char line[256];
+
+    if (len < sizeof(line)) {
+        memcpy(line, cmd, len);
+        line[len] = '\n';
+        qtest_send_raw(s, line, len + 1);
+    } else {
+        qtest_sendf_raw(s, "%s\n", cmd);
+    }
+}
+
 static void qtest_cmd_ok(QTestState *s, const char *cmd)
 {
     g_autofree char *arg = NULL;
 
-    qtest_sendf_raw(s, "%s\n", cmd);
+    qtest_send_cmd(s, cmd);
     arg = qtest_rsp(s, cmd);
 }
 
@@ -1167,7 +1182,7 @@ static uint64_t qtest_cmd_u64(QTestState *s, const char *cmd, int base)
     char *end;
     uint64_t v;
 
-    qtest_sendf_raw(s, "%s\n", cmd);
+    qtest_send_cmd(s, cmd);
     arg = qtest_rsp(s, cmd);
     errno = 0;
     v = g_ascii_strtoull(arg, &end, base);
@@ -1176,6 +1191,28 @@ static uint64_t qtest_cmd_u64(QTestState *s, const char *cmd, int base)
                   cmd, arg);
     }
     return v;
+}
+
+/*
+ * Appends " 0x" and v in hex as "%" PRIx64 prints it; returns the end.
+ * Port and memory accesses are the hot path of every qtest, and printf
+ * would cost more than the server's whole handling of the command.
+ */
+static char *qtest_put_hex(char *p, uint64_t v)
+{
+    static const char hex[] = "0123456789abcdef";
+    int n = 1;
+
+    while (n < 16 && v >> (n * 4)) {
+        n++;
+    }
+    memcpy(p, " 0x", 3);
+    p += 3;
+    for (int i = n - 1; i >= 0; i--) {
+        *p++ = hex[(v >> (i * 4)) & 15];
+    }
+    *p = '\0';
+    return p;
 }
 
 bool qtest_big_endian(QTestState *s)
@@ -1188,7 +1225,7 @@ static void qtest_out(QTestState *s, const char *op, uint16_t addr,
 {
     char cmd[64];
 
-    snprintf(cmd, sizeof(cmd), "%s 0x%x 0x%x", op, addr, value);
+    qtest_put_hex(qtest_put_hex(stpcpy(cmd, op), addr), value);
     qtest_cmd_ok(s, cmd);
 }
 
@@ -1196,7 +1233,7 @@ static uint32_t qtest_in(QTestState *s, const char *op, uint16_t addr)
 {
     char cmd[64];
 
-    snprintf(cmd, sizeof(cmd), "%s 0x%x", op, addr);
+    qtest_put_hex(stpcpy(cmd, op), addr);
     return (uint32_t)qtest_cmd_u64(s, cmd, 0);
 }
 
@@ -1235,7 +1272,7 @@ static void qtest_write(QTestState *s, const char *op, uint64_t addr,
 {
     char cmd[80];
 
-    snprintf(cmd, sizeof(cmd), "%s 0x%" PRIx64 " 0x%" PRIx64, op, addr, value);
+    qtest_put_hex(qtest_put_hex(stpcpy(cmd, op), addr), value);
     qtest_cmd_ok(s, cmd);
 }
 
@@ -1243,7 +1280,7 @@ static uint64_t qtest_read(QTestState *s, const char *op, uint64_t addr)
 {
     char cmd[64];
 
-    snprintf(cmd, sizeof(cmd), "%s 0x%" PRIx64, op, addr);
+    qtest_put_hex(stpcpy(cmd, op), addr);
     return qtest_cmd_u64(s, cmd, 0);
 }
 

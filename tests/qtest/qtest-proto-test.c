@@ -68,6 +68,22 @@ static void test_memory_widths(void)
     /* Decimal and octal arguments parse like strtoul base 0. */
     cmd_expect(s, "writeb 4096 010", "OK");
     cmd_expect(s, "readb 0x1000", "OK 0x0000000000000008");
+    /* At and past the lengths short-cut in parsing: still strtoull's. */
+    cmd_expect(s, "writeq 0x1008 0xFFFFFFFFFFFFFFFF", "OK");
+    cmd_expect(s, "readq 0x1008", "OK 0xffffffffffffffff");
+    cmd_expect(s, "writeb 0x1000 0X00000000000000000ab", "OK");
+    cmd_expect(s, "readb 0x1000", "OK 0x00000000000000ab");
+    cmd_expect(s, "writew 0x1000 18446744073709551615", "OK");
+    cmd_expect(s, "readw 0x1000", "OK 0x000000000000ffff");
+    cmd_expect(s, "writeb 0x1000 9999999999999999999", "OK");
+    cmd_expect(s, "readb 0x1000", "OK 0x00000000000000ff");
+    cmd_expect(s, "writeb 0x1000 -2", "OK");
+    cmd_expect(s, "readb 0x1000", "OK 0x00000000000000fe");
+    cmd_expect(s, "writeb 0x1000 0", "OK");
+    cmd_expect(s, "readb 0x1000", "OK 0x0000000000000000");
+    /* Words past the last argument are ignored. */
+    cmd_expect(s, "writeb 0x1000 0x7 a b c d e f", "OK");
+    cmd_expect(s, "readb 0x1000 x", "OK 0x0000000000000007");
     /* Beyond RAM nothing answers: reads 0, writes vanish. */
     cmd_expect(s, "writel 0x40000000 0x1", "OK");
     cmd_expect(s, "readl 0x40000000", "OK 0x0000000000000000");
@@ -150,6 +166,14 @@ static void test_malformed(void)
     cmd_expect(s, "inb zz", "FAIL Invalid number 'zz'");
     cmd_expect(s, "outb 0x10000 0x1", "FAIL I/O port 0x10000 out of range");
     cmd_expect(s, "writel 0x1000 0x1x", "FAIL Invalid number '0x1x'");
+    cmd_expect(s, "writel 0x1000 0x", "FAIL Invalid number '0x'");
+    cmd_expect(s, "writel 0x1000 0x10000000000000000",
+               "FAIL Invalid number '0x10000000000000000'");
+    cmd_expect(s, "writel 0x1000 18446744073709551616",
+               "FAIL Invalid number '18446744073709551616'");
+    cmd_expect(s, "writel 0x1000 12a", "FAIL Invalid number '12a'");
+    cmd_expect(s, "set_irq_in /machine/nope unnamed-gpio-in 0",
+               "FAIL Missing argument for 'set_irq_in'");
     /* Two spaces make an empty word, as in QEMU. */
     cmd_expect(s, "readb  0x1000", "FAIL Invalid number ''");
     cmd_expect(s, "read 0x1000 0", "FAIL Invalid size 0");
@@ -261,6 +285,8 @@ static void test_log(void)
 
     cmd_expect(s, "outb 0x80 0x1", "OK");
     cmd_expect(s, "inb 0x80", "OK 0x00ff");
+    cmd_expect(s, "", "FAIL Empty command");
+    cmd_expect(s, "inb  0x80", "FAIL Invalid number ''");
     qtest_quit(s);
     g_assert_true(g_file_get_contents(path, &log, NULL, NULL));
     g_assert_nonnull(strstr(log, "] OPENED\n"));
@@ -270,6 +296,13 @@ static void test_log(void)
         "\\[S \\+[0-9]+\\.[0-9]{6}\\] OK\n", log, 0, 0));
     g_assert_true(g_regex_match_simple(
         "\\[S \\+[0-9]+\\.[0-9]{6}\\] OK 0x00ff\n", log, 0, 0));
+    /* Lines are logged as received, an empty one without a space. */
+    g_assert_true(g_regex_match_simple(
+        "\\[R \\+[0-9]+\\.[0-9]{6}\\]\n"
+        "\\[S \\+[0-9]+\\.[0-9]{6}\\] FAIL Empty command\n"
+        "\\[R \\+[0-9]+\\.[0-9]{6}\\] inb  0x80\n"
+        "\\[S \\+[0-9]+\\.[0-9]{6}\\] FAIL Invalid number ''\n",
+        log, 0, 0));
     g_unlink(path);
     g_rmdir(dir);
 }
