@@ -6,7 +6,6 @@
  */
 #include "qemu/main-loop.h"
 
-#include <glib-unix.h>
 #include <signal.h>
 
 struct QEMUBH {
@@ -68,8 +67,39 @@ void main_loop_set_termination_handler(void (*fn)(void))
     termination_handler = fn;
 }
 
-static gboolean on_signal(gpointer data)
+/*
+ * SIGTERM, SIGINT and SIGHUP share one GSource.  GLib's g_unix_signal_add
+ * would attach a source per signal and start a worker thread to relay
+ * them; every source costs each loop iteration a prepare and a check,
+ * and the loop turns once per QMP or qtest request.
+ */
+static volatile sig_atomic_t signal_pending;
+
+static void signal_handler(int sig)
 {
+    signal_pending = 1;
+    /*
+     * Once the default context exists this only writes its eventfd,
+     * which is what GLib's own signal handler does to wake its worker.
+     */
+    g_main_context_wakeup(NULL);
+}
+
+static gboolean signal_source_prepare(GSource *source, gint *timeout)
+{
+    *timeout = -1;
+    return signal_pending;
+}
+
+static gboolean signal_source_check(GSource *source)
+{
+    return signal_pending;
+}
+
+static gboolean signal_source_dispatch(GSource *source, GSourceFunc cb,
+                                       gpointer data)
+{
+    signal_pending = 0;
     if (termination_handler) {
         termination_handler();
     } else {
@@ -78,9 +108,19 @@ static gboolean on_signal(gpointer data)
     return G_SOURCE_CONTINUE;
 }
 
+static GSourceFuncs signal_source_funcs = {
+    .prepare = signal_source_prepare,
+    .check = signal_source_check,
+    .dispatch = signal_source_dispatch,
+};
+
 void main_loop_init_signals(void)
 {
+    static const int sigs[] = { SIGTERM, SIGINT, SIGHUP };
+    struct sigaction sa = { .sa_handler = signal_handler,
+                            .sa_flags = SA_RESTART };
     static bool done;
+    GSource *src;
 
     if (done) {
         return;
@@ -88,9 +128,13 @@ void main_loop_init_signals(void)
     done = true;
     /* Peers that vanish are noticed by read/write errors instead. */
     signal(SIGPIPE, SIG_IGN);
-    g_unix_signal_add(SIGTERM, on_signal, NULL);
-    g_unix_signal_add(SIGINT, on_signal, NULL);
-    g_unix_signal_add(SIGHUP, on_signal, NULL);
+    src = g_source_new(&signal_source_funcs, sizeof(GSource));
+    g_source_attach(src, g_main_context_default());
+    g_source_unref(src);
+    sigemptyset(&sa.sa_mask);
+    for (size_t i = 0; i < G_N_ELEMENTS(sigs); i++) {
+        sigaction(sigs[i], &sa, NULL);
+    }
 }
 
 int main_loop_run(void)

@@ -669,13 +669,13 @@ static void assert_status(QTestState *qts, const char *status, bool running)
                     running);
 }
 
-/* SIGTERM: SHUTDOWN with reason host-signal, then exit status 0. */
-static void sigterm_and_check(QTestState *qts)
+/* SIGTERM, SIGINT, SIGHUP: SHUTDOWN, reason host-signal, exit status 0. */
+static void host_signal_and_check(QTestState *qts, int sig)
 {
     g_autoptr(JsonObject) ev = NULL;
     JsonObject *data;
 
-    g_assert_cmpint(kill(qtest_pid(qts), SIGTERM), ==, 0);
+    g_assert_cmpint(kill(qtest_pid(qts), sig), ==, 0);
     ev = qtest_qmp_eventwait_ref(qts, "SHUTDOWN");
     data = json_object_get_object_member(ev, "data");
     g_assert_false(json_object_get_boolean_member(data, "guest"));
@@ -685,12 +685,23 @@ static void sigterm_and_check(QTestState *qts)
     qtest_quit(qts);
 }
 
+static void sigterm_and_check(QTestState *qts)
+{
+    host_signal_and_check(qts, SIGTERM);
+}
+
 static void test_sigterm_running(void)
 {
     QTestState *qts = qtest_init("");
 
     assert_status(qts, "running", true);
     sigterm_and_check(qts);
+}
+
+static void test_sigint_sighup(void)
+{
+    host_signal_and_check(qtest_init(""), SIGINT);
+    host_signal_and_check(qtest_init("-S"), SIGHUP);
 }
 
 static void test_sigterm_prelaunch(void)
@@ -825,6 +836,7 @@ int main(int argc, char **argv)
     qtest_add_func("cmdline/daemonize-pidfile", test_daemonize_pidfile);
     qtest_add_func("cmdline/pidfile", test_pidfile);
     qtest_add_func("cmdline/sigterm-running", test_sigterm_running);
+    qtest_add_func("cmdline/sigint-sighup", test_sigint_sighup);
     qtest_add_func("cmdline/sigterm-prelaunch", test_sigterm_prelaunch);
     qtest_add_func("cmdline/sigterm-paused", test_sigterm_paused);
     qtest_add_func("cmdline/incoming-defer", test_incoming_defer);
