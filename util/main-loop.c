@@ -6,6 +6,7 @@
  */
 #include "qemu/main-loop.h"
 
+#include <errno.h>
 #include <signal.h>
 
 struct QEMUBH {
@@ -77,12 +78,16 @@ static volatile sig_atomic_t signal_pending;
 
 static void signal_handler(int sig)
 {
+    int saved_errno = errno;
+
     signal_pending = 1;
     /*
      * Once the default context exists this only writes its eventfd,
      * which is what GLib's own signal handler does to wake its worker.
+     * That write may set errno under the code the signal interrupted.
      */
     g_main_context_wakeup(NULL);
+    errno = saved_errno;
 }
 
 static gboolean signal_source_prepare(GSource *source, gint *timeout)
