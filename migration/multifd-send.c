@@ -333,14 +333,17 @@ uint64_t multifd_send_bytes(MultifdSend *mf)
     return mf ? __atomic_load_n(&mf->bytes, __ATOMIC_RELAXED) : 0;
 }
 
-/* Under the lock: a channel with a free queue slot, round robin. */
+/*
+ * Under the lock: the channel whose turn it is, or the next one with a
+ * free queue slot.  The turn moves on only once a job was queued there:
+ * a look that queues nothing must not skip the channel.
+ */
 static MfChannel *free_channel(MultifdSend *mf)
 {
     for (int k = 0; k < mf->n; k++) {
         MfChannel *c = &mf->ch[(mf->next + k) % mf->n];
 
         if (c->len < QUEUE_LEN) {
-            mf->next = (c->index + 1) % mf->n;
             return c;
         }
     }
@@ -419,6 +422,7 @@ MultifdFill multifd_send_fill(MultifdSend *mf, RamSaveState *rs,
             continue;
         }
         enqueue(c, MIG_MF_PAGES, mf->epoch, job);
+        mf->next = (c->index + 1) % mf->n;
         g_cond_broadcast(&mf->cond);
         *queued += (size_t)job->pages << TARGET_PAGE_BITS;
     }

@@ -134,6 +134,15 @@ static void test_unix(void)
     check_destination(dst, 1);
     /* The main channel and four more. */
     g_assert_cmpint(mig_proxy_connections(proxy), ==, 5);
+    /*
+     * Round robin: the five windows of the data (1 MiB, then 2 MiB
+     * aligned) go to channels 0, 1, 2, 3, 0; each carries at least one.
+     */
+    for (int i = 0; i < 4; i++) {
+        g_test_message("channel %d: %" PRIu64 " bytes", i,
+                       mig_proxy_channel_bytes(proxy, i));
+        g_assert_cmpuint(mig_proxy_channel_bytes(proxy, i), >=, 1 << 20);
+    }
     info = mig_query(src);
     ram = json_object_get_object_member(info, "ram");
     g_assert_cmpint(json_object_get_int_member(ram, "multifd-bytes"), >=,
@@ -344,6 +353,13 @@ static void test_fault(gconstpointer opaque)
     }
     mig_migrate(src, uri);
     st = mig_wait_event(src, "completed", "failed");
+    /* A fault past the end of what its channel carried tests nothing. */
+    if (!mig_proxy_fired(proxy)) {
+        g_test_message("the fault never fired (migration %s, channel %d "
+                       "carried %" PRIu64 " bytes)", st, fc->channel,
+                       mig_proxy_channel_bytes(proxy, fc->channel));
+        g_assert_not_reached();
+    }
     if (!fc->error) {
         g_assert_cmpstr(st, ==, "completed");
         check_destination(dst, 4);

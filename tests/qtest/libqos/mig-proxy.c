@@ -21,6 +21,7 @@
 #define MF_HELLO        32      /* magic, version, id[16], index, count, crc */
 #define SEC_RAM         0x02
 #define RAM_DATA        0x01
+#define MAX_CHANNELS    16      /* counted per channel number */
 
 struct MigProxy {
     int listen_fd;
@@ -37,6 +38,8 @@ struct MigProxy {
     bool answered;
     int connections;
     int reached;                /* connections made to the destination */
+    bool fired;                 /* the fault was applied */
+    uint64_t ch_bytes[MAX_CHANNELS];    /* forwarded, per multifd channel */
 };
 
 typedef struct Pair {
@@ -134,6 +137,13 @@ static bool read_all(Pair *pr, uint8_t *b, size_t n)
     return true;
 }
 
+static void fire(MigProxy *p)
+{
+    g_mutex_lock(&p->lock);
+    p->fired = true;
+    g_mutex_unlock(&p->lock);
+}
+
 /* Is the fault aimed at this connection? */
 static bool targeted(Pair *pr, MigProxyFault main_fault, MigProxyFault ch)
 {
@@ -172,6 +182,7 @@ static bool forward_sections(Pair *pr, int dst)
             s[5 + 2 + 9] ^= 0x20;
             put_be32(s + size - 4, mig_proxy_crc32c(0, s, size - 4));
             pr->flipped = true;
+            fire(pr->p);
         }
         pos += size;
     }
@@ -198,13 +209,20 @@ static bool from_source(Pair *pr, uint8_t *buf, ssize_t n)
     if (targeted(pr, MIG_PROXY_FLIP, MIG_PROXY_CH_FLIP) &&
         pr->fwd <= p->at && p->at < pr->fwd + n) {
         buf[p->at - pr->fwd] ^= 0x20;
+        fire(p);
     }
     if (targeted(pr, MIG_PROXY_CLOSE, MIG_PROXY_CH_CLOSE) &&
         pr->fwd + n > p->at) {
+        fire(p);
         write_all(pr->dst, buf, p->at - pr->fwd);
         return false;
     }
     pr->fwd += n;
+    if (!pr->main && pr->index < MAX_CHANNELS) {
+        g_mutex_lock(&p->lock);
+        p->ch_bytes[pr->index] += n;
+        g_mutex_unlock(&p->lock);
+    }
     if (!write_all(pr->dst, buf, n)) {
         return false;
     }
@@ -222,6 +240,7 @@ static bool from_destination(Pair *pr, uint8_t *buf, ssize_t n)
         g_cond_broadcast(&p->cond);
         g_mutex_unlock(&p->lock);
         if (p->fault == MIG_PROXY_HOLD_ANSWER) {
+            fire(p);
             return true;
         }
     }
@@ -234,8 +253,12 @@ static bool stalled(Pair *pr)
     MigProxy *p = pr->p;
     struct pollfd f = { p->release[0], POLLIN };
 
-    return pr->main && p->fault == MIG_PROXY_STALL && pr->fwd >= p->at &&
-           poll(&f, 1, 0) == 0;
+    if (pr->main && p->fault == MIG_PROXY_STALL && pr->fwd >= p->at &&
+        poll(&f, 1, 0) == 0) {
+        fire(p);
+        return true;
+    }
+    return false;
 }
 
 static void copy_loop(Pair *pr)
@@ -300,6 +323,11 @@ static gpointer pair_run(gpointer opaque)
         }
         have = MF_HELLO;
         pr->index = hello[24] << 8 | hello[25];
+        if (pr->index == p->channel && p->fault >= MIG_PROXY_CH_NEVER &&
+            p->fault <= MIG_PROXY_CH_WRONG_ID) {
+            /* These apply to the connection as a whole. */
+            fire(p);
+        }
         if (pr->index != p->channel) {
             /* not the channel the fault is meant for */
         } else if (p->fault == MIG_PROXY_CH_NEVER) {
@@ -440,6 +468,27 @@ int mig_proxy_connections(MigProxy *p)
 
     g_mutex_lock(&p->lock);
     n = p->connections;
+    g_mutex_unlock(&p->lock);
+    return n;
+}
+
+bool mig_proxy_fired(MigProxy *p)
+{
+    bool fired;
+
+    g_mutex_lock(&p->lock);
+    fired = p->fired;
+    g_mutex_unlock(&p->lock);
+    return fired;
+}
+
+uint64_t mig_proxy_channel_bytes(MigProxy *p, int index)
+{
+    uint64_t n;
+
+    g_assert(index >= 0 && index < MAX_CHANNELS);
+    g_mutex_lock(&p->lock);
+    n = p->ch_bytes[index];
     g_mutex_unlock(&p->lock);
     return n;
 }

@@ -51,6 +51,16 @@ void mig_proxy_release(MigProxy *p);
 /* Connections accepted from the source so far. */
 int mig_proxy_connections(MigProxy *p);
 /*
+ * Whether the fault was applied: its byte was reached (FLIP, CLOSE,
+ * STALL, the CH_ ones with a byte), the first RAM page flipped, an answer
+ * dropped, or the channel it is aimed at connected (CH_NEVER, _LATE,
+ * _TWICE, _WRONG_ID).  A fault past the end of what its channel carried
+ * never fires.
+ */
+bool mig_proxy_fired(MigProxy *p);
+/* Bytes forwarded from the source on multifd channel index, hello included. */
+uint64_t mig_proxy_channel_bytes(MigProxy *p, int index);
+/*
  * Close every connection and the listener; free p.  Returns how many
  * connections it had made to the destination.
  */
