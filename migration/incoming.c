@@ -130,6 +130,21 @@ static void incoming_done(void)
     set_in_status(MIGRATION_STATUS_COMPLETED);
 }
 
+/* LOADED or PONG on the return path. */
+static bool answer_source(uint8_t type, GError **errp)
+{
+    if (!in.is_socket) {
+        error_setg(errp, "the source waits for an answer this channel "
+                   "cannot carry");
+        return false;
+    }
+    if (!mig_rp_send(in.fd, type, NULL)) {
+        error_setg_errno(errp, errno, "cannot answer the source");
+        return false;
+    }
+    return true;
+}
+
 static gboolean commit_timeout(gpointer opaque)
 {
     in.commit_timer = 0;
@@ -149,13 +164,7 @@ static bool incoming_loaded(GError **errp)
     if (!loadvm_wants_return_path(in.ls)) {
         return true;
     }
-    if (!in.is_socket) {
-        error_setg(errp, "the source waits for an answer this channel "
-                   "cannot carry");
-        return false;
-    }
-    if (!mig_rp_send(in.fd, MIG_RP_LOADED, NULL)) {
-        error_setg_errno(errp, errno, "cannot answer the source");
+    if (!answer_source(MIG_RP_LOADED, errp)) {
         return false;
     }
     in.sent_loaded = true;
@@ -237,6 +246,16 @@ static gboolean incoming_readable(gint fd, GIOCondition cond, gpointer data)
     }
 }
 
+/*
+ * The source waits for this before it stops the guest for the switch-over:
+ * everything it sent so far is loaded, so the downtime holds only what
+ * comes after.
+ */
+static bool incoming_pong(GError **errp)
+{
+    return answer_source(MIG_RP_PONG, errp);
+}
+
 /* The main channel; prefix: its first bytes, already read. */
 static void incoming_main(int fd, GPid child, const uint8_t *prefix,
                           size_t len)
@@ -245,6 +264,7 @@ static void incoming_main(int fd, GPid child, const uint8_t *prefix,
     in.child = child;
     in.buf = g_malloc(READ_CHUNK);
     in.ls = loadvm_new();
+    loadvm_set_ping_handler(in.ls, incoming_pong);
     in.is_socket = mig_fd_is_socket(fd);
     in.sent_loaded = false;
     g_unix_set_fd_nonblocking(fd, TRUE, NULL);

@@ -24,7 +24,7 @@
  * CONFIG first, then RAM sections (several passes), DEVICE sections, END.
  */
 #define MIG_MAGIC               0x4254564dU     /* "BTVM" */
-#define MIG_VERSION             3
+#define MIG_VERSION             4
 #define MIG_HEADER_SIZE         8
 #define MIG_SECTION_HEAD        5
 #define MIG_SECTION_TAIL        4
@@ -36,6 +36,7 @@ enum {
     MIG_SEC_RAM = 0x02,
     MIG_SEC_DEVICE = 0x03,
     MIG_SEC_MULTIFD = 0x04,     /* RAM went over the channels: wait for it */
+    MIG_SEC_PING = 0x05,        /* return path: answer PONG once loaded */
     MIG_SEC_END = 0x7e,
     MIG_SEC_COMMIT = 0x7f,      /* after END, answering LOADED */
 };
@@ -218,6 +219,7 @@ int mig_fd_incoming(const char *name, GError **errp);
 enum {
     MIG_RP_LOADED = 1,          /* loaded and checked: waiting for COMMIT */
     MIG_RP_FAILED = 2,          /* the load failed: the reason */
+    MIG_RP_PONG = 3,          /* every section up to a PING is loaded */
 };
 /* Both sides wait this long for the other's answer. */
 #define MIG_RP_TIMEOUT_MS       30000
@@ -230,9 +232,13 @@ typedef enum MigRpEvent {
     MIG_RP_EV_LOADED,           /* the destination loaded the stream */
     MIG_RP_EV_FAILED,           /* it failed (err: its reason), or garbage */
     MIG_RP_EV_CLOSED,           /* end of file or error (err may be NULL) */
+    MIG_RP_EV_PONG,           /* it answered a PING (the watch goes on) */
 } MigRpEvent;
 typedef void MigRpFunc(MigRpEvent ev, GError *err);
-/* Source: read fd for messages; cb runs once (the watch is then over). */
+/*
+ * Source: read fd for messages; cb runs for each PONG, then once for
+ * the answer that ends the watch.
+ */
 void mig_rp_watch(int fd, MigRpFunc *cb);
 /* Source: fail with MIG_RP_EV_FAILED if no message came in timeout_ms. */
 void mig_rp_deadline(unsigned timeout_ms);
@@ -399,6 +405,8 @@ void savevm_put_config(GByteArray *out, uint32_t flags, int mf_channels,
                        const uint8_t *mf_id);
 /* Append the COMMIT section (after END, once the destination loaded). */
 void savevm_put_commit(GByteArray *out);
+/* A PING section: the destination answers PONG once it loaded it. */
+void savevm_put_ping(GByteArray *out);
 /* Append a DEVICE section per migratable device, then END. */
 void savevm_put_devices_and_end(GByteArray *out, bool vm_running);
 /* Number of devices that have state, for the benchmark and tests. */
@@ -417,6 +425,11 @@ bool loadvm_feed(LoadState *ls, const uint8_t *data, size_t len, bool *done,
 bool loadvm_source_was_running(LoadState *ls);
 /* CONFIG said the source waits for LOADED (and then sends COMMIT). */
 bool loadvm_wants_return_path(LoadState *ls);
+/*
+ * A PING section was loaded (everything before it is in): fn answers it.
+ * Without one (a file, the fuzzer) PING is accepted and not answered.
+ */
+void loadvm_set_ping_handler(LoadState *ls, bool (*fn)(GError **errp));
 /* END was loaded and checked (*done is set then, or after COMMIT). */
 bool loadvm_loaded(LoadState *ls);
 /* Whole-buffer load (fuzzing, tests): header to END; trailing bytes ok. */

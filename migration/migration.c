@@ -87,7 +87,8 @@ static void cleanup(void)
     remove_source(&mig.rate_timer);
     remove_source(&mig.cancel_timer);
     remove_source(&mig.switchover_timer);
-    remove_source(&mig.drain_timer);
+    remove_source(&mig.ping_timer);
+    mig.pings_unanswered = 0;
     mig_rp_stop();
     mig.awaiting_verdict = false;
     multifd_send_connect_cancel();
@@ -180,6 +181,11 @@ static void return_path_event(MigRpEvent ev, GError *err)
         return;
     }
     switch (ev) {
+    case MIG_RP_EV_PONG:
+        if (!migration_pong(&local)) {
+            migration_fail(local);
+        }
+        return;
     case MIG_RP_EV_LOADED:
         if (!mig.awaiting_verdict) {
             migration_fail(g_error_new(BATON_ERROR, 0, "unexpected data "

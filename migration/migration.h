@@ -22,8 +22,8 @@ typedef struct MigrationState {
     guint rate_timer;
     guint cancel_timer;
     guint switchover_timer;     /* the first pass ended early: wait */
-    guint drain_timer;          /* switch-over waits for the destination */
-    int64_t drain_since_ns;     /* ... since then */
+    guint ping_timer;           /* PING sent: the switch-over waits */
+    unsigned pings_unanswered;  /* PING sections without PONG yet */
     guint unplug_limit_timer;   /* __org.baton_wait-unplug-limit */
     guint peer_watch;           /* setup/wait-unplug: the peer going away */
     bool connecting;
@@ -70,6 +70,8 @@ void migration_finish_complete(void);
 
 /* precopy.c */
 void migration_watch_output(void);
+/* The destination answered a PING (return path). */
+bool migration_pong(GError **errp);
 void migration_pass_event(void);
 
 /* migration-stats.c */

@@ -7,12 +7,11 @@
  */
 #include "migration/migration.h"
 
+#include "qapi/error.h"
 #include "qapi/qapi-events.h"
 #include "system/runstate.h"
 
 #include <glib-unix.h>
-#include <linux/sockios.h>
-#include <sys/ioctl.h>
 
 /* Longest stretch of main-loop time one pump call may take. */
 #define PUMP_BUDGET_NS          (10 * SCALE_MS)
@@ -97,69 +96,56 @@ static void migration_complete(void)
     migration_finish_complete();
 }
 
-/*
- * Bytes sent that the destination has not taken yet: the main channel's
- * buffer and its socket's send queue (SIOCOUTQ: on a unix socket until
- * the reader takes them, on tcp until the peer acknowledged them).
- */
-static size_t destination_backlog(void)
+static gboolean ping_timeout(gpointer opaque)
 {
-    int queued = 0;
-    size_t n = mig_channel_pending(mig.ch);
-
-    if (ioctl(mig.ch->fd, SIOCOUTQ, &queued) == 0 && queued > 0) {
-        n += queued;
-    }
-    return n;
+    mig.ping_timer = 0;
+    /* A destination this far behind gets the rest in the downtime. */
+    migration_complete();
+    return G_SOURCE_REMOVE;
 }
 
-static bool end_of_pass(void);
-
-static gboolean drain_check(gpointer opaque)
+bool migration_pong(GError **errp)
 {
-    int64_t waited = qemu_clock_get_ns(QEMU_CLOCK_REALTIME) -
-                     mig.drain_since_ns;
-
-    if (mig.status != MIGRATION_STATUS_ACTIVE) {
-        mig.drain_timer = 0;
-        return G_SOURCE_REMOVE;
+    if (!mig.pings_unanswered) {
+        error_setg(errp, "unexpected data from the destination on the "
+                   "migration channel");
+        return false;
     }
-    if (destination_backlog() &&
-        waited < migrate_params()->downtime_limit * SCALE_MS) {
-        return G_SOURCE_CONTINUE;
-    }
-    mig.drain_timer = 0;
-    if (!destination_backlog()) {
-        /* The decision stands: what was dirtied meanwhile goes last. */
+    mig.pings_unanswered--;
+    if (mig.ping_timer && !mig.pings_unanswered &&
+        mig.status == MIGRATION_STATUS_ACTIVE) {
+        g_source_remove(mig.ping_timer);
+        mig.ping_timer = 0;
         migration_complete();
-    } else if (!end_of_pass()) {
-        /* Long enough for the guest to dirty much: decide again. */
-        migration_watch_output();
     }
-    return G_SOURCE_REMOVE;
+    return true;
 }
 
 /*
  * The rest fits downtime-limit, but the destination may still be working
  * through what the passes sent: an idle 4 GiB guest's whole first pass
  * is a megabyte of zero-page runs the source writes in milliseconds and
- * the destination takes tens of milliseconds to apply.  Stopping the
- * guest now would put that catch-up into the downtime, so the guest runs
- * on until the destination has taken everything; pages it dirties
- * meanwhile go in the final pass, without another MIGRATION_PASS (the
- * events stay QEMU's).  After downtime-limit of waiting, the pass's end
- * is decided again.  A destination that stops reading keeps the
- * migration in `active` with the guest running, as it would in the
- * middle of a pass; migrate_cancel ends it.  multifd's channels are not
- * waited for.
+ * the destination takes tens of milliseconds to apply (first touches of
+ * fresh guest RAM).  Stopping the guest now would put that catch-up into
+ * the downtime.  So, with a return path, a PING section goes out and the
+ * guest runs on until the destination answers that it loaded everything
+ * up to it; pages dirtied meanwhile go in the final pass, without another
+ * MIGRATION_PASS (the events stay QEMU's).  After downtime-limit without
+ * an answer the switch-over goes ahead anyway.  multifd's channels are
+ * not waited for; exec: and files have no return path.
  */
 static bool switchover_waits_for_destination(void)
 {
-    if (mig.mf || !destination_backlog()) {
+    int64_t limit = migrate_params()->downtime_limit;
+
+    if (mig.mf || !mig.return_path) {
         return false;
     }
-    mig.drain_since_ns = qemu_clock_get_ns(QEMU_CLOCK_REALTIME);
-    mig.drain_timer = g_timeout_add(1, drain_check, NULL);
+    savevm_put_ping(mig.ch->out);
+    mig.pings_unanswered++;
+    mig.ping_timer = g_timeout_add(MAX(limit, 1), ping_timeout, NULL);
+    /* The pump only flushes while the PING is unanswered. */
+    migration_watch_output();
     return true;
 }
 
@@ -280,7 +266,7 @@ static gboolean pump(gint fd, GIOCondition cond, gpointer opaque)
         if (would_block) {
             return G_SOURCE_CONTINUE;
         }
-        if (mig.status != MIGRATION_STATUS_ACTIVE) {
+        if (mig.status != MIGRATION_STATUS_ACTIVE || mig.ping_timer) {
             mig.out_watch = 0;
             return G_SOURCE_REMOVE;
         }
@@ -315,6 +301,10 @@ static gboolean pump(gint fd, GIOCondition cond, gpointer opaque)
                 return G_SOURCE_REMOVE;
             }
             if (end_of_pass()) {
+                if (mig.ping_timer) {
+                    /* Go on flushing: the PING may not be out yet. */
+                    return G_SOURCE_CONTINUE;
+                }
                 mig.out_watch = 0;
                 return G_SOURCE_REMOVE;
             }

@@ -6,6 +6,7 @@
  *
  *   destination -> source   LOADED, or FAILED with the reason
  *   source -> destination   COMMIT (a section after END), after LOADED
+ *   destination -> source   PONG, for each PING section, once loaded
  *
  * The destination starts the guest only after COMMIT, and the source
  * stops for good only after LOADED: whatever is lost in between, at most
@@ -95,8 +96,11 @@ static void rp_report(MigRpEvent ev, GError *err)
     cb(ev, err);
 }
 
-/* One complete message at the start of rp.in: 1, need more: 0, bad: -1. */
-static int rp_parse(uint8_t *type, char **reason)
+/*
+ * One complete message at the start of rp.in: 1 (*used: its size), need
+ * more: 0, bad: -1.
+ */
+static int rp_parse(uint8_t *type, char **reason, size_t *used)
 {
     MigReader r;
     uint32_t magic, crc;
@@ -120,11 +124,13 @@ static int rp_parse(uint8_t *type, char **reason)
         return 0;
     }
     if (crc != mig_crc32c(0, rp.in->data, RP_HEAD + len) ||
-        (*type != MIG_RP_LOADED && *type != MIG_RP_FAILED) ||
-        (*type == MIG_RP_LOADED && len) || memchr(p, 0, len)) {
+        (*type != MIG_RP_LOADED && *type != MIG_RP_FAILED &&
+         *type != MIG_RP_PONG) ||
+        (*type != MIG_RP_FAILED && len) || memchr(p, 0, len)) {
         return -1;
     }
     *reason = g_strndup((const char *)p, len);
+    *used = RP_HEAD + len + RP_TAIL;
     return 1;
 }
 
@@ -132,19 +138,37 @@ static gboolean rp_readable(gint fd, GIOCondition cond, gpointer opaque)
 {
     uint8_t buf[256];
     ssize_t n = recv(fd, buf, sizeof(buf), MSG_DONTWAIT);
-    g_autofree char *reason = NULL;
-    uint8_t type;
 
     if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK ||
                   errno == EINTR)) {
         return G_SOURCE_CONTINUE;
     }
-    if (n > 0) {
-        g_byte_array_append(rp.in, buf, n);
-        switch (rp_parse(&type, &reason)) {
+    if (n <= 0) {
+        rp.watch = 0;
+        rp_report(MIG_RP_EV_CLOSED, n < 0
+                  ? g_error_new(BATON_ERROR, 0, "migration channel: %s",
+                                g_strerror(errno))
+                  : NULL);
+        return G_SOURCE_REMOVE;
+    }
+    g_byte_array_append(rp.in, buf, n);
+    for (;;) {
+        g_autofree char *reason = NULL;
+        uint8_t type;
+        size_t used;
+
+        switch (rp_parse(&type, &reason, &used)) {
         case 0:
             return G_SOURCE_CONTINUE;
         case 1:
+            g_byte_array_remove_range(rp.in, 0, used);
+            if (type == MIG_RP_PONG) {
+                rp.cb(MIG_RP_EV_PONG, NULL);
+                if (!rp.in) {
+                    return G_SOURCE_REMOVE;     /* it stopped the watch */
+                }
+                continue;
+            }
             rp.watch = 0;
             if (type == MIG_RP_LOADED) {
                 rp_report(MIG_RP_EV_LOADED, NULL);
@@ -162,12 +186,6 @@ static gboolean rp_readable(gint fd, GIOCondition cond, gpointer opaque)
             return G_SOURCE_REMOVE;
         }
     }
-    rp.watch = 0;
-    rp_report(MIG_RP_EV_CLOSED, n < 0
-              ? g_error_new(BATON_ERROR, 0, "migration channel: %s",
-                            g_strerror(errno))
-              : NULL);
-    return G_SOURCE_REMOVE;
 }
 
 void mig_rp_poll(int timeout_ms)
@@ -183,7 +201,12 @@ void mig_rp_poll(int timeout_ms)
             return;
         }
         if (rp_readable(rp.fd, pfd.revents, NULL) == G_SOURCE_REMOVE) {
-            g_source_remove(watch);
+            /* Unless a callback's mig_rp_stop() removed it already. */
+            GSource *src = g_main_context_find_source_by_id(NULL, watch);
+
+            if (src && !g_source_is_destroyed(src)) {
+                g_source_remove(watch);
+            }
             return;
         }
     }

@@ -175,6 +175,11 @@ void savevm_put_config(GByteArray *out, uint32_t flags, int mf_channels,
     mig_section_end(out, sec);
 }
 
+void savevm_put_ping(GByteArray *out)
+{
+    mig_section_end(out, mig_section_begin(out, MIG_SEC_PING));
+}
+
 void savevm_put_commit(GByteArray *out)
 {
     mig_section_end(out, mig_section_begin(out, MIG_SEC_COMMIT));
@@ -230,6 +235,7 @@ struct LoadState {
     bool mf_checked;            /* MULTIFD section: all channels done */
     GHashTable *expected;       /* Object * devices still to be loaded */
     GHashTable *loaded;         /* Object * devices loaded */
+    bool (*on_ping)(GError **errp);
 };
 
 LoadState *loadvm_new(void)
@@ -260,6 +266,11 @@ void loadvm_free(LoadState *ls)
 bool loadvm_source_was_running(LoadState *ls)
 {
     return ls->source_running;
+}
+
+void loadvm_set_ping_handler(LoadState *ls, bool (*fn)(GError **errp))
+{
+    ls->on_ping = fn;
 }
 
 bool loadvm_wants_return_path(LoadState *ls)
@@ -507,6 +518,13 @@ static bool load_section(LoadState *ls, uint8_t type, const uint8_t *payload,
             return false;
         }
         return ram_load_section(ls->ram, &r, errp);
+    case MIG_SEC_PING:
+        if (len || !loadvm_wants_return_path(ls)) {
+            error_setg(errp, "section %u: unexpected ping section",
+                       ls->section_nr);
+            return false;
+        }
+        return !ls->on_ping || ls->on_ping(errp);
     case MIG_SEC_END:
         return load_end(ls, &r, errp);
     }

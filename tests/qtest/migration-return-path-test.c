@@ -200,9 +200,10 @@ static void wait_pass(QTestState *qts, int64_t n)
 /*
  * The proxy stops taking the stream after 160 KiB of the first pass's
  * 256 KiB; the rest fits in the source's socket.  The pass is over and
- * nothing is left to send, but the destination has not taken it all:
+ * nothing is left to send, but the destination has not loaded it all:
  * stopping the guest now would put the destination's catch-up into the
- * downtime.  The guest runs on, `active`, until it has.
+ * downtime.  The guest runs on, `active`, until the destination answered
+ * the PING that follows the pass.
  */
 #define STALL_AT (160 * 1024)
 
@@ -213,6 +214,8 @@ static void test_switchover_waits(void)
     g_autofree char *st = NULL;
 
     setup(&s, MIG_PROXY_STALL, STALL_AT, 5);
+    /* Long enough that only the destination's answer ends the wait. */
+    mig_set_param(s.src, "downtime-limit", 600000);
     mig_migrate(s.src, s.uri);
     wait_pass(s.src, 2);
     rs = mig_run_status(s.src);
@@ -233,6 +236,7 @@ static void test_switchover_wait_cancelled(void)
     g_autofree char *rs = NULL;
 
     setup(&s, MIG_PROXY_STALL, STALL_AT, 6);
+    mig_set_param(s.src, "downtime-limit", 600000);
     qtest_set_expected_status(s.dst, 1);
     mig_migrate(s.src, s.uri);
     wait_pass(s.src, 2);

@@ -51,6 +51,7 @@ typedef struct Pair {
     int index;                  /* multifd channel number */
     uint64_t fwd;               /* bytes forwarded from the source */
     GByteArray *pending;        /* FLIP_RAM: bytes not yet forwarded */
+    GByteArray *answers;        /* main: return-path bytes not yet parsed */
     bool flipped;
 } Pair;
 
@@ -229,22 +230,41 @@ static bool from_source(Pair *pr, uint8_t *buf, ssize_t n)
     return pr->dst2 < 0 || write_all(pr->dst2, buf, n);
 }
 
-/* Destination to source (the return path). */
+/*
+ * Destination to source (the return path): u32 magic, u8 type, u16 length,
+ * payload, u32 CRC.  PONG (type 3) answers a PING during the migration;
+ * LOADED or FAILED is the answer to the end of the stream, which
+ * HOLD_ANSWER keeps from the source.
+ */
 static bool from_destination(Pair *pr, uint8_t *buf, ssize_t n)
 {
     MigProxy *p = pr->p;
+    GByteArray *a = pr->answers;
 
-    if (pr->main) {
-        g_mutex_lock(&p->lock);
-        p->answered = true;
-        g_cond_broadcast(&p->cond);
-        g_mutex_unlock(&p->lock);
-        if (p->fault == MIG_PROXY_HOLD_ANSWER) {
-            fire(p);
-            return true;
-        }
+    if (!pr->main) {
+        return write_all(pr->src, buf, n);
     }
-    return write_all(pr->src, buf, n);
+    g_byte_array_append(a, buf, n);
+    while (a->len >= 7 && a->len >= 7u + (a->data[5] << 8 | a->data[6]) + 4) {
+        size_t len = 7 + (a->data[5] << 8 | a->data[6]) + 4;
+        bool pong = a->data[4] == 3;
+
+        if (!pong) {
+            g_mutex_lock(&p->lock);
+            p->answered = true;
+            g_cond_broadcast(&p->cond);
+            g_mutex_unlock(&p->lock);
+            if (p->fault == MIG_PROXY_HOLD_ANSWER) {
+                fire(p);
+            }
+        }
+        if ((pong || p->fault != MIG_PROXY_HOLD_ANSWER) &&
+            !write_all(pr->src, a->data, len)) {
+            return false;
+        }
+        g_byte_array_remove_range(a, 0, len);
+    }
+    return true;
 }
 
 /* STALL: the source is not read from now. */
@@ -313,6 +333,7 @@ static gpointer pair_run(gpointer opaque)
     size_t have = 4;
 
     pr->dst = pr->dst2 = -1;
+    pr->answers = g_byte_array_new();
     if (!read_all(pr, hello, 4)) {
         goto out;
     }
@@ -381,6 +402,7 @@ out:
     if (pr->pending) {
         g_byte_array_unref(pr->pending);
     }
+    g_byte_array_unref(pr->answers);
     g_free(pr);
     return NULL;
 }

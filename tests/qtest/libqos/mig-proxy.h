@@ -20,7 +20,7 @@ typedef enum MigProxyFault {
     MIG_PROXY_CLOSE,            /* main channel: closed both ways at `at` */
     /* main: a byte of the first RAM page sent, its section re-checksummed */
     MIG_PROXY_FLIP_RAM,
-    /* main: what the destination sends back never reaches the source */
+    /* main: the destination's LOADED or FAILED never reaches the source */
     MIG_PROXY_HOLD_ANSWER,
     /*
      * main: reading from the source stops once `at` bytes went on, until
@@ -42,8 +42,9 @@ typedef struct MigProxy MigProxy;
 MigProxy *mig_proxy_start(const char *from, const char *to,
                           MigProxyFault fault, uint64_t at, int channel);
 /*
- * Wait up to timeout_s for the destination to send something on the main
- * channel (its answer); false if it did not.
+ * Wait up to timeout_s for the destination's answer to the end of the
+ * stream on the main channel (LOADED or FAILED; PONG answers during the
+ * migration do not count); false if it did not come.
  */
 bool mig_proxy_wait_answer(MigProxy *p, int timeout_s);
 /* MIG_PROXY_STALL: read from the source again. */
