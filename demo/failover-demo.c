@@ -763,10 +763,11 @@ int main(int argc, char **argv)
     guest_init(&demo.guest, demo.src, demo.native);
     guest_start_standby(&demo.guest);
     {
+        g_autoptr(JsonObject) ev = NULL;
+
         /* any command pulls in the event emitted during the write */
-        g_autoptr(JsonObject) info = query_migrate(demo.src);
-        g_autoptr(JsonObject) ev = qtest_qmp_event_ref(demo.src,
-                                                       "FAILOVER_NEGOTIATED");
+        json_object_unref(query_migrate(demo.src));
+        ev = qtest_qmp_event_ref(demo.src, "FAILOVER_NEGOTIATED");
         if (!ev) {
             fail("no FAILOVER_NEGOTIATED after the guest acked STANDBY");
         }
