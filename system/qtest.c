@@ -63,16 +63,29 @@ static void qtest_flush(void)
     }
 }
 
-/* Replies from one read are sent with one write, in order. */
-static void qtest_send(const char *line)
+static const char hex_digits[] = "0123456789abcdef";
+
+/*
+ * A reply was appended to outbuf from start on: log it, and send it
+ * unless the rest of this read's lines follow (replies from one read go
+ * out with one write, in order).
+ */
+static void reply_sent(gsize start)
 {
     if (qtest_log_fp) {
-        fprintf(qtest_log_fp, "[S +%.6f] %s", elapsed(), line);
+        fprintf(qtest_log_fp, "[S +%.6f] %s", elapsed(), outbuf->str + start);
     }
-    g_string_append(outbuf, line);
     if (!in_batch) {
         qtest_flush();
     }
+}
+
+static void qtest_send(const char *line)
+{
+    gsize start = outbuf->len;
+
+    g_string_append(outbuf, line);
+    reply_sent(start);
 }
 
 static void G_GNUC_PRINTF(1, 2) qtest_sendf(const char *fmt, ...)
@@ -84,12 +97,7 @@ static void G_GNUC_PRINTF(1, 2) qtest_sendf(const char *fmt, ...)
     va_start(ap, fmt);
     g_string_append_vprintf(outbuf, fmt, ap);
     va_end(ap);
-    if (qtest_log_fp) {
-        fprintf(qtest_log_fp, "[S +%.6f] %s", elapsed(), outbuf->str + start);
-    }
-    if (!in_batch) {
-        qtest_flush();
-    }
+    reply_sent(start);
 }
 
 static int hex_nibble(char c)
@@ -269,18 +277,12 @@ static char *reply_space(gsize n)
 static void reply_done(gsize start, gsize len)
 {
     g_string_truncate(outbuf, start + len);
-    if (qtest_log_fp) {
-        fprintf(qtest_log_fp, "[S +%.6f] %s", elapsed(), outbuf->str + start);
-    }
-    if (!in_batch) {
-        qtest_flush();
-    }
+    reply_sent(start);
 }
 
 /* "OK 0x" and val in at least digits lower-case hex digits, as %0*x. */
 static void qtest_send_hex(uint64_t val, int digits)
 {
-    static const char hex[] = "0123456789abcdef";
     gsize start = outbuf->len;
     int n = 1;
     char *p;
@@ -292,7 +294,7 @@ static void qtest_send_hex(uint64_t val, int digits)
     p = reply_space(5 + n + 1);
     memcpy(p, "OK 0x", 5);
     for (int i = 0; i < n; i++) {
-        p[5 + i] = hex[(val >> ((n - 1 - i) * 4)) & 15];
+        p[5 + i] = hex_digits[(val >> ((n - 1 - i) * 4)) & 15];
     }
     p[5 + n] = '\n';
     reply_done(start, 5 + n + 1);
@@ -300,7 +302,6 @@ static void qtest_send_hex(uint64_t val, int digits)
 
 static void cmd_read(uint64_t addr, uint64_t size, bool b64)
 {
-    static const char hex[] = "0123456789abcdef";
     g_autofree uint8_t *data = g_malloc(size ? size : 1);
     gsize start = outbuf->len;
     char *p;
@@ -319,8 +320,8 @@ static void cmd_read(uint64_t addr, uint64_t size, bool b64)
         memcpy(p, "OK 0x", 5);
         n = 5;
         for (uint64_t i = 0; i < size; i++) {
-            p[n++] = hex[data[i] >> 4];
-            p[n++] = hex[data[i] & 15];
+            p[n++] = hex_digits[data[i] >> 4];
+            p[n++] = hex_digits[data[i] & 15];
         }
     }
     p[n++] = '\n';
