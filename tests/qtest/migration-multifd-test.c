@@ -104,11 +104,9 @@ static void migrate_again(QTestState *src, int channels, uint32_t seed)
     g_autofree char *sock = tmp_path("again.sock");
     g_autofree char *uri = g_strdup_printf("unix:%s", sock);
     QTestState *dst = destination(sock, channels);
-    g_autofree char *st = NULL;
 
     mig_migrate(src, uri);
-    st = mig_wait_event(src, "completed", "failed");
-    g_assert_cmpstr(st, ==, "completed");
+    mig_wait_status(src, "completed");
     check_destination(dst, seed);
     qtest_quit(dst);
 }
@@ -122,15 +120,13 @@ static void test_unix(void)
     QTestState *src = qtest_init(MACHINE);
     MigProxy *proxy = mig_proxy_start(psock, dsock, MIG_PROXY_PASS, 0, 0);
     g_autoptr(JsonObject) info = NULL;
-    g_autofree char *st = NULL;
     JsonObject *ram;
 
     write_ram(src, 1);
     mig_enable_events(src);
     set_multifd(src, 4);
     mig_migrate(src, uri);
-    st = mig_wait_event(src, "completed", "failed");
-    g_assert_cmpstr(st, ==, "completed");
+    mig_wait_status(src, "completed");
     check_destination(dst, 1);
     /* The main channel and four more. */
     g_assert_cmpint(mig_proxy_connections(proxy), ==, 5);
@@ -194,7 +190,6 @@ static void test_shared_file(gconstpointer opaque)
     g_autofree char *uri = g_strdup_printf("unix:%s", sock);
     g_autofree uint8_t *mem = g_malloc(64 << 20);
     QTestState *src, *dst;
-    g_autofree char *st = NULL;
 
     /* Data everywhere, and what write_ram writes over the start of it. */
     mig_fill_pattern(mem, 64 << 20, 9);
@@ -215,8 +210,7 @@ static void test_shared_file(gconstpointer opaque)
         set_multifd(src, channels);
     }
     mig_migrate(src, uri);
-    st = mig_wait_event(src, "completed", "failed");
-    g_assert_cmpstr(st, ==, "completed");
+    mig_wait_status(src, "completed");
     check_destination(dst, 3);
     {
         g_autofree uint8_t *got = g_malloc(1 << 20);
@@ -242,7 +236,6 @@ static void test_tcp(void)
     QTestState *src = qtest_init(MACHINE);
     g_autoptr(JsonObject) info = NULL;
     g_autofree char *uri = NULL;
-    g_autofree char *st = NULL;
     JsonArray *addrs;
 
     set_multifd(dst, 2);
@@ -256,8 +249,7 @@ static void test_tcp(void)
     mig_enable_events(src);
     set_multifd(src, 2);
     mig_migrate(src, uri);
-    st = mig_wait_event(src, "completed", "failed");
-    g_assert_cmpstr(st, ==, "completed");
+    mig_wait_status(src, "completed");
     check_destination(dst, 2);
     qtest_quit(src);
     qtest_quit(dst);
@@ -298,15 +290,13 @@ static void test_mismatch(void)
     g_autofree char *uri = g_strdup_printf("unix:%s", sock);
     QTestState *src = qtest_init(MACHINE);
     QTestState *dst = destination(sock, 3);
-    g_autofree char *st = NULL;
 
     write_ram(src, 3);
     mig_enable_events(src);
     set_multifd(src, 2);
     qtest_set_expected_status(dst, 1);
     mig_migrate(src, uri);
-    st = mig_wait_event(src, "completed", "failed");
-    g_assert_cmpstr(st, ==, "failed");
+    mig_wait_status(src, "failed");
     check_source_failed(src, "the source uses 2 multifd channels, "
                         "multifd-channels is 3 here");
     qtest_wait_qemu(dst);
@@ -316,9 +306,7 @@ static void test_mismatch(void)
     dst = destination(sock, 0);
     qtest_set_expected_status(dst, 1);
     mig_migrate(src, uri);
-    g_free(st);
-    st = mig_wait_event(src, "completed", "failed");
-    g_assert_cmpstr(st, ==, "failed");
+    mig_wait_status(src, "failed");
     qtest_wait_qemu(dst);
     qtest_quit(dst);
     migrate_again(src, 2, 3);
