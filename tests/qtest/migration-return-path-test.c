@@ -4,9 +4,10 @@
  * only after the destination said it loaded and checked the stream.  A
  * proxy between the two damages the stream where only its end can tell,
  * or lets the destination die after it received everything: the source
- * reports `failed`, runs on, and the next migration completes.  Also: the
- * guest stops for the switch-over only once the destination took what
- * the passes sent.
+ * reports `failed`, runs on, and the next migration completes; so it
+ * does when a PONG comes that no PING asked for.  Also: the guest stops
+ * for the switch-over only once the destination took what the passes
+ * sent, or after downtime-limit without its PONG.
  */
 #include "libqtest.h"
 #include "libqos/migrate.h"
@@ -251,6 +252,114 @@ static void test_switchover_wait_cancelled(void)
     teardown(&s);
 }
 
+/* An event's timestamp, in microseconds. */
+static int64_t event_us(JsonObject *ev)
+{
+    JsonObject *ts = json_object_get_object_member(ev, "timestamp");
+
+    return json_object_get_int_member(ts, "seconds") * G_USEC_PER_SEC +
+           json_object_get_int_member(ts, "microseconds");
+}
+
+/*
+ * The destination's PONG never reaches the source: the switch-over waits
+ * downtime-limit for it, then goes ahead, and the migration completes as
+ * usual.  Measured between the events: the last MIGRATION_PASS before the
+ * guest stopped (the PING went out right after it) and that STOP.
+ */
+#define PING_WAIT_MS 2000
+
+static void test_switchover_without_pong(void)
+{
+    Setup s;
+    g_autoptr(JsonObject) stop = NULL;
+    g_autoptr(JsonObject) done = NULL;
+    g_autofree char *rs = NULL;
+    g_autofree char *dst_st = NULL;
+    int64_t pass_us = 0, waited_us, done_us;
+    JsonObject *ev;
+
+    setup(&s, MIG_PROXY_DROP_PONG, 0, 7);
+    mig_set_param(s.src, "downtime-limit", PING_WAIT_MS);
+    mig_migrate(s.src, s.uri);
+    stop = qtest_qmp_eventwait_ref(s.src, "STOP");
+    /* The passes' events came before STOP and are queued. */
+    while ((ev = qtest_qmp_event_ref(s.src, "MIGRATION_PASS"))) {
+        if (event_us(ev) <= event_us(stop)) {
+            pass_us = event_us(ev);
+        }
+        json_object_unref(ev);
+    }
+    g_assert_cmpint(pass_us, >, 0);
+    g_assert_true(mig_proxy_fired(s.proxy));
+    waited_us = event_us(stop) - pass_us;
+    g_test_message("STOP %" G_GINT64_FORMAT " ms after the last pass",
+                   waited_us / 1000);
+    /*
+     * At least about downtime-limit (the timer may count from the start of
+     * the main-loop iteration that sent the PING), and not until some
+     * other, longer timeout.
+     */
+    g_assert_cmpint(waited_us, >=, PING_WAIT_MS * 3 / 4 * 1000);
+    g_assert_cmpint(waited_us, <, (PING_WAIT_MS + 10000) * 1000);
+
+    /* Still `active` until then: the next state is completed. */
+    for (;;) {
+        g_autofree char *st = NULL;
+
+        done = qtest_qmp_eventwait_ref(s.src, "MIGRATION");
+        st = g_strdup(json_object_get_string_member(
+                          json_object_get_object_member(done, "data"),
+                          "status"));
+        if (strcmp(st, "active") && strcmp(st, "setup")) {
+            g_assert_cmpstr(st, ==, "completed");
+            break;
+        }
+        g_clear_pointer(&done, json_object_unref);
+    }
+    done_us = event_us(done);
+    g_assert_cmpint(done_us - pass_us, >=, PING_WAIT_MS * 3 / 4 * 1000);
+    rs = mig_run_status(s.src);
+    g_assert_cmpstr(rs, ==, "postmigrate");
+
+    qtest_qmp_eventwait(s.dst, "RESUME");
+    dst_st = mig_status(s.dst);
+    g_assert_cmpstr(dst_st, ==, "completed");
+    g_free(rs);
+    rs = mig_run_status(s.dst);
+    g_assert_cmpstr(rs, ==, "running");
+    check_pages(s.dst, 7);
+    teardown(&s);
+}
+
+/*
+ * A PONG no PING asked for (the proxy sends it before anything from the
+ * destination): the source cannot trust the return path any more.  It
+ * fails with the return path's "unexpected data" error and runs on.
+ */
+static void test_unsolicited_pong(void)
+{
+    Setup s;
+    g_autoptr(JsonObject) info = NULL;
+    g_autofree char *rs = NULL;
+
+    setup(&s, MIG_PROXY_EXTRA_PONG, 0, 8);
+    qtest_set_expected_status(s.dst, 1);
+    mig_migrate(s.src, s.uri);
+    mig_wait_status(s.src, "failed");
+    g_assert_true(mig_proxy_fired(s.proxy));
+    info = mig_query(s.src);
+    g_assert_cmpstr(json_object_get_string_member(info, "error-desc"), ==,
+                    "unexpected data from the destination on the "
+                    "migration channel");
+    rs = mig_run_status(s.src);
+    g_assert_cmpstr(rs, ==, "running");
+    /* The destination saw the stream end early and gave up. */
+    qtest_wait_qemu(s.dst);
+    migrate_again(s.src, 8);
+    teardown(&s);
+}
+
 /* exec: has no one to answer: completed once everything was written. */
 static void test_exec_unchanged(void)
 {
@@ -290,6 +399,10 @@ int main(int argc, char **argv)
                    test_switchover_waits);
     qtest_add_func("/migration/switchover/wait-cancelled",
                    test_switchover_wait_cancelled);
+    qtest_add_func("/migration/switchover/no-pong",
+                   test_switchover_without_pong);
+    qtest_add_func("/migration/return-path/unsolicited-pong",
+                   test_unsolicited_pong);
     ret = g_test_run();
 
     for (const char *const *n = (const char *const[]){

@@ -23,6 +23,17 @@
 #define RAM_DATA        0x01
 #define MAX_CHANNELS    16      /* counted per channel number */
 
+/*
+ * A return-path message (docs/devel/migration.rst): u32 magic, u8 type,
+ * u16 payload length (big-endian), payload, u32 CRC-32C of all before it.
+ */
+#define RP_MAGIC        0x42545250U     /* "BTRP" */
+#define RP_TYPE_AT      4
+#define RP_LEN_AT       5
+#define RP_HEAD         7       /* magic, type, length */
+#define RP_TAIL         4       /* the CRC */
+#define RP_PONG         3       /* the others: LOADED 1, FAILED 2 */
+
 struct MigProxy {
     int listen_fd;
     int stop[2];                /* a pipe: readable once stopping */
@@ -110,6 +121,23 @@ static bool write_all(int fd, const uint8_t *b, size_t n)
         n -= w;
     }
     return true;
+}
+
+/* The whole message at m, whose head (RP_HEAD bytes) is there. */
+static size_t rp_size(const uint8_t *m)
+{
+    return RP_HEAD + (m[RP_LEN_AT] << 8 | m[RP_LEN_AT + 1]) + RP_TAIL;
+}
+
+/* EXTRA_PONG: a PONG as the destination would send it. */
+static bool send_pong(int fd)
+{
+    uint8_t m[RP_HEAD + RP_TAIL] = { 0 };
+
+    put_be32(m, RP_MAGIC);
+    m[RP_TYPE_AT] = RP_PONG;
+    put_be32(m + RP_HEAD, mig_proxy_crc32c(0, m, RP_HEAD));
+    return write_all(fd, m, sizeof(m));
 }
 
 /* Read exactly n bytes (the source's first bytes); false on EOF/stop. */
@@ -231,10 +259,10 @@ static bool from_source(Pair *pr, uint8_t *buf, ssize_t n)
 }
 
 /*
- * Destination to source (the return path): u32 magic, u8 type, u16 length,
- * payload, u32 CRC.  PONG (type 3) answers a PING during the migration;
- * LOADED or FAILED is the answer to the end of the stream, which
- * HOLD_ANSWER keeps from the source.
+ * Destination to source (the return path), a message at a time.  PONG
+ * answers a PING during the migration, which DROP_PONG keeps from the
+ * source; LOADED or FAILED is the answer to the end of the stream, which
+ * HOLD_ANSWER keeps from it.
  */
 static bool from_destination(Pair *pr, uint8_t *buf, ssize_t n)
 {
@@ -245,21 +273,21 @@ static bool from_destination(Pair *pr, uint8_t *buf, ssize_t n)
         return write_all(pr->src, buf, n);
     }
     g_byte_array_append(a, buf, n);
-    while (a->len >= 7 && a->len >= 7u + (a->data[5] << 8 | a->data[6]) + 4) {
-        size_t len = 7 + (a->data[5] << 8 | a->data[6]) + 4;
-        bool pong = a->data[4] == 3;
+    while (a->len >= RP_HEAD && a->len >= rp_size(a->data)) {
+        size_t len = rp_size(a->data);
+        bool pong = a->data[RP_TYPE_AT] == RP_PONG;
+        MigProxyFault drop = pong ? MIG_PROXY_DROP_PONG
+                                  : MIG_PROXY_HOLD_ANSWER;
 
         if (!pong) {
             g_mutex_lock(&p->lock);
             p->answered = true;
             g_cond_broadcast(&p->cond);
             g_mutex_unlock(&p->lock);
-            if (p->fault == MIG_PROXY_HOLD_ANSWER) {
-                fire(p);
-            }
         }
-        if ((pong || p->fault != MIG_PROXY_HOLD_ANSWER) &&
-            !write_all(pr->src, a->data, len)) {
+        if (p->fault == drop) {
+            fire(p);
+        } else if (!write_all(pr->src, a->data, len)) {
             return false;
         }
         g_byte_array_remove_range(a, 0, len);
@@ -382,6 +410,13 @@ static gpointer pair_run(gpointer opaque)
     g_mutex_lock(&p->lock);
     p->reached++;
     g_mutex_unlock(&p->lock);
+    if (pr->main && p->fault == MIG_PROXY_EXTRA_PONG) {
+        /* Ahead of all the destination says: no PING asked for it yet. */
+        if (!send_pong(pr->src)) {
+            goto out;
+        }
+        fire(p);
+    }
     if (pr->main && p->fault == MIG_PROXY_FLIP_RAM) {
         pr->pending = g_byte_array_new();
         if (!from_source(pr, hello, have)) {

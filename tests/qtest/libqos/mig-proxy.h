@@ -3,7 +3,7 @@
  * A proxy between a migration source and its destination (unix sockets),
  * forwarding both ways (the destination answers on the return path), with
  * one fault injected: bytes flipped, the channel closed, an answer held
- * back, or (multifd) a channel connected late, never, twice or with
+ * back, PONGs dropped or one added, or (multifd) a channel connected late, never, twice or with
  * another migration's id.  Knows the stream format of
  * docs/devel/migration.rst just enough to aim at a place in it.
  */
@@ -22,6 +22,10 @@ typedef enum MigProxyFault {
     MIG_PROXY_FLIP_RAM,
     /* main: the destination's LOADED or FAILED never reaches the source */
     MIG_PROXY_HOLD_ANSWER,
+    /* main: the destination's PONGs never reach the source */
+    MIG_PROXY_DROP_PONG,
+    /* main: the source gets a PONG before anything from the destination */
+    MIG_PROXY_EXTRA_PONG,
     /*
      * main: reading from the source stops once `at` bytes went on, until
      * mig_proxy_release(): the rest waits in the source's socket
@@ -54,7 +58,7 @@ int mig_proxy_connections(MigProxy *p);
 /*
  * Whether the fault was applied: its byte was reached (FLIP, CLOSE,
  * STALL, the CH_ ones with a byte), the first RAM page flipped, an answer
- * dropped, or the channel it is aimed at connected (CH_NEVER, _LATE,
+ * or a PONG dropped, the extra PONG sent, or the channel it is aimed at connected (CH_NEVER, _LATE,
  * _TWICE, _WRONG_ID).  A fault past the end of what its channel carried
  * never fires.
  */
