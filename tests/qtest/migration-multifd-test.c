@@ -20,13 +20,6 @@
 #define RAM_BASE 0x100000ULL
 #define DATA_MB 8
 
-static char *tmpdir;
-
-static char *tmp_path(const char *name)
-{
-    return g_build_filename(tmpdir, name, NULL);
-}
-
 /* DATA_MB of data with zero pages between, from seed. */
 static void write_ram(QTestState *qts, uint32_t seed)
 {
@@ -101,7 +94,7 @@ static void check_source_failed(QTestState *src, const char *want)
 /* The source, failed or cancelled before, migrates with multifd again. */
 static void migrate_again(QTestState *src, int channels, uint32_t seed)
 {
-    g_autofree char *sock = tmp_path("again.sock");
+    g_autofree char *sock = mig_tmp_path("again.sock");
     g_autofree char *uri = g_strdup_printf("unix:%s", sock);
     QTestState *dst = destination(sock, channels);
 
@@ -113,8 +106,8 @@ static void migrate_again(QTestState *src, int channels, uint32_t seed)
 
 static void test_unix(void)
 {
-    g_autofree char *dsock = tmp_path("dst.sock");
-    g_autofree char *psock = tmp_path("proxy.sock");
+    g_autofree char *dsock = mig_tmp_path("dst.sock");
+    g_autofree char *psock = mig_tmp_path("proxy.sock");
     g_autofree char *uri = g_strdup_printf("unix:%s", psock);
     QTestState *dst = destination(dsock, 4);
     QTestState *src = qtest_init(MACHINE);
@@ -185,8 +178,8 @@ static long mapped_kib(pid_t pid, const char *file)
 static void test_shared_file(gconstpointer opaque)
 {
     int channels = GPOINTER_TO_INT(opaque);
-    g_autofree char *sock = tmp_path("file.sock");
-    g_autofree char *memfile = tmp_path("guest.ram");
+    g_autofree char *sock = mig_tmp_path("file.sock");
+    g_autofree char *memfile = mig_tmp_path("guest.ram");
     g_autofree char *uri = g_strdup_printf("unix:%s", sock);
     g_autofree uint8_t *mem = g_malloc(64 << 20);
     QTestState *src, *dst;
@@ -258,7 +251,7 @@ static void test_tcp(void)
 /* QEMU's words for what cannot work. */
 static void test_errors(void)
 {
-    g_autofree char *file = tmp_path("multifd.mig");
+    g_autofree char *file = mig_tmp_path("multifd.mig");
     QTestState *src = qtest_init(MACHINE);
     QTestState *dst = qtest_init(MACHINE "-incoming defer");
     g_autofree char *st = NULL;
@@ -286,7 +279,7 @@ static void test_errors(void)
  */
 static void test_mismatch(void)
 {
-    g_autofree char *sock = tmp_path("dst.sock");
+    g_autofree char *sock = mig_tmp_path("dst.sock");
     g_autofree char *uri = g_strdup_printf("unix:%s", sock);
     QTestState *src = qtest_init(MACHINE);
     QTestState *dst = destination(sock, 3);
@@ -324,8 +317,8 @@ typedef struct FaultCase {
 static void test_fault(gconstpointer opaque)
 {
     const FaultCase *fc = opaque;
-    g_autofree char *dsock = tmp_path("dst.sock");
-    g_autofree char *psock = tmp_path("proxy.sock");
+    g_autofree char *dsock = mig_tmp_path("dst.sock");
+    g_autofree char *psock = mig_tmp_path("proxy.sock");
     g_autofree char *uri = g_strdup_printf("unix:%s", psock);
     QTestState *dst = destination(dsock, 2);
     QTestState *src = qtest_init(MACHINE);
@@ -391,7 +384,7 @@ static const char *const fault_names[] = {
 /* Cancel while the channels are busy: the source runs, and migrates. */
 static void test_cancel(void)
 {
-    g_autofree char *sock = tmp_path("dst.sock");
+    g_autofree char *sock = mig_tmp_path("dst.sock");
     g_autofree char *uri = g_strdup_printf("unix:%s", sock);
     QTestState *dst = destination(sock, 2);
     QTestState *src = qtest_init(MACHINE);
@@ -420,8 +413,6 @@ int main(int argc, char **argv)
     int ret;
 
     g_test_init(&argc, &argv, NULL);
-    tmpdir = g_dir_make_tmp("mig-multifd-test-XXXXXX", NULL);
-    g_assert(tmpdir);
     qtest_add_func("/migration/multifd/unix", test_unix);
     qtest_add_func("/migration/multifd/tcp", test_tcp);
     qtest_add_func("/migration/multifd/errors", test_errors);
@@ -437,15 +428,6 @@ int main(int argc, char **argv)
         qtest_add_data_func(path, &faults[i], test_fault);
     }
     ret = g_test_run();
-
-    for (const char *const *n = (const char *const[]){
-             "dst.sock", "proxy.sock", "again.sock", "multifd.mig",
-             "file.sock", NULL };
-         *n; n++) {
-        g_autofree char *p = tmp_path(*n);
-        unlink(p);
-    }
-    rmdir(tmpdir);
-    g_free(tmpdir);
+    mig_tmp_cleanup();
     return ret;
 }

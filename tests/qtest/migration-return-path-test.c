@@ -21,13 +21,6 @@
 #define RAM_BASE 0x100000ULL
 #define PAGES 64
 
-static char *tmpdir;
-
-static char *tmp_path(const char *name)
-{
-    return g_build_filename(tmpdir, name, NULL);
-}
-
 static void write_pages(QTestState *qts, uint8_t seed)
 {
     g_autofree uint8_t *buf = g_malloc(PAGES * 4096);
@@ -71,7 +64,7 @@ static void check_source_failed(QTestState *src, const char *want)
 /* Nothing lost on the source: a migration without a proxy completes. */
 static void migrate_again(QTestState *src, uint8_t seed)
 {
-    g_autofree char *sock = tmp_path("again.sock");
+    g_autofree char *sock = mig_tmp_path("again.sock");
     g_autofree char *uri = g_strdup_printf("unix:%s", sock);
     QTestState *dst = qtest_initf(MACHINE "-incoming %s", uri);
     g_autofree char *rs = NULL;
@@ -94,8 +87,8 @@ typedef struct Setup {
 
 static void setup(Setup *s, MigProxyFault fault, uint64_t at, uint8_t seed)
 {
-    g_autofree char *dsock = tmp_path("dst.sock");
-    g_autofree char *psock = tmp_path("proxy.sock");
+    g_autofree char *dsock = mig_tmp_path("dst.sock");
+    g_autofree char *psock = mig_tmp_path("proxy.sock");
 
     s->dst = qtest_initf(MACHINE "-incoming unix:%s", dsock);
     s->src = qtest_init(MACHINE);
@@ -363,7 +356,7 @@ static void test_unsolicited_pong(void)
 /* exec: has no one to answer: completed once everything was written. */
 static void test_exec_unchanged(void)
 {
-    g_autofree char *file = tmp_path("exec.mig");
+    g_autofree char *file = mig_tmp_path("exec.mig");
     g_autofree char *uri = g_strdup_printf("exec:cat > %s", file);
     QTestState *src = qtest_init(MACHINE);
     QTestState *dst;
@@ -386,8 +379,6 @@ int main(int argc, char **argv)
     int ret;
 
     g_test_init(&argc, &argv, NULL);
-    tmpdir = g_dir_make_tmp("mig-rp-test-XXXXXX", NULL);
-    g_assert(tmpdir);
     qtest_add_func("/migration/return-path/success", test_success);
     qtest_add_func("/migration/return-path/corrupt-at-end",
                    test_corrupt_at_end);
@@ -404,13 +395,6 @@ int main(int argc, char **argv)
     qtest_add_func("/migration/return-path/unsolicited-pong",
                    test_unsolicited_pong);
     ret = g_test_run();
-
-    for (const char *const *n = (const char *const[]){
-             "dst.sock", "proxy.sock", "again.sock", NULL }; *n; n++) {
-        g_autofree char *p = tmp_path(*n);
-        unlink(p);
-    }
-    rmdir(tmpdir);
-    g_free(tmpdir);
+    mig_tmp_cleanup();
     return ret;
 }

@@ -19,13 +19,6 @@
 #define MACHINE "-M q35 -nodefaults -m 64M "
 #define RAM_BASE 0x100000ULL
 
-static char *tmpdir;
-
-static char *tmp_path(const char *name)
-{
-    return g_build_filename(tmpdir, name, NULL);
-}
-
 /* A few pages of distinct bytes, 1 MiB apart. */
 static void write_pages(QTestState *qts)
 {
@@ -118,8 +111,8 @@ static void check_rejected(const char *file, const char *what)
 
 static void test_bad_streams(void)
 {
-    g_autofree char *file = tmp_path("good.mig");
-    g_autofree char *bad = tmp_path("bad.mig");
+    g_autofree char *file = mig_tmp_path("good.mig");
+    g_autofree char *bad = mig_tmp_path("bad.mig");
     g_autofree char *out = g_strdup_printf("exec:cat > %s", file);
     QTestState *src = qtest_init(MACHINE);
     g_autofree char *data = NULL;
@@ -239,7 +232,7 @@ static void forge_end_tally(GByteArray *b)
 
 static void check_rejected_because(GByteArray *b, const char *why)
 {
-    g_autofree char *bad = tmp_path("edited.mig");
+    g_autofree char *bad = mig_tmp_path("edited.mig");
     g_autofree char *err = NULL;
     int st;
 
@@ -260,7 +253,7 @@ static void check_rejected_because(GByteArray *b, const char *why)
  */
 static void test_edited_streams(void)
 {
-    g_autofree char *file = tmp_path("edit.mig");
+    g_autofree char *file = mig_tmp_path("edit.mig");
     g_autofree char *out = g_strdup_printf("exec:cat > %s", file);
     QTestState *src = qtest_init(MACHINE);
     g_autofree uint8_t *data = NULL;
@@ -363,20 +356,9 @@ int main(int argc, char **argv)
     int ret;
 
     g_test_init(&argc, &argv, NULL);
-    tmpdir = g_dir_make_tmp("migration-stream-test-XXXXXX", NULL);
-    g_assert(tmpdir);
     qtest_add_func("/migration/bad-streams", test_bad_streams);
     qtest_add_func("/migration/edited-streams", test_edited_streams);
     ret = g_test_run();
-    for (int i = 0; i < 4; i++) {
-        static const char *const files[] = {
-            "good.mig", "bad.mig", "edit.mig", "edited.mig",
-        };
-        g_autofree char *path = tmp_path(files[i]);
-
-        unlink(path);
-    }
-    rmdir(tmpdir);
-    g_free(tmpdir);
+    mig_tmp_cleanup();
     return ret;
 }

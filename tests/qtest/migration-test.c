@@ -27,13 +27,6 @@
 #define MACHINE "-M q35 -nodefaults -m 64M "
 #define RAM_BASE 0x100000ULL
 
-static char *tmpdir;
-
-static char *tmp_path(const char *name)
-{
-    return g_build_filename(tmpdir, name, NULL);
-}
-
 /* --- helpers ------------------------------------------------------------ */
 
 /* Some scattered pages of recognisable data. */
@@ -166,7 +159,7 @@ static void test_parameters(void)
 
 static void test_unix(void)
 {
-    g_autofree char *sock = tmp_path("mig.sock");
+    g_autofree char *sock = mig_tmp_path("mig.sock");
     g_autofree char *uri = g_strdup_printf("unix:%s", sock);
     QTestState *dst = qtest_initf(MACHINE "-incoming %s", uri);
     QTestState *src = qtest_init(MACHINE);
@@ -203,7 +196,7 @@ static void test_unix(void)
 
 static void test_events(void)
 {
-    g_autofree char *sock = tmp_path("ev.sock");
+    g_autofree char *sock = mig_tmp_path("ev.sock");
     g_autofree char *uri = g_strdup_printf("unix:%s", sock);
     QTestState *dst = qtest_initf(MACHINE "-incoming %s", uri);
     QTestState *src = qtest_init(MACHINE);
@@ -267,7 +260,7 @@ static void test_tcp(void)
 
 static void test_exec(void)
 {
-    g_autofree char *file = tmp_path("exec.mig");
+    g_autofree char *file = mig_tmp_path("exec.mig");
     g_autofree char *out = g_strdup_printf("exec:cat > %s", file);
     QTestState *src = qtest_init(MACHINE);
     QTestState *dst;
@@ -288,7 +281,7 @@ static void test_exec(void)
 
 static void test_fd(void)
 {
-    g_autofree char *sock = tmp_path("fd.sock");
+    g_autofree char *sock = mig_tmp_path("fd.sock");
     g_autofree char *uri = g_strdup_printf("unix:%s", sock);
     QTestState *dst = qtest_initf(MACHINE "-incoming %s", uri);
     QTestState *src = qtest_init(MACHINE);
@@ -309,7 +302,7 @@ static void test_fd(void)
 
 static void test_defer(void)
 {
-    g_autofree char *sock = tmp_path("defer.sock");
+    g_autofree char *sock = mig_tmp_path("defer.sock");
     g_autofree char *uri = g_strdup_printf("unix:%s", sock);
     QTestState *plain = qtest_init(MACHINE);
     QTestState *dst = qtest_init(MACHINE "-incoming defer");
@@ -349,7 +342,7 @@ static void test_defer(void)
 /* -S on the destination: loaded, but paused until cont. */
 static void test_dest_paused(void)
 {
-    g_autofree char *sock = tmp_path("paused.sock");
+    g_autofree char *sock = mig_tmp_path("paused.sock");
     g_autofree char *uri = g_strdup_printf("unix:%s", sock);
     QTestState *dst = qtest_initf(MACHINE "-S -incoming %s", uri);
     QTestState *src = qtest_init(MACHINE);
@@ -370,9 +363,9 @@ static void test_dest_paused(void)
 /* Guest RAM from a prepared file (memory-backend-file, share=on). */
 static void test_memory_backend_file(void)
 {
-    g_autofree char *sock = tmp_path("mem.sock");
+    g_autofree char *sock = mig_tmp_path("mem.sock");
     g_autofree char *uri = g_strdup_printf("unix:%s", sock);
-    g_autofree char *memfile = tmp_path("guest.ram");
+    g_autofree char *memfile = mig_tmp_path("guest.ram");
     g_autofree uint8_t *mem = g_malloc0(64 << 20);
     g_autofree uint8_t *got = g_malloc(64 * 4096);
     QTestState *src, *dst;
@@ -403,7 +396,7 @@ static void test_memory_backend_file(void)
 
 static void test_dirty_precopy(void)
 {
-    g_autofree char *sock = tmp_path("dirty.sock");
+    g_autofree char *sock = mig_tmp_path("dirty.sock");
     g_autofree char *uri = g_strdup_printf("unix:%s", sock);
     QTestState *dst = qtest_initf(MACHINE "-incoming %s", uri);
     QTestState *src = qtest_init(MACHINE);
@@ -504,7 +497,7 @@ static void test_dirty_precopy(void)
 
 static void test_pci_state(void)
 {
-    g_autofree char *sock = tmp_path("pci.sock");
+    g_autofree char *sock = mig_tmp_path("pci.sock");
     g_autofree char *uri = g_strdup_printf("unix:%s", sock);
     QTestState *dst = qtest_initf(PCI_MACHINE "-incoming defer");
     QTestState *src = qtest_init(PCI_MACHINE);
@@ -574,7 +567,7 @@ static void test_pci_state(void)
 
 static void test_intx_pending(void)
 {
-    g_autofree char *sock = tmp_path("intx.sock");
+    g_autofree char *sock = mig_tmp_path("intx.sock");
     g_autofree char *uri = g_strdup_printf("unix:%s", sock);
     QTestState *dst = qtest_initf(INTX_MACHINE "-incoming defer");
     QTestState *src = qtest_init(INTX_MACHINE);
@@ -706,7 +699,7 @@ static void test_virtio_net_frames(void)
     static const uint8_t new_mac[6] = { 0x52, 0x54, 0x00, 0xab, 0xcd, 0xef };
     static const uint8_t other_mac[6] = { 0x52, 0x54, 0x00, 0x99, 0x99, 0x99 };
     enum { SPARE = 3, TX_BEFORE = 2 };
-    g_autofree char *sock = tmp_path("net.sock");
+    g_autofree char *sock = mig_tmp_path("net.sock");
     g_autofree char *uri = g_strdup_printf("unix:%s", sock);
     g_autofree char *mac = NULL;
     g_autofree char *dmac = NULL;
@@ -840,7 +833,7 @@ static void test_virtio_net_frames(void)
 /* The destination must have the same devices. */
 static void test_device_mismatch(void)
 {
-    g_autofree char *file = tmp_path("mismatch.mig");
+    g_autofree char *file = mig_tmp_path("mismatch.mig");
     g_autofree char *out = g_strdup_printf("exec:cat > %s", file);
     QTestState *src = qtest_init(PCI_MACHINE);
     QTestState *dst;
@@ -871,7 +864,7 @@ static void start_slow_migration(QTestState *src, const char *uri)
 
 static void test_cancel_active(void)
 {
-    g_autofree char *sock = tmp_path("cancel.sock");
+    g_autofree char *sock = mig_tmp_path("cancel.sock");
     g_autofree char *uri = g_strdup_printf("unix:%s", sock);
     QTestState *dst = qtest_initf(PCI_MACHINE "-incoming %s", uri);
     QTestState *src = qtest_init(PCI_MACHINE);
@@ -915,7 +908,7 @@ static void test_cancel_active(void)
     qtest_quit(dst);
 
     /* Nothing lost: the next migration carries everything. */
-    g_autofree char *sock2 = tmp_path("cancel2.sock");
+    g_autofree char *sock2 = mig_tmp_path("cancel2.sock");
     g_autofree char *uri2 = g_strdup_printf("unix:%s", sock2);
     QTestState *dst2 = qtest_initf(PCI_MACHINE "-incoming %s", uri2);
     write_ram(src, 6);
@@ -969,7 +962,7 @@ static void test_cancel_setup(void)
 
 static void test_dest_killed(void)
 {
-    g_autofree char *sock = tmp_path("killed.sock");
+    g_autofree char *sock = mig_tmp_path("killed.sock");
     g_autofree char *uri = g_strdup_printf("unix:%s", sock);
     QTestState *dst = qtest_initf(MACHINE "-incoming %s", uri);
     QTestState *src = qtest_init(MACHINE);
@@ -989,7 +982,7 @@ static void test_dest_killed(void)
 
 static void test_connect_refused(void)
 {
-    g_autofree char *sock = tmp_path("nobody.sock");
+    g_autofree char *sock = mig_tmp_path("nobody.sock");
     g_autofree char *uri = g_strdup_printf("unix:%s", sock);
     QTestState *src = qtest_init(MACHINE);
     g_autoptr(JsonObject) info = NULL;
@@ -1022,8 +1015,6 @@ int main(int argc, char **argv)
     int ret;
 
     g_test_init(&argc, &argv, NULL);
-    tmpdir = g_dir_make_tmp("migration-test-XXXXXX", NULL);
-    g_assert(tmpdir);
 
     qtest_add_func("/migration/parameters", test_parameters);
     qtest_add_func("/migration/unix", test_unix);
@@ -1045,14 +1036,6 @@ int main(int argc, char **argv)
     qtest_add_func("/migration/dest-killed", test_dest_killed);
     qtest_add_func("/migration/connect-refused", test_connect_refused);
     ret = g_test_run();
-
-    g_autoptr(GDir) dir = g_dir_open(tmpdir, 0, NULL);
-    const char *name;
-    while (dir && (name = g_dir_read_name(dir))) {
-        g_autofree char *p = g_build_filename(tmpdir, name, NULL);
-        unlink(p);
-    }
-    rmdir(tmpdir);
-    g_free(tmpdir);
+    mig_tmp_cleanup();
     return ret;
 }

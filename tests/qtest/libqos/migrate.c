@@ -5,6 +5,10 @@
 #include <inttypes.h>
 #include <string.h>
 
+#include <glib/gstdio.h>
+
+static char *tmp_dir;
+
 JsonObject *mig_query(QTestState *qts)
 {
     JsonNode *ret = qtest_qmp_assert_success_ref(qts,
@@ -93,4 +97,34 @@ void mig_fill_pattern(uint8_t *buf, size_t len, uint32_t seed)
         seed = seed * 1103515245 + 12345;
         buf[i] = seed >> 16;
     }
+}
+
+char *mig_tmp_path(const char *name)
+{
+    if (!tmp_dir) {
+        g_autofree char *prog = g_path_get_basename(g_get_prgname() ?: "mig");
+        g_autofree char *tmpl = g_strdup_printf("%s-XXXXXX", prog);
+
+        tmp_dir = g_dir_make_tmp(tmpl, NULL);
+        g_assert(tmp_dir);
+    }
+    return g_build_filename(tmp_dir, name, NULL);
+}
+
+void mig_tmp_cleanup(void)
+{
+    g_autoptr(GDir) dir = NULL;
+    const char *name;
+
+    if (!tmp_dir) {
+        return;
+    }
+    dir = g_dir_open(tmp_dir, 0, NULL);
+    while (dir && (name = g_dir_read_name(dir))) {
+        g_autofree char *p = g_build_filename(tmp_dir, name, NULL);
+
+        g_unlink(p);
+    }
+    g_rmdir(tmp_dir);
+    g_clear_pointer(&tmp_dir, g_free);
 }

@@ -25,6 +25,12 @@ void mig_enable_events(QTestState *qts);
 void mig_set_param(QTestState *qts, const char *name, int64_t v);
 /* migrate to uri; the command must succeed. */
 void mig_migrate(QTestState *qts, const char *uri);
+/*
+ * name in the test program's scratch directory (g_free it); the directory
+ * is made on first use, and mig_tmp_cleanup() removes it with its files.
+ */
+char *mig_tmp_path(const char *name);
+void mig_tmp_cleanup(void);
 /* Pseudo-random bytes from seed (the same on both sides of a test). */
 void mig_fill_pattern(uint8_t *buf, size_t len, uint32_t seed);
 /* Wait for a MIGRATION event with status a (or b); returns it (g_free). */
