@@ -11,6 +11,9 @@
 
 #include "chardev/char.h"
 
+/* Input is read in chunks of up to this much. */
+#define CHR_READ_BUF 65536
+
 struct Chardev {
     char *label;
     char *backend;              /* "socket", "stdio", "file", "pty", "null" */
@@ -40,6 +43,8 @@ struct Chardev {
     gsize outq_head;
     GArray *msgfds;             /* received with SCM_RIGHTS, not taken */
     uint8_t *rbuf;
+    ssize_t rbuf_ready;         /* read ahead into rbuf, not delivered */
+    unsigned read_ahead_us;     /* the frontend's read-ahead wait, 0: off */
     guint disconnect_idle;
 
     /* backend hooks */
@@ -56,6 +61,9 @@ void chr_connect(Chardev *chr, int in_fd, int out_fd, bool is_socket,
                  bool close_fds);
 /* Drop the connection: CLOSED to the frontend, then on_disconnect. */
 void chr_disconnect(Chardev *chr);
+ssize_t chr_recv(Chardev *chr, uint8_t *buf, size_t len, bool wait);
+void chr_read_ahead_start(Chardev *chr);
+void chr_read_ahead_stop(Chardev *chr);
 
 /* Backends: parse opts and open.  False with errp set on failure. */
 bool chr_open_socket(Chardev *chr, QemuOpts *opts, GError **errp);

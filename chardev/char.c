@@ -20,7 +20,6 @@
 #include "qemu/main-loop.h"
 #include "qapi/qapi-commands.h"
 
-#define CHR_READ_BUF 65536
 /* Unclaimed SCM_RIGHTS descriptors kept; older ones are closed. */
 #define CHR_MAX_MSGFDS 16
 
@@ -145,7 +144,8 @@ static void stash_msgfds(Chardev *chr, struct msghdr *msg)
     }
 }
 
-static ssize_t chr_recv(Chardev *chr, uint8_t *buf, size_t len)
+/* wait: block (sockets in read-ahead have a receive timeout). */
+ssize_t chr_recv(Chardev *chr, uint8_t *buf, size_t len, bool wait)
 {
     if (!chr->is_socket) {
         return read(chr->in_fd, buf, len);
@@ -161,7 +161,8 @@ static ssize_t chr_recv(Chardev *chr, uint8_t *buf, size_t len)
         .msg_control = control.buf,
         .msg_controllen = sizeof(control.buf),
     };
-    ssize_t n = recvmsg(chr->in_fd, &msg, MSG_CMSG_CLOEXEC);
+    ssize_t n = recvmsg(chr->in_fd, &msg,
+                        MSG_CMSG_CLOEXEC | (wait ? 0 : MSG_DONTWAIT));
     if (n >= 0 && msg.msg_controllen) {
         stash_msgfds(chr, &msg);
     }
@@ -178,10 +179,15 @@ static void chr_read_ready(Chardev *chr)
     if (want <= 0) {
         return;
     }
-    if (!chr->rbuf) {
-        chr->rbuf = g_malloc(CHR_READ_BUF);
+    ssize_t n = chr->rbuf_ready;
+    if (n > 0) {
+        chr->rbuf_ready = 0;
+    } else {
+        if (!chr->rbuf) {
+            chr->rbuf = g_malloc(CHR_READ_BUF);
+        }
+        n = chr_recv(chr, chr->rbuf, MIN(want, CHR_READ_BUF), false);
     }
-    ssize_t n = chr_recv(chr, chr->rbuf, MIN(want, CHR_READ_BUF));
     if (n < 0 && (errno == EINTR || errno == EAGAIN || errno == EWOULDBLOCK)) {
         return;
     }
@@ -190,6 +196,9 @@ static void chr_read_ready(Chardev *chr)
         return;
     }
     chr->fe_read(chr->fe_opaque, chr->rbuf, n);
+    if (chr->read_ahead_us && chr->connected && outq_empty(chr)) {
+        main_loop_arm_read_ahead();
+    }
 }
 
 /*
@@ -230,7 +239,7 @@ static gboolean chr_source_prepare(GSource *source, gint *timeout)
     }
     set_interest(s, &s->in_tag, chr->in_fd, &s->in_cond, in);
     set_interest(s, &s->out_tag, chr->out_fd, &s->out_cond, out);
-    return FALSE;
+    return in && chr->rbuf_ready > 0;
 }
 
 static gboolean chr_source_dispatch(GSource *source, GSourceFunc cb,
@@ -247,7 +256,8 @@ static gboolean chr_source_dispatch(GSource *source, GSourceFunc cb,
         }
     }
     if (gen == chr->conn_gen && s->in_tag &&
-        g_source_query_unix_fd(source, s->in_tag)) {
+        (chr->rbuf_ready > 0 ||
+         g_source_query_unix_fd(source, s->in_tag))) {
         chr_read_ready(chr);
     }
     return G_SOURCE_CONTINUE;
@@ -269,6 +279,7 @@ void chr_connect(Chardev *chr, int in_fd, int out_fd, bool is_socket,
     chr->out_fd = out_fd;
     chr->is_socket = is_socket;
     chr->close_fds = close_fds;
+    chr_read_ahead_start(chr);
     if (in_fd >= 0 || (is_socket && out_fd >= 0)) {
         chr->io_source = g_source_new(&chr_source_funcs, sizeof(ChrSource));
         s = (ChrSource *)chr->io_source;
@@ -295,6 +306,7 @@ void chr_disconnect(Chardev *chr)
     }
     chr->connected = false;
     chr->conn_gen++;
+    chr_read_ahead_stop(chr);
     if (chr->io_source) {
         g_source_destroy(chr->io_source);
         g_source_unref(chr->io_source);

@@ -647,6 +647,12 @@ bool qtest_server_init(const char *spec, const char *logfile, GError **errp)
     qtest_start_us = g_get_monotonic_time();
     qemu_chr_fe_set_handlers(qtest_chr, qtest_can_read, qtest_read,
                              qtest_event, NULL);
+    /*
+     * The client waits for each reply before it sends the next line.  Half
+     * a millisecond covers a client that answers at once, even on a loaded
+     * host; a client that has gone quiet costs the loop that once.
+     */
+    qemu_chr_fe_set_read_ahead(qtest_chr, 500);
     return true;
 }
 
@@ -665,6 +671,7 @@ void qtest_server_cleanup(void)
     if (!qtest_chr) {
         return;
     }
+    qemu_chr_fe_set_read_ahead(qtest_chr, 0);
     qemu_chr_fe_set_handlers(qtest_chr, NULL, NULL, NULL, NULL);
     qtest_chr = NULL;
     if (qtest_log_fp && qtest_log_fp != stderr) {

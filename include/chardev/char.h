@@ -72,6 +72,14 @@ bool qemu_chr_fe_is_connected(Chardev *chr);
 int qemu_chr_fe_get_msgfds(Chardev *chr, int *fds, int num);
 /* Block until everything queued is written (at exit); bounded by timeout. */
 void qemu_chr_fe_flush(Chardev *chr, int timeout_ms);
+/*
+ * For a frontend whose peer waits for each reply before it sends again
+ * (qtest): once a reply has gone out, wait up to wait_us for the next
+ * request with a blocking read rather than a poll (see
+ * main_loop_set_read_ahead); 0 turns it off.  Socket backends only;
+ * others ignore it.
+ */
+void qemu_chr_fe_set_read_ahead(Chardev *chr, unsigned wait_us);
 
 /*
  * In-process input, as if buf had arrived from the peer (fuzz targets

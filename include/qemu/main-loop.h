@@ -5,6 +5,7 @@
 
 #include <glib.h>
 #include <stdbool.h>
+#include <sys/types.h>
 
 typedef void QEMUBHFunc(void *opaque);
 typedef struct QEMUBH QEMUBH;
@@ -32,5 +33,25 @@ void main_loop_init_signals(void);
 void main_loop_set_termination_handler(void (*fn)(void));
 /* main_loop_exit() was called and main_loop_run() has not returned yet. */
 bool main_loop_exit_requested(void);
+
+/*
+ * Read-ahead: one descriptor whose peer talks in quick request/reply
+ * turns (the qtest socket) may be waited on with a blocking read instead
+ * of a poll of every descriptor.  After main_loop_arm_read_ahead() (the
+ * reply has gone out), the next iteration that would block for at least
+ * wait_us calls read(opaque), which waits on fd for up to wait_us:
+ *   > 0  bytes were read and kept for the fd's dispatch;
+ *     0  something other than data (EOF, an error): dispatch will see it;
+ *   < 0  nothing came in time: the iteration polls as usual.
+ * Other descriptors are polled at least every millisecond meanwhile, and
+ * an iteration with a bottom half or timer due sooner never waits.  A NULL
+ * read unregisters opaque's descriptor.
+ */
+typedef ssize_t MainLoopReadAhead(void *opaque);
+void main_loop_set_read_ahead(int fd, unsigned wait_us,
+                              MainLoopReadAhead *read, void *opaque);
+void main_loop_arm_read_ahead(void);
+/* Read-ahead waits that got data, and that timed out (for tests). */
+void main_loop_read_ahead_stats(unsigned *hits, unsigned *misses);
 
 #endif

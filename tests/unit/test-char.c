@@ -285,6 +285,179 @@ static void test_queued_writes(void)
     peer_free(&p);
 }
 
+/*
+ * A qtest-like client: sends one byte, waits for the byte back, again and
+ * again, then hangs up.
+ */
+typedef struct PingPong {
+    int fd;
+    int rounds;                 /* 0: until the server hangs up */
+    int done;
+} PingPong;
+
+static gpointer ping_pong_client(gpointer opaque)
+{
+    PingPong *pp = opaque;
+    char c = 'q';
+
+    for (int i = 0; !pp->rounds || i < pp->rounds; i++) {
+        if (write(pp->fd, &c, 1) != 1 || read(pp->fd, &c, 1) != 1) {
+            break;
+        }
+        g_atomic_int_inc(&pp->done);
+    }
+    close(pp->fd);
+    return NULL;
+}
+
+typedef struct Echo {
+    Peer peer;
+    Chardev *chr;
+    QEMUBH *bh;                 /* when set, it sends the reply */
+    GByteArray *pending;
+} Echo;
+
+static void echo_bh(void *opaque)
+{
+    Echo *e = opaque;
+
+    qemu_chr_fe_write_all(e->chr, e->pending->data, e->pending->len);
+    g_byte_array_set_size(e->pending, 0);
+}
+
+static void echo_read(void *opaque, const uint8_t *buf, int size)
+{
+    Echo *e = opaque;
+
+    g_byte_array_append(e->peer.rx, buf, size);
+    if (e->bh) {
+        /* Work a request leaves to the loop, as a device's bottom half. */
+        g_byte_array_append(e->pending, buf, size);
+        qemu_bh_schedule(e->bh);
+    } else {
+        qemu_chr_fe_write_all(e->chr, buf, size);
+    }
+}
+
+static void echo_serve(Echo *e, PingPong *pp)
+{
+    gint64 deadline = g_get_monotonic_time() + 30 * G_USEC_PER_SEC;
+
+    while (!e->peer.closed) {
+        g_assert_cmpint(g_get_monotonic_time(), <, deadline);
+        g_main_context_iteration(NULL, TRUE);
+    }
+    g_assert_cmpint(g_atomic_int_get(&pp->done), ==, pp->rounds);
+    g_assert_cmpint(e->peer.rx->len, ==, pp->rounds);
+}
+
+static Chardev *echo_server(Echo *e, const char *name, PingPong *pp,
+                            unsigned wait_us)
+{
+    g_autofree char *path = tmp_path(name);
+    g_autofree char *spec = g_strdup_printf("unix:%s,server=on,wait=off",
+                                            path);
+    GError *err = NULL;
+
+    e->chr = qemu_chr_new(name, spec, &err);
+    g_assert_no_error(err);
+    peer_init(&e->peer, e->chr);
+    qemu_chr_fe_set_handlers(e->chr, peer_can_read, echo_read, peer_event,
+                             e);
+    qemu_chr_fe_set_read_ahead(e->chr, wait_us);
+    pp->fd = raw_connect(path);
+    WAIT_FOR(e->peer.opened == 1);
+    return e->chr;
+}
+
+/*
+ * With read-ahead, the loop waits for the client's next request with a
+ * read rather than a poll; the requests and replies are the same.
+ */
+static void test_read_ahead(void)
+{
+    PingPong pp = { .rounds = 300 };
+    Echo e = { 0 };
+    unsigned hits0, hits, misses;
+    GThread *t;
+
+    main_loop_read_ahead_stats(&hits0, &misses);
+    echo_server(&e, "ra.sock", &pp, 500);
+    t = g_thread_new("client", ping_pong_client, &pp);
+    echo_serve(&e, &pp);
+    g_thread_join(t);
+    main_loop_read_ahead_stats(&hits, &misses);
+    g_assert_cmpuint(hits - hits0, >, 0);
+    qemu_chr_cleanup();
+    peer_free(&e.peer);
+}
+
+/*
+ * Read-ahead never waits while something else is ready: here each reply
+ * is sent by a bottom half the request schedules, so a wait before it
+ * runs could only time out.
+ */
+static void test_read_ahead_bh_first(void)
+{
+    PingPong pp = { .rounds = 300 };
+    Echo e = { 0 };
+    unsigned hits, misses0, misses;
+    GThread *t;
+
+    e.bh = qemu_bh_new(echo_bh, &e);
+    e.pending = g_byte_array_new();
+    main_loop_read_ahead_stats(&hits, &misses0);
+    echo_server(&e, "ra-bh.sock", &pp, 500);
+    t = g_thread_new("client", ping_pong_client, &pp);
+    echo_serve(&e, &pp);
+    g_thread_join(t);
+    main_loop_read_ahead_stats(&hits, &misses);
+    g_assert_cmpuint(misses, ==, misses0);
+    qemu_bh_delete(e.bh);
+    g_byte_array_free(e.pending, TRUE);
+    qemu_chr_cleanup();
+    peer_free(&e.peer);
+}
+
+/*
+ * Another socket's input is served while a read-ahead client keeps the
+ * loop busy: it waits a millisecond or so, not until the client stops,
+ * however long the read-ahead wait.
+ */
+static void test_read_ahead_others_served(void)
+{
+    PingPong pp = { 0 };
+    g_autofree char *path = tmp_path("other.sock");
+    g_autofree char *spec = g_strdup_printf("unix:%s,server=on,wait=off",
+                                            path);
+    GError *err = NULL;
+    Peer other = { 0 };
+    Echo e = { 0 };
+    GThread *t;
+    int fd;
+
+    peer_init(&other, qemu_chr_new("other", spec, &err));
+    g_assert_no_error(err);
+    fd = raw_connect(path);
+    WAIT_FOR(other.opened == 1);
+    echo_server(&e, "ra-busy.sock", &pp, 20 * G_USEC_PER_SEC);
+    t = g_thread_new("client", ping_pong_client, &pp);
+    WAIT_FOR(g_atomic_int_get(&pp.done) > 10);
+    g_assert_cmpint(write(fd, "x", 1), ==, 1);
+    /* Blocking iterations: the client never lets the loop go idle. */
+    gint64 deadline = g_get_monotonic_time() + 10 * G_USEC_PER_SEC;
+    while (other.rx->len == 0) {
+        g_assert_cmpint(g_get_monotonic_time(), <, deadline);
+        g_main_context_iteration(NULL, TRUE);
+    }
+    qemu_chr_fe_disconnect(e.chr);  /* the client's read fails: it ends */
+    g_thread_join(t);
+    close(fd);
+    qemu_chr_cleanup();
+    peer_free(&e.peer);
+    peer_free(&other);
+}
+
 static void test_client_connects(void)
 {
     g_autofree char *path = tmp_path("listen.sock");
@@ -430,6 +603,11 @@ int main(int argc, char **argv)
     g_test_add_func("/char/socket/queued-writes", test_queued_writes);
     g_test_add_func("/char/socket/client", test_client_connects);
     g_test_add_func("/char/socket/tcp", test_tcp);
+    g_test_add_func("/char/socket/read-ahead", test_read_ahead);
+    g_test_add_func("/char/socket/read-ahead/bh-first",
+                    test_read_ahead_bh_first);
+    g_test_add_func("/char/socket/read-ahead/others-served",
+                    test_read_ahead_others_served);
     g_test_add_func("/char/file", test_file);
     g_test_add_func("/char/errors", test_errors);
     int ret = g_test_run();
