@@ -156,6 +156,7 @@ static struct {
     unsigned wait_us;
     bool armed;
     gint64 last_poll_us;
+    gint64 others_busy_until_us;
     unsigned hits, misses;
 } read_ahead = { .fd = -1 };
 
@@ -175,9 +176,15 @@ static gint main_loop_poll(GPollFD *fds, guint nfds, gint timeout)
         }
     }
     read_ahead.armed = false;
-    if (mine &&
-        g_get_monotonic_time() - read_ahead.last_poll_us <
-            READ_AHEAD_BUDGET_US) {
+    if (mine) {
+        gint64 now = g_get_monotonic_time();
+
+        if (now - read_ahead.last_poll_us >= READ_AHEAD_BUDGET_US ||
+            now < read_ahead.others_busy_until_us) {
+            mine = NULL;
+        }
+    }
+    if (mine) {
         if (read_ahead.read(read_ahead.opaque) >= 0) {
             for (guint i = 0; i < nfds; i++) {
                 fds[i].revents = 0;
@@ -190,6 +197,17 @@ static gint main_loop_poll(GPollFD *fds, guint nfds, gint timeout)
     }
     ret = g_poll(fds, nfds, timeout);
     read_ahead.last_poll_us = g_get_monotonic_time();
+    /*
+     * Other descriptors at work (a migration stream, a network backend):
+     * they should not wait a budget at a time, so poll for a while.
+     */
+    for (guint i = 0; ret > 0 && i < nfds; i++) {
+        if (fds[i].revents && fds[i].fd != read_ahead.fd) {
+            read_ahead.others_busy_until_us =
+                read_ahead.last_poll_us + READ_AHEAD_BUDGET_US;
+            break;
+        }
+    }
     return ret;
 }
 

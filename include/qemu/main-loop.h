@@ -43,8 +43,10 @@ bool main_loop_exit_requested(void);
  *   > 0  bytes were read and kept for the fd's dispatch;
  *     0  something other than data (EOF, an error): dispatch will see it;
  *   < 0  nothing came in time: the iteration polls as usual.
- * Other descriptors are polled at least every millisecond meanwhile, and
- * an iteration with a bottom half or timer due sooner never waits.  A NULL
+ * Other descriptors are polled at least every millisecond meanwhile; a
+ * poll that finds one of them ready turns read-ahead off for the next
+ * millisecond, and an iteration with a bottom half or timer due sooner
+ * never waits.  A NULL
  * read unregisters opaque's descriptor.
  */
 typedef ssize_t MainLoopReadAhead(void *opaque);

@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <glib.h>
+#include <glib-unix.h>
 #include <glib/gstdio.h>
 #include <netinet/in.h>
 #include <string.h>
@@ -458,6 +459,43 @@ static void test_read_ahead_others_served(void)
     peer_free(&other);
 }
 
+/*
+ * While another descriptor keeps being ready, read-ahead stays off: the
+ * loop polls every turn, as that descriptor's traffic needs.
+ */
+static gboolean stay_ready(gint fd, GIOCondition cond, gpointer opaque)
+{
+    return G_SOURCE_CONTINUE;   /* never reads: always ready */
+}
+
+static void test_read_ahead_off_while_others_busy(void)
+{
+    PingPong pp = { .rounds = 200 };
+    unsigned hits0, hits, misses;
+    Echo e = { 0 };
+    GThread *t;
+    guint id;
+    int pfd[2];
+
+    g_assert_cmpint(pipe(pfd), ==, 0);
+    g_assert_cmpint(write(pfd[1], "x", 1), ==, 1);
+    /* Below the chardevs' and idle priority, so they still run. */
+    id = g_unix_fd_add_full(G_PRIORITY_LOW, pfd[0], G_IO_IN, stay_ready,
+                            NULL, NULL);
+    main_loop_read_ahead_stats(&hits0, &misses);
+    echo_server(&e, "ra-quiet.sock", &pp, 500);
+    t = g_thread_new("client", ping_pong_client, &pp);
+    echo_serve(&e, &pp);
+    g_thread_join(t);
+    main_loop_read_ahead_stats(&hits, &misses);
+    g_assert_cmpuint(hits, ==, hits0);
+    g_source_remove(id);
+    close(pfd[0]);
+    close(pfd[1]);
+    qemu_chr_cleanup();
+    peer_free(&e.peer);
+}
+
 static void test_client_connects(void)
 {
     g_autofree char *path = tmp_path("listen.sock");
@@ -608,6 +646,8 @@ int main(int argc, char **argv)
                     test_read_ahead_bh_first);
     g_test_add_func("/char/socket/read-ahead/others-served",
                     test_read_ahead_others_served);
+    g_test_add_func("/char/socket/read-ahead/off-while-others-busy",
+                    test_read_ahead_off_while_others_busy);
     g_test_add_func("/char/file", test_file);
     g_test_add_func("/char/errors", test_errors);
     int ret = g_test_run();
