@@ -203,7 +203,8 @@ void incoming_multifd_progress(void)
 
 void incoming_multifd_failed(GError *err)
 {
-    if (in.ls) {
+    /* Also a channel held while the main channel had not come yet. */
+    if (in.ls || in.status == MIGRATION_STATUS_SETUP) {
         incoming_fail(err);
     } else {
         g_error_free(err);

@@ -16,6 +16,7 @@
 
 #include <errno.h>
 #include <inttypes.h>
+#include <poll.h>
 #include <sys/eventfd.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -49,13 +50,20 @@ struct MultifdRecv {
     guint deadline;
 };
 
-/* Connections that said hello before CONFIG (fd, then the hello). */
+/*
+ * Connections that said hello before CONFIG (fd, then the hello).  Held
+ * for MIG_MF_TIMEOUT_MS at most, and only while their source keeps them
+ * open: a source that died or gave up before its main channel arrived
+ * must not leave this side waiting in `setup` for ever.
+ */
 typedef struct Pending {
     int fd;
     uint8_t hello[MIG_MF_HELLO];
+    guint watch;
 } Pending;
 
 static GPtrArray *pending;
+static guint pending_deadline;
 static MultifdRecv *current;
 
 static uint32_t be32(const uint8_t *p)
@@ -308,14 +316,49 @@ static bool attach(MultifdRecv *mr, int fd, const uint8_t *h, GError **errp)
 
 static void free_pending(void)
 {
+    if (pending_deadline) {
+        g_source_remove(pending_deadline);
+        pending_deadline = 0;
+    }
     if (pending) {
         for (guint i = 0; i < pending->len; i++) {
             Pending *p = g_ptr_array_index(pending, i);
+
+            if (p->watch) {
+                g_source_remove(p->watch);
+            }
             close(p->fd);
             g_free(p);
         }
         g_ptr_array_set_size(pending, 0);
     }
+}
+
+static void pending_failed(GError *err)
+{
+    free_pending();
+    incoming_multifd_failed(err);
+}
+
+static gboolean pending_closed(gint fd, GIOCondition cond, gpointer opaque)
+{
+    Pending *p = opaque;
+
+    p->watch = 0;
+    pending_failed(g_error_new(BATON_ERROR, 0, "multifd channel %d: "
+                               "unexpected end of the channel",
+                               be16(p->hello + 24)));
+    return G_SOURCE_REMOVE;
+}
+
+static gboolean pending_timeout(gpointer opaque)
+{
+    pending_deadline = 0;
+    pending_failed(g_error_new(BATON_ERROR, 0, "multifd: a channel "
+                               "connected, but the migration stream did "
+                               "not begin within %d s",
+                               MIG_MF_TIMEOUT_MS / 1000));
+    return G_SOURCE_REMOVE;
 }
 
 void multifd_recv_add_channel(int fd, const uint8_t *hello)
@@ -337,7 +380,18 @@ void multifd_recv_add_channel(int fd, const uint8_t *hello)
     p = g_new(Pending, 1);
     p->fd = fd;
     memcpy(p->hello, hello, MIG_MF_HELLO);
+    /*
+     * Packets may follow the hello before CONFIG is read: they wait
+     * unread, so only the end of the channel wakes this.  A TCP peer's
+     * close shows as POLLRDHUP alone, without G_IO_HUP.
+     */
+    p->watch = g_unix_fd_add(fd, G_IO_HUP | G_IO_ERR | POLLRDHUP,
+                             pending_closed, p);
     g_ptr_array_add(pending, p);
+    if (!pending_deadline) {
+        pending_deadline = g_timeout_add(MIG_MF_TIMEOUT_MS, pending_timeout,
+                                         NULL);
+    }
 }
 
 MultifdRecv *multifd_recv_start(RamLoadState *rl, int n, const uint8_t *id,
@@ -380,9 +434,18 @@ MultifdRecv *multifd_recv_start(RamLoadState *rl, int n, const uint8_t *id,
     mr->wake_watch = g_unix_fd_add(mr->wake_fd, G_IO_IN, wake, mr);
     mr->deadline = g_timeout_add(MIG_MF_TIMEOUT_MS, deadline_over, mr);
     current = mr;
+    if (pending_deadline) {
+        g_source_remove(pending_deadline);
+        pending_deadline = 0;
+    }
     while (pending && pending->len) {
         Pending *p = g_ptr_array_index(pending, 0);
 
+        /* Its thread reads it from now on. */
+        if (p->watch) {
+            g_source_remove(p->watch);
+            p->watch = 0;
+        }
         if (!attach(mr, p->fd, p->hello, errp)) {
             /*
              * Left pending: closed with mr, after the source was told

@@ -14,6 +14,7 @@
 
 #include <inttypes.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #define MACHINE "-M q35 -nodefaults -m 64M "
@@ -381,6 +382,47 @@ static const char *const fault_names[] = {
     "header-flipped", "page-flipped",
 };
 
+typedef enum OrphanEnd {
+    ORPHAN_CLOSED,              /* the source died: the connection closes */
+    ORPHAN_HALF_CLOSED,         /* only its sending side (a TCP FIN) */
+    ORPHAN_SILENT,              /* held open, nothing more */
+} OrphanEnd;
+
+/*
+ * A multifd channel says hello, but the main channel never comes (its
+ * source died or gave up first): the destination fails the migration and
+ * ends with status 1 instead of waiting in `setup` for ever.
+ */
+static void test_orphan_channel(gconstpointer opaque)
+{
+    OrphanEnd end = GPOINTER_TO_INT(opaque);
+    g_autofree char *sock = mig_tmp_path("dst.sock");
+    QTestState *dst = destination(sock, 4);
+    /* magic "BTMF", version, id, index 1 of 4, CRC: unchecked so far */
+    uint8_t hello[32] = { 'B', 'T', 'M', 'F', 0, 0, 0, 4, [25] = 1,
+                          [27] = 4 };
+    uint32_t crc = mig_proxy_crc32c(0, hello, 28);
+    int fd = qtest_unix_connect(sock);
+
+    for (int i = 0; i < 4; i++) {
+        hello[28 + i] = crc >> (24 - 8 * i);
+    }
+    g_assert_cmpint(write(fd, hello, sizeof(hello)), ==, sizeof(hello));
+    if (end == ORPHAN_CLOSED) {
+        close(fd);
+    } else if (end == ORPHAN_HALF_CLOSED) {
+        shutdown(fd, SHUT_WR);
+    }
+    qtest_set_expected_status(dst, 1);
+    /* SILENT: after MIG_MF_TIMEOUT_MS (10 s). */
+    g_free(mig_wait_event(dst, "failed", NULL));
+    qtest_wait_qemu(dst);
+    if (end != ORPHAN_CLOSED) {
+        close(fd);
+    }
+    qtest_quit(dst);
+}
+
 /* Cancel while the channels are busy: the source runs, and migrates. */
 static void test_cancel(void)
 {
@@ -418,6 +460,13 @@ int main(int argc, char **argv)
     qtest_add_func("/migration/multifd/errors", test_errors);
     qtest_add_func("/migration/multifd/mismatch", test_mismatch);
     qtest_add_func("/migration/multifd/cancel", test_cancel);
+    qtest_add_data_func("/migration/multifd/orphan-channel-closed",
+                        GINT_TO_POINTER(ORPHAN_CLOSED), test_orphan_channel);
+    qtest_add_data_func("/migration/multifd/orphan-channel-half-closed",
+                        GINT_TO_POINTER(ORPHAN_HALF_CLOSED),
+                        test_orphan_channel);
+    qtest_add_data_func("/migration/multifd/orphan-channel-silent",
+                        GINT_TO_POINTER(ORPHAN_SILENT), test_orphan_channel);
     qtest_add_data_func("/migration/multifd/shared-file",
                         GINT_TO_POINTER(3), test_shared_file);
     qtest_add_data_func("/migration/multifd/shared-file-single-channel",
