@@ -166,6 +166,9 @@ static void type_initialize(TypeImpl *ti)
         memcpy(oc, parent->klass, type_class_size(parent));
     }
     oc->type = ti;
+    /* The parent's cached casts answer for the parent, not for oc. */
+    memset(oc->cast_name, 0, sizeof(oc->cast_name));
+    oc->cast_next = 0;
     /* Interfaces have no instances of their own. */
     if (parent && type_is_ancestor(ti, type_get_by_name(TYPE_INTERFACE))) {
         ti->abstract = true;
@@ -252,10 +255,38 @@ ObjectClass *object_class_dynamic_cast(ObjectClass *oc, const char *typename)
     return NULL;
 }
 
+/*
+ * The _assert casts take TYPE_ constants, so a typename pointer names one
+ * type for good and can key a cache.  (Not the plain casts: their names
+ * may come from input and be freed, and another name could then reuse
+ * the address.)
+ */
+static ObjectClass *class_cast_cached(ObjectClass *oc, const char *typename)
+{
+    ObjectClass *ret;
+
+    if (!oc) {
+        return NULL;
+    }
+    for (unsigned i = 0; i < OBJECT_CLASS_CAST_CACHE; i++) {
+        if (oc->cast_name[i] == typename) {
+            return oc->cast_result[i];
+        }
+    }
+    ret = object_class_dynamic_cast(oc, typename);
+    if (ret) {
+        unsigned i = oc->cast_next++ % OBJECT_CLASS_CAST_CACHE;
+
+        oc->cast_name[i] = typename;
+        oc->cast_result[i] = ret;
+    }
+    return ret;
+}
+
 ObjectClass *object_class_dynamic_cast_assert(ObjectClass *oc,
                                               const char *typename)
 {
-    ObjectClass *ret = object_class_dynamic_cast(oc, typename);
+    ObjectClass *ret = class_cast_cached(oc, typename);
 
     if (!ret) {
         g_error("class '%s' is not a '%s'",
@@ -405,7 +436,7 @@ Object *object_dynamic_cast(Object *obj, const char *typename)
 
 Object *object_dynamic_cast_assert(Object *obj, const char *typename)
 {
-    if (!object_dynamic_cast(obj, typename)) {
+    if (!obj || !class_cast_cached(obj->klass, typename)) {
         g_error("object of type '%s' is not a '%s'",
                 obj ? object_get_typename(obj) : "(null)", typename);
     }

@@ -54,12 +54,21 @@ struct ObjectProperty {
     Object *(*resolve)(Object *obj, ObjectProperty *prop);
 };
 
+#define OBJECT_CLASS_CAST_CACHE 4
+
 struct ObjectClass {
     TypeImpl *type;
     GSList *interfaces;         /* InterfaceClass *, one per interface */
     GHashTable *properties;     /* name -> ObjectProperty *, class properties */
     /* Called when the object leaves the composition tree (devices unrealize). */
     void (*unparent)(Object *obj);
+    /*
+     * _assert casts that succeeded, keyed by the typename pointer: hot
+     * paths (each PCI config access) cast with the same TYPE_ constant.
+     */
+    const char *cast_name[OBJECT_CLASS_CAST_CACHE];
+    ObjectClass *cast_result[OBJECT_CLASS_CAST_CACHE];
+    unsigned cast_next;
 };
 
 struct Object {

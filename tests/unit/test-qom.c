@@ -13,6 +13,7 @@
 #define TYPE_DOG "test-dog"
 #define TYPE_CAT "test-cat"
 #define TYPE_BARKER "test-barker"
+#define TYPE_PUPPY "test-puppy"
 
 typedef struct Animal {
     Object parent_obj;
@@ -144,6 +145,9 @@ static const TypeInfo test_types[] = {
     }, {
         .name = TYPE_CAT,
         .parent = TYPE_ANIMAL,
+    }, {
+        .name = TYPE_PUPPY,
+        .parent = TYPE_DOG,
     },
 };
 
@@ -185,17 +189,56 @@ static void test_types_and_casts(void)
     g_assert_cmpstr(((AnimalClass *)cat)->sound(NULL), ==, "...");
 }
 
+/*
+ * Internal (_assert) casts are remembered per class.  A class starts as a
+ * copy of its parent's, and dog's class_init has cast it already: puppy
+ * must answer for itself, not with what dog remembered.
+ */
+static void test_cast_cache(void)
+{
+    ObjectClass *dog = object_class_by_name(TYPE_DOG);
+    ObjectClass *puppy;
+    BarkerClass *bc;
+    Object *obj;
+
+    for (int i = 0; i < 3; i++) {
+        g_assert_true(OBJECT_CLASS_CHECK(ObjectClass, dog, TYPE_ANIMAL) ==
+                      dog);
+        bc = OBJECT_CLASS_CHECK(BarkerClass, dog, TYPE_BARKER);
+        g_assert_true(bc->parent.concrete_class == dog);
+    }
+    puppy = object_class_by_name(TYPE_PUPPY);
+    g_assert_true(OBJECT_CLASS_CHECK(ObjectClass, puppy, TYPE_ANIMAL) ==
+                  puppy);
+    g_assert_true(OBJECT_CLASS_CHECK(ObjectClass, puppy, TYPE_DOG) == puppy);
+    bc = OBJECT_CLASS_CHECK(BarkerClass, puppy, TYPE_BARKER);
+    g_assert_true(bc->parent.concrete_class == puppy);
+    /* More names than the cache holds: each still gets its own answer. */
+    obj = object_new(TYPE_PUPPY);
+    for (int i = 0; i < 2; i++) {
+        g_assert_true(OBJECT_CHECK(Object, obj, TYPE_PUPPY) == obj);
+        g_assert_true(OBJECT_CHECK(Object, obj, TYPE_DOG) == obj);
+        g_assert_true(OBJECT_CHECK(Object, obj, TYPE_ANIMAL) == obj);
+        g_assert_true(OBJECT_CHECK(Object, obj, TYPE_OBJECT) == obj);
+        g_assert_true(OBJECT_CHECK(Object, obj, TYPE_BARKER) == obj);
+    }
+    g_assert_null(object_dynamic_cast(obj, TYPE_CAT));
+    object_unref(obj);
+}
+
 static void test_class_list(void)
 {
     GSList *list = object_class_get_list(TYPE_ANIMAL, false);
     GSList *with_abstract = object_class_get_list(TYPE_ANIMAL, true);
     GSList *barkers = object_class_get_list(TYPE_BARKER, false);
 
-    g_assert_cmpint(g_slist_length(list), ==, 2);
+    g_assert_cmpint(g_slist_length(list), ==, 3);
     g_assert_cmpstr(object_class_get_name(list->data), ==, TYPE_CAT);
     g_assert_cmpstr(object_class_get_name(list->next->data), ==, TYPE_DOG);
-    g_assert_cmpint(g_slist_length(with_abstract), ==, 3);
-    g_assert_cmpint(g_slist_length(barkers), ==, 1);
+    g_assert_cmpstr(object_class_get_name(list->next->next->data), ==,
+                    TYPE_PUPPY);
+    g_assert_cmpint(g_slist_length(with_abstract), ==, 4);
+    g_assert_cmpint(g_slist_length(barkers), ==, 2);
     g_slist_free(list);
     g_slist_free(with_abstract);
     g_slist_free(barkers);
@@ -405,6 +448,7 @@ int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
     g_test_add_func("/qom/types-and-casts", test_types_and_casts);
+    g_test_add_func("/qom/cast-cache", test_cast_cache);
     g_test_add_func("/qom/class-list", test_class_list);
     g_test_add_func("/qom/instance-lifecycle", test_instance_lifecycle);
     g_test_add_func("/qom/properties", test_properties);
