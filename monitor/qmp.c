@@ -212,6 +212,22 @@ static void send_greeting(Monitor *mon)
     monitor_send(mon, greeting);
 }
 
+/* QEMU drops, rather than queues, events for negotiating clients. */
+static bool monitor_wants_events(Monitor *mon)
+{
+    return mon->connected && !mon->negotiating;
+}
+
+bool monitor_qapi_event_wanted(void)
+{
+    for (guint i = 0; monitors && i < monitors->len; i++) {
+        if (monitor_wants_events(g_ptr_array_index(monitors, i))) {
+            return true;
+        }
+    }
+    return false;
+}
+
 void monitor_qapi_event_emit(const char *name, JsonObject *data)
 {
     g_autoptr(JsonObject) ev = json_object_new();
@@ -228,8 +244,7 @@ void monitor_qapi_event_emit(const char *name, JsonObject *data)
     for (guint i = 0; monitors && i < monitors->len; i++) {
         Monitor *mon = g_ptr_array_index(monitors, i);
 
-        /* QEMU drops, rather than queues, events for negotiating clients. */
-        if (mon->connected && !mon->negotiating) {
+        if (monitor_wants_events(mon)) {
             monitor_send(mon, ev);
         }
     }

@@ -24,6 +24,8 @@ void monitor_init_hmp(Chardev *chr);
  * with a wall-clock timestamp.  Takes ownership of data (NULL: no "data").
  */
 void monitor_qapi_event_emit(const char *name, JsonObject *data);
+/* Whether a monitor would receive an event now (else emitting is moot). */
+bool monitor_qapi_event_wanted(void);
 
 /* The monitor running the current command (for getfd), or NULL. */
 Monitor *monitor_cur(void);

@@ -600,13 +600,17 @@ class Generator:
             sig = 'void %s(%s)' % (fn, ', '.join(proto) or 'void')
             h(sig + ';')
             c(sig + '\n{')
+            # Nobody to tell: skip building the data (a reset per fuzz input).
+            skip = ('    if (!monitor_qapi_event_wanted()) {\n'
+                    '        return;\n    }')
             if st is None:
+                c(skip)
                 c('    monitor_qapi_event_emit("%s", NULL);\n}\n' % ev.name)
                 continue
             cn = c_name(st.name)
-            if ev.boxed:
-                c('    JsonNode *node = qapi_%s_to_json(arg);' % cn)
-            else:
+            arg = 'arg'
+            if not ev.boxed:
+                arg = '&param'
                 c('    %s param = {' % cn)
                 for m in st.members():
                     if m.has_flag():
@@ -614,8 +618,10 @@ class Generator:
                     cast = '(char *)' if m.typ.name == 'str' else ''
                     c('        .%s = %s%s,' % (m.cname, cast, m.cname))
                 c('    };')
-                c('    JsonNode *node = qapi_%s_to_json(&param);' % cn)
-            c('    JsonObject *data = json_node_dup_object(node);\n')
+            c('    JsonNode *node;\n    JsonObject *data;\n')
+            c(skip)
+            c('    node = qapi_%s_to_json(%s);' % (cn, arg))
+            c('    data = json_node_dup_object(node);')
             c('    json_node_unref(node);')
             c('    monitor_qapi_event_emit("%s", data);\n}\n' % ev.name)
         h('\n#endif')

@@ -550,7 +550,7 @@ static void test_introspect_union(void)
 
 static void test_events(void)
 {
-    /* No monitor is listening: emitting must still build and free data. */
+    /* No monitor is listening: nothing is built, nothing leaks. */
     qapi_event_send_test_event(NULL, 3);
     qapi_event_send_test_event("dev0", 4);
     qapi_event_send_test_empty_event();
