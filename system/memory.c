@@ -4,9 +4,9 @@
  *
  * Every access looks its address up in a FlatView: the tree rendered into
  * a sorted array of non-overlapping ranges, each pointing at the RAM or I/O
- * region that claims it.  Any topology change bumps a generation counter;
- * an address space re-renders its view lazily on the next access, so a
- * qtest access costs one binary search.
+ * region that claims it.  A topology change bumps the generation of the
+ * address spaces that can see it; such a space re-renders its view lazily
+ * on the next access, so a qtest access costs one binary search.
  */
 #include "exec/memory.h"
 
@@ -24,7 +24,19 @@ struct FlatView {
     GArray *ranges;             /* FlatRange, sorted by start */
 };
 
-static unsigned topology_gen = 1;
+/*
+ * One generation per address space.  Rendering marks every region it
+ * enters with the space's bit (seen_by); a change to a region bumps the
+ * spaces marked on it or on its container, the only ones whose view it can
+ * alter: a region nothing rendered is reachable only through a region
+ * that was, whose own change is what would expose it.  Marks are never
+ * cleared, so they err on the side of re-rendering.  A BAR moving in
+ * memory space thus leaves the I/O view alone, and a PCI config write
+ * through 0xcf8/0xcfc does not re-render both views.
+ */
+#define MAX_SPACES 32
+static unsigned space_gen[MAX_SPACES];
+static unsigned n_spaces = 2;           /* memory and I/O below */
 
 static MemoryRegion system_memory = {
     .name = (char *)"system",
@@ -40,11 +52,13 @@ static MemoryRegion system_io = {
 AddressSpace address_space_memory = {
     .name = "memory",
     .root = &system_memory,
+    .id = 0,
 };
 AddressSpace address_space_io = {
     .name = "I/O",
     .root = &system_io,
     .io = true,
+    .id = 1,
 };
 
 MemoryRegion *get_system_memory(void)
@@ -57,9 +71,18 @@ MemoryRegion *get_system_io(void)
     return &system_io;
 }
 
-static void topology_changed(void)
+static void topology_changed(const MemoryRegion *mr)
 {
-    topology_gen++;
+    uint32_t seen = mr->seen_by;
+
+    if (mr->container) {
+        seen |= mr->container->seen_by;
+    }
+    for (unsigned i = 0; seen; i++, seen >>= 1) {
+        if (seen & 1) {
+            space_gen[i]++;
+        }
+    }
 }
 
 static hwaddr sat_add(hwaddr a, uint64_t b)
@@ -146,7 +169,7 @@ void memory_region_finalize(MemoryRegion *mr)
     mr->name = NULL;
     mr->alias = NULL;
     mr->ops = NULL;
-    topology_changed();
+    topology_changed(mr);
 }
 
 void memory_region_add_subregion_overlap(MemoryRegion *mr, hwaddr offset,
@@ -172,7 +195,7 @@ void memory_region_add_subregion_overlap(MemoryRegion *mr, hwaddr offset,
         }
     }
     g_ptr_array_insert(mr->subregions, i, subregion);
-    topology_changed();
+    topology_changed(subregion);
 }
 
 void memory_region_add_subregion(MemoryRegion *mr, hwaddr offset,
@@ -184,8 +207,8 @@ void memory_region_add_subregion(MemoryRegion *mr, hwaddr offset,
 void memory_region_del_subregion(MemoryRegion *mr, MemoryRegion *subregion)
 {
     if (mr->subregions && g_ptr_array_remove(mr->subregions, subregion)) {
+        topology_changed(subregion);
         subregion->container = NULL;
-        topology_changed();
     }
 }
 
@@ -193,7 +216,7 @@ void memory_region_set_enabled(MemoryRegion *mr, bool enabled)
 {
     if (mr->enabled != enabled) {
         mr->enabled = enabled;
-        topology_changed();
+        topology_changed(mr);
     }
 }
 
@@ -201,7 +224,7 @@ void memory_region_set_address(MemoryRegion *mr, hwaddr addr)
 {
     if (mr->addr != addr) {
         mr->addr = addr;
-        topology_changed();
+        topology_changed(mr);
     }
 }
 
@@ -209,7 +232,7 @@ void memory_region_set_size(MemoryRegion *mr, uint64_t size)
 {
     if (mr->size != size) {
         mr->size = size;
-        topology_changed();
+        topology_changed(mr);
     }
 }
 
@@ -217,7 +240,7 @@ void memory_region_set_alias_offset(MemoryRegion *mr, hwaddr offset)
 {
     if (mr->alias_offset != offset) {
         mr->alias_offset = offset;
-        topology_changed();
+        topology_changed(mr);
     }
 }
 
@@ -282,8 +305,9 @@ static void fill_holes(GArray *ranges, hwaddr lo, hwaddr hi,
 
 /* Render offsets [olo, ohi) of mr, which sits at address delta + offset. */
 static void render(GArray *ranges, MemoryRegion *mr, hwaddr delta,
-                   hwaddr olo, hwaddr ohi, int depth)
+                   hwaddr olo, hwaddr ohi, int depth, uint32_t seen)
 {
+    mr->seen_by |= seen;
     /* Alias loops would recurse forever; no sane board nests this deep. */
     if (!mr->enabled || depth > 64) {
         return;
@@ -295,7 +319,7 @@ static void render(GArray *ranges, MemoryRegion *mr, hwaddr delta,
     if (mr->alias) {
         hwaddr off = mr->alias_offset;
         render(ranges, mr->alias, delta - off, sat_add(olo, off),
-               sat_add(ohi, off), depth + 1);
+               sat_add(ohi, off), depth + 1, seen);
         return;
     }
     if (mr->subregions) {
@@ -305,7 +329,7 @@ static void render(GArray *ranges, MemoryRegion *mr, hwaddr delta,
             hwaddr hi = MIN(ohi, sat_add(sub->addr, sub->size));
             if (lo < hi) {
                 render(ranges, sub, delta + sub->addr, lo - sub->addr,
-                       hi - sub->addr, depth + 1);
+                       hi - sub->addr, depth + 1, seen);
             }
         }
     }
@@ -325,16 +349,26 @@ static void flatview_free(FlatView *fv)
 static FlatView *address_space_view(AddressSpace *as)
 {
     FlatView *fv = as->view;
+    guint guess;
 
-    if (fv && fv->gen == topology_gen) {
+    if (fv && fv->gen == space_gen[as->id]) {
         return fv;
     }
+    /*
+     * Sized like the view it replaces: growing from empty reallocated it
+     * several times per render, and a guest reprogramming BARs and bridge
+     * windows re-renders often.  A fresh array, not the old one reused,
+     * so that a FlatRange kept across a remap is still caught as a
+     * use-after-free under ASan.
+     */
+    guess = fv ? fv->ranges->len + 8 : 64;
     flatview_free(fv);
     fv = g_new0(FlatView, 1);
-    fv->gen = topology_gen;
-    fv->ranges = g_array_new(FALSE, FALSE, sizeof(FlatRange));
+    fv->gen = space_gen[as->id];
+    fv->ranges = g_array_sized_new(FALSE, FALSE, sizeof(FlatRange), guess);
     if (as->root) {
-        render(fv->ranges, as->root, 0, 0, as->root->size, 0);
+        render(fv->ranges, as->root, 0, 0, as->root->size, 0,
+               1u << as->id);
     }
     /* Merge neighbours split by a sibling that did not overlap them. */
     guint out = 0;
@@ -385,6 +419,8 @@ void address_space_init(AddressSpace *as, MemoryRegion *root,
     as->root = root;
     as->io = io;
     as->view = NULL;
+    /* Spaces past the 32nd share the last bit: more re-rendering only. */
+    as->id = n_spaces < MAX_SPACES ? n_spaces++ : MAX_SPACES - 1;
 }
 
 void address_space_destroy(AddressSpace *as)

@@ -51,6 +51,7 @@ struct MemoryRegion {
     hwaddr alias_offset;
     RAMBlock *ram_block;        /* for RAM regions */
     bool owns_ram_block;        /* made by memory_region_init_ram */
+    uint32_t seen_by;           /* private: spaces whose views reached it */
 };
 
 typedef struct FlatView FlatView;
@@ -61,6 +62,7 @@ typedef struct AddressSpace {
     bool io;                    /* I/O space: unclaimed reads all-ones */
     /* private: the flattened map, rebuilt after a topology change */
     FlatView *view;
+    unsigned id;                /* private: its bit in MemoryRegion.seen_by */
 } AddressSpace;
 
 /* Another space over root (e.g. a bus-master view); io as above. */

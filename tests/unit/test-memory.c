@@ -183,6 +183,89 @@ static void test_alias(void)
     g_assert_null(ram_block_by_name("alias-ram"));
 }
 
+static uint64_t readio(hwaddr addr)
+{
+    uint64_t v;
+
+    address_space_read_sized(&address_space_io, addr, 1, &v);
+    return v;
+}
+
+/*
+ * A change re-renders only the spaces that can see it (memory.c); every
+ * way a region becomes visible or moves must still reach the views that
+ * were rendered before it, through windows (aliases) as PCI bridges have
+ * them, disabled containers and containers that clip their subregions.
+ */
+static void test_views_follow_changes(void)
+{
+    MemoryRegion bus_io, win_io, win_mem, box, inner;
+    TestDev *a = dev_new("bar-a", 0xa1, 0x100, &dev_ops);
+    TestDev *b = dev_new("bar-b", 0xb2, 0x100, &dev_ops);
+    TestDev *c = dev_new("dev-c", 0xc3, 0x100, &dev_ops);
+    TestDev *d = dev_new("dev-d", 0xd4, 0x100, &dev_ops);
+
+    /* A secondary bus's I/O space behind a closed window. */
+    memory_region_init(&bus_io, NULL, "bus-io", 0x10000);
+    memory_region_init_alias(&win_io, NULL, "win-io", &bus_io, 0x1000, 0);
+    memory_region_add_subregion_overlap(get_system_io(), 0x1000, &win_io, 1);
+    memory_region_add_subregion(&bus_io, 0x1000, &a->mr);
+    g_assert_cmphex(readio(0x1000), ==, 0xff);
+    g_assert_cmphex(readb(0x600000), ==, 0);
+
+    /* The window opens: the BAR behind it appears. */
+    memory_region_set_size(&win_io, 0x1000);
+    g_assert_cmphex(readio(0x1000), ==, 0xa1);
+
+    /* Both views rendered; a BAR added behind the open window shows. */
+    g_assert_cmphex(readb(0x600000), ==, 0);
+    memory_region_add_subregion(&bus_io, 0x1800, &b->mr);
+    g_assert_cmphex(readio(0x1800), ==, 0xb2);
+    memory_region_set_address(&b->mr, 0x1900);
+    g_assert_cmphex(readio(0x1800), ==, 0xff);
+    g_assert_cmphex(readio(0x1900), ==, 0xb2);
+
+    /* The same bus also seen from memory space: both views follow it. */
+    memory_region_init_alias(&win_mem, NULL, "win-mem", &bus_io, 0, 0x10000);
+    memory_region_add_subregion(get_system_memory(), 0x600000, &win_mem);
+    g_assert_cmphex(readb(0x601900), ==, 0xb2);
+    g_assert_cmphex(readio(0x1900), ==, 0xb2);
+    memory_region_set_enabled(&b->mr, false);
+    g_assert_cmphex(readb(0x601900), ==, 0);
+    g_assert_cmphex(readio(0x1900), ==, 0xff);
+
+    /* A disabled container: what is added inside shows once enabled. */
+    memory_region_init(&box, NULL, "box", 0x1000);
+    memory_region_set_enabled(&box, false);
+    memory_region_add_subregion(get_system_memory(), 0x700000, &box);
+    g_assert_cmphex(readb(0x700000), ==, 0);
+    memory_region_add_subregion(&box, 0, &c->mr);
+    g_assert_cmphex(readb(0x700000), ==, 0);
+    memory_region_set_enabled(&box, true);
+    g_assert_cmphex(readb(0x700000), ==, 0xc3);
+
+    /* A container placed past its parent's end: clipped until moved. */
+    memory_region_init(&inner, NULL, "inner", 0x1000);
+    memory_region_add_subregion(&box, 0x2000, &inner);
+    g_assert_cmphex(readb(0x700800), ==, 0);
+    memory_region_add_subregion(&inner, 0x800, &d->mr);
+    g_assert_cmphex(readb(0x700800), ==, 0);
+    memory_region_set_address(&inner, 0);
+    g_assert_cmphex(readb(0x700800), ==, 0xd4);
+
+    memory_region_finalize(&win_mem);
+    memory_region_finalize(&win_io);
+    g_assert_cmphex(readio(0x1000), ==, 0xff);
+    dev_free(d);
+    memory_region_finalize(&inner);
+    dev_free(c);
+    memory_region_finalize(&box);
+    g_assert_cmphex(readb(0x700000), ==, 0);
+    dev_free(a);
+    dev_free(b);
+    memory_region_finalize(&bus_io);
+}
+
 static void test_access_sizes(void)
 {
     TestDev *d = dev_new("dev32", 0x5, 0x100, &dev_ops_32);
@@ -313,6 +396,8 @@ int main(int argc, char **argv)
     g_test_add_func("/memory/priority", test_priority);
     g_test_add_func("/memory/container-claims", test_container_claims);
     g_test_add_func("/memory/alias", test_alias);
+    g_test_add_func("/memory/views-follow-changes",
+                    test_views_follow_changes);
     g_test_add_func("/memory/access-sizes", test_access_sizes);
     g_test_add_func("/memory/ram-dirty", test_ram_dirty);
     g_test_add_func("/memory/dma-bounds", test_dma_bounds);
