@@ -164,8 +164,18 @@ size_t mig_channel_pending(MigChannel *ch);
  * (errp set); *would_block tells whether the fd refused more.
  */
 bool mig_channel_flush(MigChannel *ch, bool *would_block, GError **errp);
-/* Write everything, waiting (poll) up to timeout_ms for the fd each time. */
+/*
+ * Write everything, waiting (poll) up to timeout_ms for the fd each time.
+ * Runs outside the main loop (see mig_wait_fd).
+ */
 bool mig_channel_flush_all(MigChannel *ch, int timeout_ms, GError **errp);
+/*
+ * Wait until fd has one of events (poll(2) bits), up to the monotonic
+ * deadline_ms; false with errp set on a timeout, an error, or when the
+ * process is terminating (main_loop_termination_pending()): signals and
+ * QMP wait for the main loop, so this gives up for them within 100 ms.
+ */
+bool mig_wait_fd(int fd, short events, int64_t deadline_ms, GError **errp);
 
 /* Transports (channel.c, socket.c, exec.c, fd.c). */
 typedef void MigConnectedFunc(int fd, GPid child, GError *err, void *opaque);

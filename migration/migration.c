@@ -18,6 +18,7 @@
 #include "qapi/qapi-commands.h"
 #include "qapi/qapi-events.h"
 #include "qapi/qapi-visit.h"
+#include "qemu/main-loop.h"
 #include "system/runstate.h"
 
 #include <errno.h>
@@ -129,9 +130,11 @@ void migration_fail(GError *err)
     /*
      * A destination that gave up says why on the return path before it
      * closes anything: its reason says more than our broken pipe.  Give
-     * it a moment, as it may travel behind (through a proxy, say).
+     * it a moment, as it may travel behind (through a proxy, say); not
+     * when the process is on its way out.
      */
-    if (mig.return_path && migration_is_running()) {
+    if (mig.return_path && migration_is_running() &&
+        !main_loop_termination_pending()) {
         mig_rp_poll(RP_REASON_WAIT_MS);
     }
     if (!migration_is_running()) {

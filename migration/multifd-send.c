@@ -15,6 +15,7 @@
 #include "migration/internal.h"
 
 #include <errno.h>
+#include <poll.h>
 #include <sys/eventfd.h>
 #include <sys/socket.h>
 #include <sys/uio.h>
@@ -442,13 +443,9 @@ MultifdFill multifd_send_fill(MultifdSend *mf, RamSaveState *rs,
 /* Wait (at most timeout_ms in all) for the channels to move. */
 static bool wait_wake(MultifdSend *mf, int64_t deadline, GError **errp)
 {
-    int64_t left = deadline - g_get_monotonic_time() / 1000;
-    GPollFD pfd = { mf->wake_fd, G_IO_IN, 0 };
-
     uint64_t drain;
 
-    if (left <= 0 || g_poll(&pfd, 1, left) == 0) {
-        error_setg(errp, "Timed out writing the migration stream");
+    if (!mig_wait_fd(mf->wake_fd, POLLIN, deadline, errp)) {
         return false;
     }
     if (read(mf->wake_fd, &drain, sizeof(drain)) < 0) {

@@ -15,6 +15,7 @@
 #include <glib-unix.h>
 
 #include "qapi/error.h"
+#include "qemu/main-loop.h"
 
 /* Encoding */
 
@@ -255,11 +256,44 @@ bool mig_channel_flush(MigChannel *ch, bool *would_block, GError **errp)
     return true;
 }
 
+/*
+ * Slices of the waits below: a signal wakes poll() only when it lands on
+ * this thread, and a multifd thread may take it instead.
+ */
+#define WAIT_SLICE_MS 100
+
+bool mig_wait_fd(int fd, short events, int64_t deadline_ms, GError **errp)
+{
+    for (;;) {
+        struct pollfd pfd = { .fd = fd, .events = events };
+        int64_t left = deadline_ms - g_get_monotonic_time() / 1000;
+        int r;
+
+        /* The main loop ends the process once it is back: go there. */
+        if (main_loop_termination_pending()) {
+            error_setg(errp, "Migration interrupted: the process is "
+                       "terminating");
+            return false;
+        }
+        if (left <= 0) {
+            error_setg(errp, "Timed out writing the migration stream");
+            return false;
+        }
+        r = poll(&pfd, 1, MIN(left, WAIT_SLICE_MS));
+        if (r > 0) {
+            return true;
+        }
+        if (r < 0 && errno != EINTR) {
+            error_setg_errno(errp, errno, "poll");
+            return false;
+        }
+    }
+}
+
 bool mig_channel_flush_all(MigChannel *ch, int timeout_ms, GError **errp)
 {
     while (mig_channel_pending(ch)) {
         bool would_block;
-        struct pollfd pfd = { .fd = ch->fd, .events = POLLOUT };
 
         if (!mig_channel_flush(ch, &would_block, errp)) {
             return false;
@@ -267,13 +301,8 @@ bool mig_channel_flush_all(MigChannel *ch, int timeout_ms, GError **errp)
         if (!would_block) {
             break;
         }
-        int r = poll(&pfd, 1, timeout_ms);
-        if (r < 0 && errno != EINTR) {
-            error_setg_errno(errp, errno, "poll");
-            return false;
-        }
-        if (r == 0) {
-            error_setg(errp, "Timed out writing the migration stream");
+        if (!mig_wait_fd(ch->fd, POLLOUT,
+                         g_get_monotonic_time() / 1000 + timeout_ms, errp)) {
             return false;
         }
     }

@@ -75,12 +75,15 @@ void main_loop_set_termination_handler(void (*fn)(void))
  * and the loop turns once per QMP or qtest request.
  */
 static volatile sig_atomic_t signal_pending;
+/* Never cleared: every termination signal ends the process. */
+static volatile sig_atomic_t termination_signalled;
 
 static void signal_handler(int sig)
 {
     int saved_errno = errno;
 
     signal_pending = 1;
+    termination_signalled = 1;
     /*
      * Once the default context exists this only writes its eventfd,
      * which is what GLib's own signal handler does to wake its worker.
@@ -262,6 +265,11 @@ void main_loop_exit(int status)
 bool main_loop_exit_requested(void)
 {
     return exit_requested;
+}
+
+bool main_loop_termination_pending(void)
+{
+    return termination_signalled || exit_requested;
 }
 
 void main_loop_poll_once(bool blocking)

@@ -33,6 +33,13 @@ void main_loop_init_signals(void);
 void main_loop_set_termination_handler(void (*fn)(void));
 /* main_loop_exit() was called and main_loop_run() has not returned yet. */
 bool main_loop_exit_requested(void);
+/*
+ * A termination signal arrived (even if its handler has not run yet) or
+ * main_loop_exit() was called.  Code that waits outside the main loop
+ * (the switch-over of a migration) checks this to give up in time: the
+ * loop answers signals and QMP only once it is back.
+ */
+bool main_loop_termination_pending(void);
 
 /*
  * Read-ahead: one descriptor whose peer talks in quick request/reply

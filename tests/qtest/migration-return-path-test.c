@@ -7,14 +7,18 @@
  * reports `failed`, runs on, and the next migration completes; so it
  * does when a PONG comes that no PING asked for.  Also: the guest stops
  * for the switch-over only once the destination took what the passes
- * sent, or after downtime-limit without its PONG.
+ * sent, or after downtime-limit without its PONG; a SIGTERM while the
+ * switch-over waits for a stalled destination ends the source at once.
  */
 #include "libqtest.h"
 #include "libqos/migrate.h"
 #include "libqos/mig-proxy.h"
 
+#include <errno.h>
+#include <poll.h>
 #include <signal.h>
 #include <string.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #define MACHINE "-M q35 -nodefaults -m 64M "
@@ -245,6 +249,69 @@ static void test_switchover_wait_cancelled(void)
     teardown(&s);
 }
 
+/*
+ * SIGTERM while the switch-over writes to a destination that stopped
+ * reading.  The proxy stalls as above, so no PONG comes and the switch-over
+ * starts after downtime-limit; RAM dirtied meanwhile makes the final pass
+ * far larger than the sockets hold.  The source, guest stopped, waits for
+ * its socket outside the main loop (for up to 30 s); it must give up at
+ * once, resume the guest and exit as SIGTERM makes it: status 0.
+ */
+#define DIRTY_BYTES (16u << 20)
+#define EXIT_WAIT_MS 10000
+
+/* Wait up to ms for the process to end (without reaping it). */
+static bool wait_pid_exit(pid_t pid, int ms)
+{
+    int pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
+    struct pollfd pfd = { .fd = pidfd, .events = POLLIN };
+    int r;
+
+    g_assert_cmpint(pidfd, >=, 0);
+    do {
+        r = poll(&pfd, 1, ms);
+    } while (r < 0 && errno == EINTR);
+    close(pidfd);
+    return r == 1;
+}
+
+static void test_sigterm_in_switchover(void)
+{
+    g_autoptr(JsonObject) shutdown = NULL;
+    Setup s;
+    int64_t start;
+    bool exited;
+
+    setup(&s, MIG_PROXY_STALL, STALL_AT, 9);
+    mig_set_param(s.src, "downtime-limit", 3000);
+    /* The stream ends early for the destination: it gives up. */
+    qtest_set_expected_status(s.dst, 1);
+    mig_migrate(s.src, s.uri);
+    wait_pass(s.src, 2);
+    qtest_memset(s.src, RAM_BASE, 0x5a, DIRTY_BYTES);
+    /* Sent as the switch-over stops the guest, before it writes. */
+    qtest_qmp_eventwait(s.src, "STOP");
+    g_assert_true(mig_proxy_fired(s.proxy));
+    start = g_get_monotonic_time();
+    kill(qtest_pid(s.src), SIGTERM);
+    exited = wait_pid_exit(qtest_pid(s.src), EXIT_WAIT_MS);
+    g_test_message("source exited %" G_GINT64_FORMAT " ms after SIGTERM",
+                   (g_get_monotonic_time() - start) / 1000);
+    g_assert_true(exited);
+    /* Reaped, with the status checked: 0, as for any SIGTERM. */
+    qtest_wait_qemu(s.src);
+    /* What it said before it went: failed, the guest resumed, shutdown. */
+    g_free(mig_wait_event(s.src, "failed", NULL));
+    qtest_qmp_eventwait(s.src, "RESUME");
+    shutdown = qtest_qmp_eventwait_ref(s.src, "SHUTDOWN");
+    g_assert_cmpstr(json_object_get_string_member(
+                        json_object_get_object_member(shutdown, "data"),
+                        "reason"), ==, "host-signal");
+    mig_proxy_release(s.proxy);
+    qtest_wait_qemu(s.dst);
+    teardown(&s);
+}
+
 /* An event's timestamp, in microseconds. */
 static int64_t event_us(JsonObject *ev)
 {
@@ -390,6 +457,8 @@ int main(int argc, char **argv)
                    test_switchover_waits);
     qtest_add_func("/migration/switchover/wait-cancelled",
                    test_switchover_wait_cancelled);
+    qtest_add_func("/migration/switchover/sigterm",
+                   test_sigterm_in_switchover);
     qtest_add_func("/migration/switchover/no-pong",
                    test_switchover_without_pong);
     qtest_add_func("/migration/return-path/unsolicited-pong",
