@@ -20,6 +20,16 @@ static Monitor *cur_mon;
 
 /* ---- JSON output in QEMU's layout ------------------------------------- */
 
+/* \uXXXX, upper-case hex as QEMU writes it; no printf (hot when fuzzed). */
+static void put_u_escape(GString *out, unsigned cp)
+{
+    static const char hex[] = "0123456789ABCDEF";
+    char buf[6] = { '\\', 'u', hex[(cp >> 12) & 0xf], hex[(cp >> 8) & 0xf],
+                    hex[(cp >> 4) & 0xf], hex[cp & 0xf] };
+
+    g_string_append_len(out, buf, sizeof(buf));
+}
+
 static void put_string(GString *out, const char *s)
 {
     const char *p = s;
@@ -80,10 +90,10 @@ static void put_string(GString *out, const char *s)
         }
         if (cp > 0xffff) {
             cp -= 0x10000;
-            g_string_append_printf(out, "\\u%04X\\u%04X",
-                                   0xd800 + (cp >> 10), 0xdc00 + (cp & 0x3ff));
+            put_u_escape(out, 0xd800 + (cp >> 10));
+            put_u_escape(out, 0xdc00 + (cp & 0x3ff));
         } else {
-            g_string_append_printf(out, "\\u%04X", cp);
+            put_u_escape(out, cp);
         }
     }
     g_string_append_c(out, '"');
@@ -179,15 +189,61 @@ char *qmp_json_to_string(JsonNode *node, bool pretty)
 
 /* ---- sending ---------------------------------------------------------- */
 
+/*
+ * What put_node makes of qmp_error_response(err), without building it:
+ * a client sending garbage gets one of these per stray byte, and the
+ * JSON objects were most of the QMP fuzz target's allocations.
+ */
+static void put_error(GString *out, const GError *err, bool pretty)
+{
+    const char *sep = pretty ? "," : ", ";
+
+    g_string_append_c(out, '{');
+    put_indent(out, pretty, 1);
+    g_string_append(out, "\"error\": {");
+    put_indent(out, pretty, 2);
+    g_string_append(out, "\"class\": ");
+    put_string(out, error_class_name(error_get_class(err)));
+    g_string_append(out, sep);
+    put_indent(out, pretty, 2);
+    g_string_append(out, "\"desc\": ");
+    put_string(out, err->message);
+    put_indent(out, pretty, 1);
+    g_string_append_c(out, '}');
+    put_indent(out, pretty, 0);
+    g_string_append_c(out, '}');
+}
+
+char *qmp_error_to_string(const GError *err, bool pretty)
+{
+    GString *out = g_string_sized_new(128);
+
+    put_error(out, err, pretty);
+    return g_string_free(out, FALSE);
+}
+
+static void monitor_write_line(Monitor *mon, GString *out)
+{
+    g_string_append(out, "\r\n");
+    qemu_chr_fe_write_all(mon->chr, (const uint8_t *)out->str, out->len);
+    g_string_free(out, TRUE);
+}
+
 static void monitor_send(Monitor *mon, JsonObject *obj)
 {
     g_autoptr(JsonNode) node = json_node_init_object(json_node_alloc(), obj);
     GString *out = g_string_sized_new(128);
 
     put_node(out, node, mon->pretty, 0);
-    g_string_append(out, "\r\n");
-    qemu_chr_fe_write_all(mon->chr, (const uint8_t *)out->str, out->len);
-    g_string_free(out, TRUE);
+    monitor_write_line(mon, out);
+}
+
+static void monitor_send_error(Monitor *mon, const GError *err)
+{
+    GString *out = g_string_sized_new(128);
+
+    put_error(out, err, mon->pretty);
+    monitor_write_line(mon, out);
 }
 
 static void send_greeting(Monitor *mon)
@@ -262,6 +318,7 @@ static bool is_oob(JsonNode *value)
 static void handle_value(void *opaque, JsonNode *value, GError *err)
 {
     Monitor *mon = opaque;
+    Monitor *prev = cur_mon;
     JsonObject *rsp;
 
     if (!err && !is_oob(value)) {
@@ -278,18 +335,19 @@ static void handle_value(void *opaque, JsonNode *value, GError *err)
         }
     }
     if (err) {
-        rsp = qmp_error_response(err);
+        /* A stream error has no id to echo: rendered directly. */
+        if (mon->connected) {
+            monitor_send_error(mon, err);
+        }
         g_error_free(err);
-    } else {
-        Monitor *prev = cur_mon;
-
-        cur_mon = mon;
-        mon->busy = true;
-        rsp = qmp_dispatch(mon, value);
-        mon->busy = false;
-        cur_mon = prev;
-        json_node_unref(value);
+        return;
     }
+    cur_mon = mon;
+    mon->busy = true;
+    rsp = qmp_dispatch(mon, value);
+    mon->busy = false;
+    cur_mon = prev;
+    json_node_unref(value);
     if (mon->connected) {
         monitor_send(mon, rsp);
     }

@@ -37,6 +37,8 @@ int monitor_get_fd(Monitor *mon, const char *name, GError **errp);
  * The caller frees the string.
  */
 char *qmp_json_to_string(JsonNode *node, bool pretty);
+/* The same for the error response to err (no "id"), built directly. */
+char *qmp_error_to_string(const GError *err, bool pretty);
 
 /*
  * Refuse a command in this process from now on (CommandNotFound "Command

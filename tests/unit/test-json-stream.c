@@ -4,6 +4,7 @@
 #include "qapi/error.h"
 #include "qemu/json-stream.h"
 #include "monitor/monitor.h"
+#include "monitor/monitor-internal.h"
 
 typedef struct Collected {
     GPtrArray *values;          /* char *: rendered value or "ERR: msg" */
@@ -446,6 +447,41 @@ static void test_render_pretty(void)
                            "    ],\n    \"b\": {\n    }\n}");
 }
 
+/*
+ * Stream errors are rendered without building the response object; the
+ * text must be what the object would render to, in both layouts.
+ */
+static void test_render_error(void)
+{
+    static const char *const msgs[] = {
+        "JSON parse error, stray '\xff'",
+        "quote \" backslash \\ newline \n tab \t \x01",
+        "caf\xc3\xa9 \xf0\x9f\x98\x80 \xc3",
+        "",
+    };
+
+    for (size_t i = 0; i < G_N_ELEMENTS(msgs); i++) {
+        for (int pretty = 0; pretty < 2; pretty++) {
+            GError *err = NULL;
+            JsonObject *rsp;
+            JsonNode *node;
+            g_autofree char *want = NULL;
+            g_autofree char *got = NULL;
+
+            error_set(&err, i % 2 ? ERROR_CLASS_COMMAND_NOT_FOUND
+                                  : ERROR_CLASS_GENERIC_ERROR, "%s", msgs[i]);
+            rsp = qmp_error_response(err);
+            node = json_node_init_object(json_node_alloc(), rsp);
+            want = qmp_json_to_string(node, pretty);
+            got = qmp_error_to_string(err, pretty);
+            g_assert_cmpstr(got, ==, want);
+            json_node_unref(node);
+            json_object_unref(rsp);
+            g_error_free(err);
+        }
+    }
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -468,5 +504,6 @@ int main(int argc, char **argv)
     g_test_add_func("/json-stream/reset", test_reset);
     g_test_add_func("/json-stream/render", test_render);
     g_test_add_func("/json-stream/render-pretty", test_render_pretty);
+    g_test_add_func("/json-stream/render-error", test_render_error);
     return g_test_run();
 }
