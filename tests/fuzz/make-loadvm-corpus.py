@@ -105,6 +105,19 @@ def section(kind, payload):
     return head + payload + struct.pack('>I', crc32c(head + payload))
 
 
+def device_id_changed(valid):
+    """td0's device ID (config byte 2, fixed) changed, checksum right."""
+    for pos, kind, payload in sections(valid):
+        n = struct.unpack_from('>H', payload)[0] if kind == 0x03 else 0
+        if payload[2:2 + n] != b'/machine/peripheral/td0':
+            continue
+        at = payload.index(b'\x36\x1b\x05\x00') + 2  # pci-testdev's ids
+        bad = payload[:at] + bytes([payload[at] ^ 0x03]) + payload[at + 1:]
+        return (valid[:pos] + section(0x03, bad) +
+                valid[pos + 5 + len(payload) + 4:])
+    raise AssertionError('no td0 section')
+
+
 def main():
     build, corpus = sys.argv[1], sys.argv[2]
     with tempfile.TemporaryDirectory() as tmp:
@@ -131,6 +144,8 @@ def main():
         'stream-unknown-device': (
             valid[:config_end] +
             section(0x03, struct.pack('>H', 13) + b'/machine/nope')),
+        # A byte of config space the device fixes (its device ID).
+        'stream-pci-fixed-byte': device_id_changed(valid),
         # A whole RAM section missing, every checksum intact: END catches it.
         'stream-missing-ram-section': (
             valid[:first_ram] + valid[first_ram + 5 + len(ram[0][2]) + 4:]),
