@@ -45,6 +45,8 @@ struct Chardev {
     uint8_t *rbuf;
     ssize_t rbuf_ready;         /* read ahead into rbuf, not delivered */
     unsigned read_ahead_us;     /* the frontend's read-ahead wait, 0: off */
+    unsigned ra_spin_skip;      /* read-ahead waits left without looking */
+    unsigned ra_spin_hits, ra_spin_misses;
     guint disconnect_idle;
 
     /* backend hooks */

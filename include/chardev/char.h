@@ -80,6 +80,9 @@ void qemu_chr_fe_flush(Chardev *chr, int timeout_ms);
  * others ignore it.
  */
 void qemu_chr_fe_set_read_ahead(Chardev *chr, unsigned wait_us);
+/* Read-ahead looks that found a request, and that did not (for tests). */
+void qemu_chr_read_ahead_spins(Chardev *chr, unsigned *hits,
+                               unsigned *misses);
 
 /*
  * In-process input, as if buf had arrived from the peer (fuzz targets

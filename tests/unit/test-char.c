@@ -497,6 +497,96 @@ static void test_read_ahead_off_while_others_busy(void)
     peer_free(&e.peer);
 }
 
+/*
+ * The test plays the client from the loop itself: each reply is followed
+ * by the next request on the raw socket, at once (pipelined) or from a
+ * timer 2 ms later (a client too slow to catch awake).
+ */
+typedef struct Driven {
+    Echo e;
+    int fd;
+    int left;                   /* requests still to send */
+    bool slow;
+} Driven;
+
+static gboolean driven_send(gpointer opaque)
+{
+    Driven *d = opaque;
+
+    g_assert_cmpint(write(d->fd, "q", 1), ==, 1);
+    d->left--;
+    return G_SOURCE_REMOVE;
+}
+
+static void driven_read(void *opaque, const uint8_t *buf, int size)
+{
+    Driven *d = opaque;
+
+    echo_read(&d->e, buf, size);
+    if (d->left > 0) {
+        if (d->slow) {
+            g_timeout_add(2, driven_send, d);
+        } else {
+            driven_send(d);
+        }
+    }
+}
+
+static void driven_run(Driven *d, const char *name, unsigned *hits,
+                       unsigned *misses)
+{
+    int rounds = d->left;
+    g_autofree char *path = tmp_path(name);
+    g_autofree char *spec = g_strdup_printf("unix:%s,server=on,wait=off",
+                                            path);
+    GError *err = NULL;
+    gint64 deadline = g_get_monotonic_time() + 30 * G_USEC_PER_SEC;
+
+    d->e.chr = qemu_chr_new(name, spec, &err);
+    g_assert_no_error(err);
+    peer_init(&d->e.peer, d->e.chr);
+    qemu_chr_fe_set_handlers(d->e.chr, peer_can_read, driven_read,
+                             peer_event, d);
+    qemu_chr_fe_set_read_ahead(d->e.chr, 500);
+    d->fd = raw_connect(path);
+    WAIT_FOR(d->e.peer.opened == 1);
+    driven_send(d);
+    while (d->e.peer.rx->len < rounds) {
+        g_assert_cmpint(g_get_monotonic_time(), <, deadline);
+        g_main_context_iteration(NULL, TRUE);
+    }
+    qemu_chr_read_ahead_spins(d->e.chr, hits, misses);
+    close(d->fd);
+    qemu_chr_cleanup();
+    peer_free(&d->e.peer);
+}
+
+/*
+ * A request that is already there is taken without sleeping.  (Enough
+ * rounds to outlast the millisecond after set-up in which read-ahead is
+ * off: the set-up wakes the loop.)
+ */
+static void test_read_ahead_spin_hits(void)
+{
+    Driven d = { .left = 5000 };
+    unsigned hits, misses;
+
+    driven_run(&d, "spin.sock", &hits, &misses);
+    g_assert_cmpuint(hits, >, 0);
+    g_assert_cmpuint(misses, <=, 1);
+}
+
+/* After looking in vain, the next waits sleep at once. */
+static void test_read_ahead_spin_backs_off(void)
+{
+    Driven d = { .left = 8, .slow = true };
+    unsigned hits, misses;
+
+    driven_run(&d, "spin-slow.sock", &hits, &misses);
+    g_assert_cmpuint(hits, ==, 0);
+    g_assert_cmpuint(misses, ==, 1);
+}
+
 static void test_client_connects(void)
 {
     g_autofree char *path = tmp_path("listen.sock");
@@ -649,6 +739,10 @@ int main(int argc, char **argv)
                     test_read_ahead_others_served);
     g_test_add_func("/char/socket/read-ahead/off-while-others-busy",
                     test_read_ahead_off_while_others_busy);
+    g_test_add_func("/char/socket/read-ahead/spin-hits",
+                    test_read_ahead_spin_hits);
+    g_test_add_func("/char/socket/read-ahead/spin-backs-off",
+                    test_read_ahead_spin_backs_off);
     g_test_add_func("/char/file", test_file);
     g_test_add_func("/char/errors", test_errors);
     int ret = g_test_run();
