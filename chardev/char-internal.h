@@ -64,6 +64,8 @@ void chr_connect(Chardev *chr, int in_fd, int out_fd, bool is_socket,
 /* Drop the connection: CLOSED to the frontend, then on_disconnect. */
 void chr_disconnect(Chardev *chr);
 ssize_t chr_recv(Chardev *chr, uint8_t *buf, size_t len, bool wait);
+/* Read up to len (<= CHR_READ_BUF) into chr->rbuf. */
+ssize_t chr_recv_rbuf(Chardev *chr, size_t len, bool wait);
 void chr_read_ahead_start(Chardev *chr);
 void chr_read_ahead_stop(Chardev *chr);
 

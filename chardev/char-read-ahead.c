@@ -36,7 +36,7 @@ static ssize_t read_ahead_spin(Chardev *chr, size_t len)
         return -1;
     }
     for (int i = 0; i < READ_AHEAD_SPINS; i++) {
-        n = chr_recv(chr, chr->rbuf, len, false);
+        n = chr_recv_rbuf(chr, len, false);
         if (n >= 0 || (errno != EAGAIN && errno != EWOULDBLOCK)) {
             chr->ra_spin_hits++;
             return n < 0 ? 0 : n;
@@ -58,15 +58,12 @@ static ssize_t chr_read_ahead(void *opaque)
     if (want <= 0 || chr->rbuf_ready > 0) {
         return -1;
     }
-    if (!chr->rbuf) {
-        chr->rbuf = g_malloc(CHR_READ_BUF);
-    }
-    n = read_ahead_spin(chr, MIN(want, CHR_READ_BUF));
+    n = read_ahead_spin(chr, want);
     if (n == 0) {
         return 0;               /* EOF or an error: the dispatch reads it */
     }
     if (n < 0) {
-        n = chr_recv(chr, chr->rbuf, MIN(want, CHR_READ_BUF), true);
+        n = chr_recv_rbuf(chr, want, true);
     }
     if (n > 0) {
         chr->rbuf_ready = n;

@@ -169,6 +169,14 @@ ssize_t chr_recv(Chardev *chr, uint8_t *buf, size_t len, bool wait)
     return n;
 }
 
+ssize_t chr_recv_rbuf(Chardev *chr, size_t len, bool wait)
+{
+    if (!chr->rbuf) {
+        chr->rbuf = g_malloc(CHR_READ_BUF);
+    }
+    return chr_recv(chr, chr->rbuf, MIN(len, CHR_READ_BUF), wait);
+}
+
 static void chr_read_ready(Chardev *chr)
 {
     deliver_open(chr);
@@ -183,10 +191,7 @@ static void chr_read_ready(Chardev *chr)
     if (n > 0) {
         chr->rbuf_ready = 0;
     } else {
-        if (!chr->rbuf) {
-            chr->rbuf = g_malloc(CHR_READ_BUF);
-        }
-        n = chr_recv(chr, chr->rbuf, MIN(want, CHR_READ_BUF), false);
+        n = chr_recv_rbuf(chr, want, false);
     }
     if (n < 0 && (errno == EINTR || errno == EAGAIN || errno == EWOULDBLOCK)) {
         return;

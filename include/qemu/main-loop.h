@@ -53,8 +53,7 @@ bool main_loop_termination_pending(void);
  * Other descriptors are polled at least every millisecond meanwhile; a
  * poll that finds one of them ready turns read-ahead off for the next
  * millisecond, and an iteration with a bottom half or timer due sooner
- * never waits.  A NULL
- * read unregisters opaque's descriptor.
+ * never waits.  A NULL read unregisters opaque's descriptor.
  */
 typedef ssize_t MainLoopReadAhead(void *opaque);
 void main_loop_set_read_ahead(int fd, unsigned wait_us,
