@@ -460,6 +460,64 @@ static void test_read_ahead_others_served(void)
     peer_free(&other);
 }
 
+static gboolean set_flag(gpointer opaque)
+{
+    *(bool *)opaque = true;
+    return G_SOURCE_REMOVE;
+}
+
+/*
+ * A timer due before the read-ahead wait would end is not held back by
+ * it: with a 20 s wait and a client that has gone quiet, a 5 ms timer
+ * still fires at once.
+ */
+static void test_read_ahead_timer_first(void)
+{
+    g_autofree char *path = tmp_path("ra-timer.sock");
+    g_autofree char *spec = g_strdup_printf("unix:%s,server=on,wait=off",
+                                            path);
+    gint64 deadline = g_get_monotonic_time() + 10 * G_USEC_PER_SEC;
+    unsigned hits0, misses0, hits, misses;
+    GError *err = NULL;
+    bool fired = false;
+    Echo e = { 0 };
+    char c;
+    int fd;
+
+    e.chr = qemu_chr_new("ra-timer", spec, &err);
+    g_assert_no_error(err);
+    peer_init(&e.peer, e.chr);
+    qemu_chr_fe_set_handlers(e.chr, peer_can_read, echo_read, peer_event,
+                             &e);
+    qemu_chr_fe_set_read_ahead(e.chr, 20 * G_USEC_PER_SEC);
+    fd = raw_connect(path);
+    WAIT_FOR(e.peer.opened == 1);
+    main_loop_read_ahead_stats(&hits0, &misses0);
+    /*
+     * Several rounds: the first may fall in the millisecond after set-up
+     * in which read-ahead is off anyway.
+     */
+    for (int i = 1; i <= 3; i++) {
+        g_assert_cmpint(write(fd, "q", 1), ==, 1);
+        while (e.peer.rx->len < i) {    /* answered: read-ahead is armed */
+            g_main_context_iteration(NULL, TRUE);
+            g_assert_cmpint(g_get_monotonic_time(), <, deadline);
+        }
+        g_assert_cmpint(read(fd, &c, 1), ==, 1);
+        fired = false;
+        g_timeout_add(5, set_flag, &fired);
+        while (!fired) {
+            g_main_context_iteration(NULL, TRUE);
+            g_assert_cmpint(g_get_monotonic_time(), <, deadline);
+        }
+    }
+    main_loop_read_ahead_stats(&hits, &misses);
+    g_assert_cmpuint(hits, ==, hits0);
+    close(fd);
+    qemu_chr_cleanup();
+    peer_free(&e.peer);
+}
+
 /*
  * While another descriptor keeps being ready, read-ahead stays off: the
  * loop polls every turn, as that descriptor's traffic needs.
@@ -739,6 +797,8 @@ int main(int argc, char **argv)
                     test_read_ahead_others_served);
     g_test_add_func("/char/socket/read-ahead/off-while-others-busy",
                     test_read_ahead_off_while_others_busy);
+    g_test_add_func("/char/socket/read-ahead/timer-first",
+                    test_read_ahead_timer_first);
     g_test_add_func("/char/socket/read-ahead/spin-hits",
                     test_read_ahead_spin_hits);
     g_test_add_func("/char/socket/read-ahead/spin-backs-off",
