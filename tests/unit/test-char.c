@@ -473,25 +473,16 @@ static gboolean set_flag(gpointer opaque)
  */
 static void test_read_ahead_timer_first(void)
 {
-    g_autofree char *path = tmp_path("ra-timer.sock");
-    g_autofree char *spec = g_strdup_printf("unix:%s,server=on,wait=off",
-                                            path);
     gint64 deadline = g_get_monotonic_time() + 10 * G_USEC_PER_SEC;
     unsigned hits0, misses0, hits, misses;
-    GError *err = NULL;
+    PingPong client = { 0 };    /* only its socket: the test talks */
     bool fired = false;
     Echo e = { 0 };
     char c;
     int fd;
 
-    e.chr = qemu_chr_new("ra-timer", spec, &err);
-    g_assert_no_error(err);
-    peer_init(&e.peer, e.chr);
-    qemu_chr_fe_set_handlers(e.chr, peer_can_read, echo_read, peer_event,
-                             &e);
-    qemu_chr_fe_set_read_ahead(e.chr, 20 * G_USEC_PER_SEC);
-    fd = raw_connect(path);
-    WAIT_FOR(e.peer.opened == 1);
+    echo_server(&e, "ra-timer.sock", &client, 20 * G_USEC_PER_SEC);
+    fd = client.fd;
     main_loop_read_ahead_stats(&hits0, &misses0);
     /*
      * Several rounds: the first may fall in the millisecond after set-up
