@@ -38,12 +38,15 @@ static GString *outbuf;
 static bool in_batch;
 
 static uint64_t max_transfer = QTEST_MAX_SIZE;
+/* memset fills in place, so only a lowered cap bounds it. */
+static uint64_t max_memset = UINT64_MAX;
 static int irq_levels[QTEST_MAX_IRQ];
 static DeviceState *irq_intercept_dev;
 
 void qtest_set_max_transfer(uint64_t bytes)
 {
     max_transfer = MIN(bytes, QTEST_MAX_SIZE);
+    max_memset = bytes < QTEST_MAX_SIZE ? bytes : UINT64_MAX;
 }
 
 static double elapsed(void)
@@ -477,6 +480,10 @@ static void qtest_process_command(char **words)
     } else if (!strcmp(cmd, "memset")) {
         if (!need_args(words, 3) || !need_u64(words[1], &addr) ||
             !need_u64(words[2], &size) || !need_u64(words[3], &val)) {
+            return;
+        }
+        if (size > max_memset) {
+            qtest_sendf("FAIL Size %" PRIu64 " too large\n", size);
             return;
         }
         address_space_set(&address_space_memory, addr, val, size);

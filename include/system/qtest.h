@@ -16,7 +16,9 @@ void qtest_server_cleanup(void);
 /*
  * Largest read/write a command may ask for (default and maximum 64 MiB).
  * The fuzz target lowers it: a fuzzer that finds "read 0 64M" would
- * otherwise spend a second on every mutation of that line.
+ * otherwise spend a second on every mutation of that line.  A lowered
+ * cap bounds memset too (a fill of a device's MMIO is one register write
+ * per 8 bytes); by default memset, which needs no buffer, has no limit.
  */
 void qtest_set_max_transfer(uint64_t bytes);
 

@@ -29,8 +29,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
     if (!chr) {
         fuzz_machine_init(args);
-        /* Bigger transfers run the same code, only longer. */
-        qtest_set_max_transfer(64 * 1024);
+        /* Bigger transfers and fills run the same code, only longer. */
+        qtest_set_max_transfer(4 * 1024);
         chr = qemu_chr_find("qtest");
         g_assert(chr);
     }

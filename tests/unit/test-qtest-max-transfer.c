@@ -4,7 +4,8 @@
  * fuzz target puts on what one read or write command may ask for: above
  * it the command fails with "FAIL Size N too large" and touches nothing,
  * up to it the command works; the cap never goes above the protocol's
- * own 64 MiB.  The qtest server runs in this process on a small q35
+ * own 64 MiB.  A lowered cap bounds memset as well; by default memset,
+ * which fills in place, has no limit.  The qtest server runs in this process on a small q35
  * machine; its replies go to a file, read back after each command.
  */
 #include <string.h>
@@ -79,22 +80,35 @@ static void assert_capped_at(uint64_t cap)
     assert_too_large("b64write 0x%x %" G_GUINT64_FORMAT " AA==\n", cap + 1);
 }
 
+static void assert_memset_capped_at(uint64_t cap)
+{
+    assert_too_large("memset 0x%x %" G_GUINT64_FORMAT " 0x5a\n", cap + 1);
+}
+
 /* Without a call, only the protocol's 64 MiB limits a transfer. */
 static void test_default(void)
 {
+    g_autofree char *fill = g_strdup_printf("memset 0x%x %u 0x5a\n",
+                                            ADDR, PROTOCOL_MAX + 1);
+
     assert_read_ok(CAP + 1);
     assert_too_large("read 0x%x %" G_GUINT64_FORMAT "\n", PROTOCOL_MAX + 1);
+    /* Beyond 16 MiB of RAM nothing answers: the fill is quick. */
+    assert_reply(fill, "OK\n");
+    assert_reply("readb 0x10000\n", "OK 0x000000000000005a\n");
 }
 
 static void test_cap(void)
 {
     g_autofree char *data = NULL;
     g_autofree char *line = NULL;
+    g_autofree char *fill = NULL;
 
     qtest_set_max_transfer(CAP);
     assert_reply("writeb 0x10000 0xab\n", "OK\n");
     assert_capped_at(CAP);
-    /* The refused writes wrote nothing. */
+    assert_memset_capped_at(CAP);
+    /* The refused writes and fill wrote nothing. */
     assert_reply("readb 0x10000\n", "OK 0x00000000000000ab\n");
 
     /* At the cap, both directions work. */
@@ -103,6 +117,9 @@ static void test_cap(void)
     assert_reply(line, "OK\n");
     assert_reply("readb 0x10000\n", "OK 0x00000000000000cc\n");
     assert_read_ok(CAP);
+    fill = g_strdup_printf("memset 0x%x %u 0x11\n", ADDR, CAP);
+    assert_reply(fill, "OK\n");
+    assert_reply("readb 0x10000\n", "OK 0x0000000000000011\n");
 }
 
 /* Asking for more than the protocol allows leaves it at 64 MiB. */
@@ -111,6 +128,8 @@ static void test_cap_bounded(void)
     qtest_set_max_transfer(UINT64_MAX);
     assert_read_ok(CAP + 1);
     assert_capped_at(PROTOCOL_MAX);
+    /* Back at the protocol's limit, memset is unbounded again. */
+    assert_reply("memset 0x10000 0x4000001 0x22\n", "OK\n");
 }
 
 int main(int argc, char **argv)
