@@ -52,12 +52,29 @@ void migration_pass_event(void)
     }
 }
 
+static void remove_pump_source(guint *id)
+{
+    if (*id) {
+        g_source_remove(*id);
+        *id = 0;
+    }
+}
+
 /* Stop the guest and send everything that is left; then completed. */
 static void migration_complete(void)
 {
     GError *err = NULL;
     uint64_t before;
 
+    /*
+     * From here the switch-over writes the stream itself.  A pump still
+     * watching the channel (the PING it was flushing when its answer
+     * timed out) would otherwise wake after END, find a pass to finish
+     * and send a second PING the destination must refuse.
+     */
+    remove_pump_source(&mig.out_watch);
+    remove_pump_source(&mig.rate_timer);
+    remove_pump_source(&mig.switchover_timer);
     mig.stop_ms = now_ms();
     vm_stop(RUN_STATE_FINISH_MIGRATE);
     ram_save_sync(mig.rs);
@@ -266,7 +283,8 @@ static gboolean pump(gint fd, GIOCondition cond, gpointer opaque)
         if (would_block) {
             return G_SOURCE_CONTINUE;
         }
-        if (mig.status != MIGRATION_STATUS_ACTIVE || mig.ping_timer) {
+        if (mig.status != MIGRATION_STATUS_ACTIVE || mig.ping_timer ||
+            mig.awaiting_verdict) {
             mig.out_watch = 0;
             return G_SOURCE_REMOVE;
         }
