@@ -8,7 +8,9 @@
  * does when a PONG comes that no PING asked for.  Also: the guest stops
  * for the switch-over only once the destination took what the passes
  * sent, or after downtime-limit without its PONG; a SIGTERM while the
- * switch-over waits for a stalled destination ends the source at once.
+ * switch-over waits for a stalled destination ends the source at once,
+ * and a destination too slow to answer in time still gets a stream that
+ * ends with END.
  */
 #include "libqtest.h"
 #include "libqos/migrate.h"
@@ -420,6 +422,35 @@ static void test_unsolicited_pong(void)
     teardown(&s);
 }
 
+/*
+ * A slow destination: the passes put more in the source's socket than it
+ * takes before it reports writable again, so the PING before the
+ * switch-over waits in the source to be written, and with downtime-limit
+ * at 1 ms its answer times out first.  The switch-over then writes the
+ * PING, the rest and END itself; nothing may follow END (the pump, left
+ * watching the channel, once woke and sent a second PING there, and the
+ * destination refused the stream).
+ */
+#define TRICKLE_BYTES_PER_MS 8192
+#define TRICKLE_FILL (6u << 20)
+
+static void test_switchover_slow_destination(void)
+{
+    g_autofree char *dst_st = NULL;
+    Setup s;
+
+    setup(&s, MIG_PROXY_TRICKLE, TRICKLE_BYTES_PER_MS, 20);
+    qtest_memset(s.src, RAM_BASE + PAGES * 4096, 0x5a, TRICKLE_FILL);
+    mig_set_param(s.src, "downtime-limit", 1);
+    mig_migrate(s.src, s.uri);
+    mig_wait_status(s.src, "completed");
+    qtest_qmp_eventwait(s.dst, "RESUME");
+    dst_st = mig_status(s.dst);
+    g_assert_cmpstr(dst_st, ==, "completed");
+    check_pages(s.dst, 20);
+    teardown(&s);
+}
+
 /* exec: has no one to answer: completed once everything was written. */
 static void test_exec_unchanged(void)
 {
@@ -461,6 +492,8 @@ int main(int argc, char **argv)
                    test_sigterm_in_switchover);
     qtest_add_func("/migration/switchover/no-pong",
                    test_switchover_without_pong);
+    qtest_add_func("/migration/switchover/slow-destination",
+                   test_switchover_slow_destination);
     qtest_add_func("/migration/return-path/unsolicited-pong",
                    test_unsolicited_pong);
     ret = g_test_run();

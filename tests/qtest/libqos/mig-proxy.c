@@ -334,7 +334,13 @@ static void copy_loop(Pair *pr)
             break;
         }
         if (f[0].revents) {
-            n = read(pr->src, buf, 1 << 16);
+            bool slow = pr->main && pr->p->fault == MIG_PROXY_TRICKLE;
+
+            if (slow) {
+                /* A throttle, not a wait for anything. */
+                g_usleep(1000);
+            }
+            n = read(pr->src, buf, slow ? MIN(1 << 16, pr->p->at) : 1 << 16);
             if (n <= 0 || !from_source(pr, buf, n)) {
                 break;
             }

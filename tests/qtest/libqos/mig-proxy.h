@@ -31,6 +31,11 @@ typedef enum MigProxyFault {
      * mig_proxy_release(): the rest waits in the source's socket
      */
     MIG_PROXY_STALL,
+    /*
+     * main: a slow destination: at most `at` bytes are read from the
+     * source per millisecond, so its socket is full most of the time
+     */
+    MIG_PROXY_TRICKLE,
     /* multifd channel number `channel`: */
     MIG_PROXY_CH_NEVER,         /* never reaches the destination */
     MIG_PROXY_CH_LATE,          /* reaches it `at` ms late */
