@@ -71,24 +71,16 @@ static void set_status(MigrationStatus s)
     }
 }
 
-static void remove_source(guint *id)
-{
-    if (*id) {
-        g_source_remove(*id);
-        *id = 0;
-    }
-}
-
 /* Tear-down shared by completion, failure and cancel. */
 static void cleanup(void)
 {
-    remove_source(&mig.unplug_limit_timer);
-    remove_source(&mig.peer_watch);
-    remove_source(&mig.out_watch);
-    remove_source(&mig.rate_timer);
-    remove_source(&mig.cancel_timer);
-    remove_source(&mig.switchover_timer);
-    remove_source(&mig.ping_timer);
+    g_clear_handle_id(&mig.unplug_limit_timer, g_source_remove);
+    g_clear_handle_id(&mig.peer_watch, g_source_remove);
+    g_clear_handle_id(&mig.out_watch, g_source_remove);
+    g_clear_handle_id(&mig.rate_timer, g_source_remove);
+    g_clear_handle_id(&mig.cancel_timer, g_source_remove);
+    g_clear_handle_id(&mig.switchover_timer, g_source_remove);
+    g_clear_handle_id(&mig.ping_timer, g_source_remove);
     mig.pings_unanswered = 0;
     mig_rp_stop();
     mig.awaiting_verdict = false;
@@ -227,8 +219,8 @@ static void return_path_event(MigRpEvent ev, GError *err)
 
 static void enter_active(void)
 {
-    remove_source(&mig.unplug_limit_timer);
-    remove_source(&mig.peer_watch);
+    g_clear_handle_id(&mig.unplug_limit_timer, g_source_remove);
+    g_clear_handle_id(&mig.peer_watch, g_source_remove);
     mig.setup_time = now_ms() - mig.start_ms;
     mig.active_ns = qemu_clock_get_ns(QEMU_CLOCK_REALTIME);
     mig.active_seen_ns = 0;
@@ -493,10 +485,10 @@ void qmp_migrate_cancel(GError **errp)
         migration_unplug_pending()) {
         /* The guest was asked to unplug: let it finish (or time out). */
         mig.cancel_waits_unplug = true;
-        remove_source(&mig.out_watch);
+        g_clear_handle_id(&mig.out_watch, g_source_remove);
         /* A cancel ends as cancelled, whatever the peer does now. */
-        remove_source(&mig.peer_watch);
-        remove_source(&mig.unplug_limit_timer);
+        g_clear_handle_id(&mig.peer_watch, g_source_remove);
+        g_clear_handle_id(&mig.unplug_limit_timer, g_source_remove);
         mig.cancel_timer = g_timeout_add(cancel_wait_ms(), cancel_wait_over,
                                          NULL);
         return;

@@ -52,14 +52,6 @@ void migration_pass_event(void)
     }
 }
 
-static void remove_pump_source(guint *id)
-{
-    if (*id) {
-        g_source_remove(*id);
-        *id = 0;
-    }
-}
-
 /* Stop the guest and send everything that is left; then completed. */
 static void migration_complete(void)
 {
@@ -72,9 +64,9 @@ static void migration_complete(void)
      * timed out) would otherwise wake after END, find a pass to finish
      * and send a second PING the destination must refuse.
      */
-    remove_pump_source(&mig.out_watch);
-    remove_pump_source(&mig.rate_timer);
-    remove_pump_source(&mig.switchover_timer);
+    g_clear_handle_id(&mig.out_watch, g_source_remove);
+    g_clear_handle_id(&mig.rate_timer, g_source_remove);
+    g_clear_handle_id(&mig.switchover_timer, g_source_remove);
     mig.stop_ms = now_ms();
     vm_stop(RUN_STATE_FINISH_MIGRATE);
     ram_save_sync(mig.rs);
