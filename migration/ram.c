@@ -314,24 +314,31 @@ uint64_t ram_save_sync(RamSaveState *rs)
     return total;
 }
 
-/* Next page to send at or after *page in b, false if none. */
-static bool find_next(RamSaveBlock *b, uint64_t *page)
+/* First set bit at or after *bit among the first size of map. */
+static bool find_next_bit(const unsigned long *map, uint64_t size,
+                          uint64_t *bit)
 {
-    uint64_t p = *page;
+    uint64_t p = *bit;
 
-    while (p < b->pages) {
-        unsigned long w = b->todo[p / BITS_PER_LONG] >> (p % BITS_PER_LONG);
+    while (p < size) {
+        unsigned long w = map[p / BITS_PER_LONG] >> (p % BITS_PER_LONG);
         if (w) {
             p += __builtin_ctzl(w);
-            if (p >= b->pages) {
+            if (p >= size) {
                 return false;
             }
-            *page = p;
+            *bit = p;
             return true;
         }
         p = (p / BITS_PER_LONG + 1) * BITS_PER_LONG;
     }
     return false;
+}
+
+/* Next page to send at or after *page in b, false if none. */
+static bool find_next(RamSaveBlock *b, uint64_t *page)
+{
+    return find_next_bit(b->todo, b->pages, page);
 }
 
 static void clear_bit(unsigned long *map, uint64_t n)
@@ -535,15 +542,12 @@ static void ram_load_clear(RAMBlock *block)
     uint64_t pages = block_pages(block);
 
     ram_block_sync_dirty(block, t->bits);
-    /* Word by word, visiting only the touched pages (most are not). */
-    for (uint64_t w = 0; w < bitmap_longs(pages); w++) {
-        for (unsigned long m = t->bits[w]; m; m &= m - 1) {
-            uint64_t p = w * BITS_PER_LONG + __builtin_ctzl(m);
-            uint8_t *host = block->host + (p << TARGET_PAGE_BITS);
+    /* Only the touched pages are visited (most are not). */
+    for (uint64_t p = 0; find_next_bit(t->bits, pages, &p); p++) {
+        uint8_t *host = block->host + (p << TARGET_PAGE_BITS);
 
-            if (p < pages && !ram_page_is_zero(host)) {
-                memset(host, 0, TARGET_PAGE_SIZE);
-            }
+        if (!ram_page_is_zero(host)) {
+            memset(host, 0, TARGET_PAGE_SIZE);
         }
     }
 }
